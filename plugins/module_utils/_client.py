@@ -1,0 +1,313 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""One signed request to a Tencent Cloud API, with the collection's one retry policy.
+
+API 3.0 sends JSON to ``POST /`` signed with TC3-HMAC-SHA256; API 2.0 sends a form to
+``POST /v2/index.php`` signed with HmacSHA256. Both envelopes are parsed here and every
+failure becomes a :class:`QcloudApiError`. Throttling, busy codes, 5xx answers,
+unreadable answers and network errors are retried with capped, jittered exponential
+backoff inside one deadline; quota, auth and validation errors never are. Callers make
+writes safe to retry by putting one ``ClientToken`` in ``params`` per logical write:
+the same params (and so the same token) go out on every attempt.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+import traceback
+from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional
+from urllib.parse import urlparse
+
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    CLIENT_BAD_RESPONSE,
+    CLIENT_HTTP,
+    CLIENT_HTTP_RETRY,
+    CLIENT_NETWORK,
+    CLIENT_TIMEOUT,
+    CLIENT_TLS,
+    CATALOGUE,
+    QcloudApiError,
+    is_retryable,
+)
+from ansible_collections.tencent.qcloud.plugins.module_utils._signing import (
+    tc3_authorization,
+    v2_signature,
+    v2_string_to_sign,
+)
+
+REQUESTS_IMPORT_ERROR: Optional[str]
+try:
+    import requests
+except ImportError:  # pragma: no cover - reported by the module with missing_required_lib
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    REQUESTS_IMPORT_ERROR = None
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "ansible-collection-tencent-qcloud/%s" % COLLECTION_VERSION
+
+DEFAULT_ENDPOINTS = {
+    "3.0": "https://vpc.tencentcloudapi.com",
+    "2.0": "https://vpc.api.qcloud.com",
+}
+V2_PATH = "/v2/index.php"
+VPC_VERSION_V3 = "2017-03-12"
+
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0
+
+
+class Credentials(NamedTuple):
+    secret_id: str
+    secret_key: str
+    token: Optional[str]
+    source: str
+
+    def __repr__(self) -> str:  # never let a key reach a traceback or a log line
+        return "Credentials(secret_id=%r, source=%r)" % (self.secret_id, self.source)
+
+
+class ApiResult(NamedTuple):
+    data: Dict[str, Any]
+    request_id: Optional[str]
+
+
+def backoff_delay(attempt: int, rng: Callable[[], float] = random.random) -> float:
+    """Equal-jitter exponential backoff: half the step for sure, half at random, capped."""
+    step = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+    return step / 2 + rng() * step / 2
+
+
+def endpoint_url(api_version: str, endpoint: Optional[str]) -> str:
+    base = (endpoint or DEFAULT_ENDPOINTS[api_version]).rstrip("/")
+    if api_version == "2.0" and not base.endswith(".php"):
+        return base + V2_PATH
+    return base + ("/" if api_version == "3.0" and not urlparse(base).path else "")
+
+
+def flatten_v2(params: Mapping[str, Any]) -> Dict[str, str]:
+    """API 2.0 form parameters: lists become ``name.0``, ``name.1`` …, booleans 0/1."""
+    flat: Dict[str, str] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                flat["%s.%d" % (key, index)] = str(item)
+        elif isinstance(value, bool):
+            flat[key] = "1" if value else "0"
+        else:
+            flat[key] = str(value)
+    return flat
+
+
+_TLS_REASON = re.compile(r"certificate verify failed: ([^(')\]]+)")
+
+
+def _transport_error(exc: Exception, action: str) -> QcloudApiError:
+    text = str(exc)
+    if requests is not None and isinstance(exc, requests.exceptions.SSLError):
+        match = _TLS_REASON.search(text)
+        reason = match.group(1).strip() if match else "TLS handshake failed"
+        return QcloudApiError(CLIENT_TLS, reason, action, processed=False)
+    if requests is not None and isinstance(exc, requests.exceptions.Timeout):
+        connect = isinstance(exc, requests.exceptions.ConnectTimeout)
+        return QcloudApiError(CLIENT_TIMEOUT, "no answer in time", action, processed=False if connect else None)
+    if "RemoteDisconnected" in text or "ConnectionResetError" in text or "reset by peer" in text:
+        reason = "the connection was closed before an answer"
+    elif "NewConnectionError" in text or "Connection refused" in text:
+        reason = "connection refused"
+    elif "NameResolutionError" in text or "Name or service not known" in text:
+        reason = "the host name could not be resolved"
+    else:
+        reason = type(exc).__name__
+    refused = reason in ("connection refused", "the host name could not be resolved")
+    return QcloudApiError(CLIENT_NETWORK, reason, action, processed=False if refused else None)
+
+
+class QcloudClient:
+    """Calls one Tencent Cloud service (``vpc`` by default) in API 3.0 or 2.0."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        region: str,
+        api_version: str = "3.0",
+        endpoint: Optional[str] = None,
+        validate_certs: bool = True,
+        ca_bundle: Optional[str] = None,
+        timeout: float = 30.0,
+        retries: int = 5,
+        service: str = "vpc",
+        version: str = VPC_VERSION_V3,
+        session: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.credentials = credentials
+        self.region = region
+        self.api_version = api_version
+        self.url = endpoint_url(api_version, endpoint)
+        parsed = urlparse(self.url)
+        self.host = parsed.netloc
+        self.path = parsed.path or "/"
+        self.endpoint = "%s://%s" % (parsed.scheme, parsed.netloc)
+        self.verify: Any = (ca_bundle or True) if validate_certs else False
+        self.timeout = timeout
+        self.retries = retries
+        self.service = service
+        self.version = version
+        self.session = session if session is not None else requests.Session()
+        self.sleep = sleep
+        self.clock = clock
+        self.monotonic = monotonic
+        self.rng = rng
+        self.requests_sent = 0
+        self.retries_made = 0
+
+    # -- one attempt -------------------------------------------------------------------------
+
+    def _send_v3(self, action: str, params: Mapping[str, Any], timeout: float) -> Any:
+        payload = json.dumps(params, separators=(",", ":")).encode("utf-8")
+        timestamp = int(self.clock())
+        content_type = "application/json"
+        headers = {
+            "Content-Type": content_type,
+            "Host": self.host,
+            "X-TC-Action": action,
+            "X-TC-Version": self.version,
+            "X-TC-Timestamp": str(timestamp),
+            "X-TC-Region": self.region,
+            "X-TC-Language": "en-US",
+            "User-Agent": USER_AGENT,
+            "Authorization": tc3_authorization(
+                self.credentials.secret_id,
+                self.credentials.secret_key,
+                self.service,
+                self.host,
+                timestamp,
+                payload,
+                content_type,
+            ),
+        }
+        if self.credentials.token:
+            headers["X-TC-Token"] = self.credentials.token
+        return self.session.post(self.url, data=payload, headers=headers, timeout=timeout, verify=self.verify)
+
+    def _send_v2(self, action: str, params: Mapping[str, Any], timeout: float) -> Any:
+        form = flatten_v2(params)
+        form.update(
+            {
+                "Action": action,
+                "Region": self.region,
+                "Timestamp": str(int(self.clock())),
+                "Nonce": str(int(self.rng() * 2 ** 31) + 1),
+                "SecretId": self.credentials.secret_id,
+                "SignatureMethod": "HmacSHA256",
+            }
+        )
+        if self.credentials.token:
+            form["Token"] = self.credentials.token
+        string_to_sign = v2_string_to_sign("POST", self.host, self.path, form)
+        form["Signature"] = v2_signature(self.credentials.secret_key, string_to_sign, "HmacSHA256")
+        headers = {"Host": self.host, "User-Agent": USER_AGENT}
+        return self.session.post(self.url, data=form, headers=headers, timeout=timeout, verify=self.verify)
+
+    # -- envelopes ---------------------------------------------------------------------------
+
+    def _parse(self, action: str, response: Any) -> ApiResult:
+        status = response.status_code
+        if status != 200:
+            transient = status >= 500 or status == 429
+            code = CLIENT_HTTP_RETRY if transient else CLIENT_HTTP
+            raise QcloudApiError(code, str(status), action, http_status=status, processed=None if status >= 500 else False)
+        try:
+            body = json.loads(response.content.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "the body is not JSON", action)
+        if not isinstance(body, dict):
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "the body is not a JSON object", action)
+        return self._parse_v3(action, body) if self.api_version == "3.0" else self._parse_v2(action, body)
+
+    @staticmethod
+    def _parse_v3(action: str, body: Dict[str, Any]) -> ApiResult:
+        inner = body.get("Response")
+        if not isinstance(inner, dict):
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no Response object", action)
+        request_id = inner.get("RequestId")
+        error = inner.get("Error")
+        if error:
+            raise QcloudApiError(
+                str(error.get("Code") or "InternalError"),
+                str(error.get("Message") or ""),
+                action,
+                request_id=request_id,
+                processed=False,
+            )
+        return ApiResult(inner, request_id)
+
+    @staticmethod
+    def _parse_v2(action: str, body: Dict[str, Any]) -> ApiResult:
+        if "code" not in body:
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no code field", action)
+        request_id = body.get("requestId") or body.get("RequestId")
+        try:
+            number = int(body["code"])
+        except (TypeError, ValueError):
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "code %r is not a number" % (body["code"],), action)
+        if number == 0:
+            return ApiResult(body, request_id)
+        code_desc = str(body.get("codeDesc") or "")
+        message = str(body.get("message") or "")
+        # Key on codeDesc where the catalogue knows it; else on the numeric code.
+        known = code_desc and any(code_desc == c or code_desc.startswith(c + ".") for c in CATALOGUE)
+        code = code_desc if known else str(number)
+        if code_desc and not known:
+            message = "%s: %s" % (code_desc, message) if message else code_desc
+        raise QcloudApiError(code, message, action, request_id=request_id, processed=False)
+
+    # -- the retry loop ----------------------------------------------------------------------
+
+    def call(self, action: str, params: Optional[Mapping[str, Any]] = None, deadline: Optional[float] = None) -> ApiResult:
+        """Send ``action`` until it succeeds, fails for good, or retries or deadline run out.
+
+        ``deadline`` is a ``monotonic()`` time; by default it allows every attempt its
+        full ``timeout`` plus the backoff between them.
+        """
+        params = dict(params or {})
+        if deadline is None:
+            deadline = self.monotonic() + (self.retries + 1) * self.timeout + self.retries * BACKOFF_CAP
+        send = self._send_v3 if self.api_version == "3.0" else self._send_v2
+        attempt = 0
+        while True:
+            remaining = deadline - self.monotonic()
+            try:
+                if remaining <= 0:
+                    raise QcloudApiError(CLIENT_TIMEOUT, "the deadline passed before an answer", action, processed=False)
+                self.requests_sent += 1
+                try:
+                    response = send(action, params, min(self.timeout, remaining))
+                except Exception as exc:  # requests' own exceptions, mapped below
+                    if requests is None or not isinstance(exc, requests.exceptions.RequestException):
+                        raise
+                    raise _transport_error(exc, action)
+                return self._parse(action, response)
+            except QcloudApiError as err:
+                delay = backoff_delay(attempt, self.rng)
+                if (
+                    not is_retryable(err.code)
+                    or attempt >= self.retries
+                    or self.monotonic() + delay >= deadline
+                ):
+                    raise
+                attempt += 1
+                self.retries_made += 1
+                self.sleep(delay)

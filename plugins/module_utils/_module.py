@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What every tencent.qcloud module shares: connection options, input checks, the client,
+and failures that carry a mapped sentence plus ``error: {code, message, request_id, action}``."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any, Dict, Mapping, NoReturn, Optional
+from urllib.parse import urlparse
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
+    REQUESTS_IMPORT_ERROR,
+    QcloudClient,
+)
+from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import (
+    resolve_credentials,
+    resolve_region,
+)
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    QcloudApiError,
+    QcloudError,
+    explain,
+    sentence,
+)
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import VpcApi
+
+# Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal.
+CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
+    "secret_id": {"type": "str", "no_log": False},
+    "secret_key": {"type": "str", "no_log": True},
+    "security_token": {"type": "str", "no_log": True},
+    "region": {"type": "str"},
+    "api_version": {"type": "str", "default": "3.0", "choices": ["3.0", "2.0"]},
+    "api_endpoint": {"type": "str"},
+    "ca_bundle": {"type": "path"},
+    "validate_certs": {"type": "bool", "default": True},
+    "api_timeout": {"type": "float", "default": 30.0},
+    "api_retries": {"type": "int", "default": 5},
+}
+
+_ID_PATTERN = "^%s-[0-9a-z]{8}$"
+_REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
+
+
+def _show(value: Any) -> str:
+    """A user value, quoted and cut short, safe to put in a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class QcloudModule:
+    """An AnsibleModule with the shared options, and the ways a tencent.qcloud module fails."""
+
+    def __init__(self, argument_spec: Mapping[str, Any], **kwargs: Any) -> None:
+        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        if REQUESTS_IMPORT_ERROR:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self.context: Dict[str, Any] = {"timeout": self.params["api_timeout"]}
+
+    # -- input ---------------------------------------------------------------------------------
+
+    def check_id(self, option: str, prefix: str) -> None:
+        value = self.params.get(option)
+        if value is not None and not re.match(_ID_PATTERN % prefix, value):
+            self.module.fail_json(
+                msg="%s must be %s- followed by 8 lowercase letters or digits, like %s-1a2b3c4d (got %s)."
+                % (option, prefix, prefix, _show(value))
+            )
+
+    def check_positive(self, option: str) -> None:
+        value = self.params.get(option)
+        if value is not None and value <= 0:
+            self.module.fail_json(msg="%s must be greater than 0 (got %s)." % (option, _show(value)))
+
+    def _check_connection(self) -> None:
+        endpoint = self.params["api_endpoint"]
+        if endpoint is not None:
+            parsed = urlparse(endpoint)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname or re.search(r"\s", endpoint):
+                self.module.fail_json(
+                    msg="api_endpoint must be an http(s) URL such as https://vpc.tencentcloudapi.com (got %s)." % _show(endpoint)
+                )
+            if parsed.scheme == "http":
+                self.module.warn(
+                    "api_endpoint %s uses plain http: requests and their signatures travel unencrypted; "
+                    "use https outside a test lab." % endpoint
+                )
+        self.check_positive("api_timeout")
+        if self.params["api_retries"] < 0:
+            self.module.fail_json(msg="api_retries must be 0 or more (got %s)." % _show(self.params["api_retries"]))
+
+    # -- the client --------------------------------------------------------------------------
+
+    def vpc(self) -> VpcApi:
+        """Checks connection options, finds keys and region, and returns the VPC operations."""
+        self._check_connection()
+        try:
+            credentials = resolve_credentials(self.params)
+            region = resolve_region(self.params)
+        except QcloudError as err:
+            self.module.fail_json(msg=err.msg)
+        if not _REGION.match(region):
+            self.module.fail_json(msg="region must look like ap-guangzhou (got %s)." % _show(region))
+        client = QcloudClient(
+            credentials,
+            region,
+            api_version=self.params["api_version"],
+            endpoint=self.params["api_endpoint"],
+            validate_certs=self.params["validate_certs"],
+            ca_bundle=self.params["ca_bundle"],
+            timeout=self.params["api_timeout"],
+            retries=self.params["api_retries"],
+        )
+        self.context.update(
+            region=region,
+            endpoint=client.endpoint,
+            secret_id=credentials.secret_id,
+            credential_source=credentials.source,
+        )
+        self.credential_source = credentials.source
+        return VpcApi(client)
+
+    # -- failing -----------------------------------------------------------------------------
+
+    def fail_api(self, err: QcloudApiError, **result: Any) -> NoReturn:
+        self.module.fail_json(msg=explain(err, self.context), error=err.to_result(), **result)
+
+    def fail_decision(self, code: str, context: Optional[Mapping[str, Any]] = None, **result: Any) -> NoReturn:
+        """Fail for a reason the module found itself (no API error), with the catalogue's sentence."""
+        values = dict(self.context)
+        values.update(context or {})
+        self.module.fail_json(msg=sentence(code, values), **result)
+
+
+def deadline_after(seconds: float) -> float:
+    return time.monotonic() + seconds

@@ -1,0 +1,212 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""VPC operations on plain records, the same for API 3.0 and API 2.0.
+
+Above this file nobody knows which protocol is spoken: ENIs come back as one
+normalised, snake_case record, task ids as strings, task states as
+``RUNNING``/``SUCCESS``/``FAILED``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional
+
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
+
+# States in which an ENI is between two bindings; anything else is settled.
+TRANSITIONAL_STATES = frozenset(("ATTACHING", "DETACHING", "PENDING", "DELETING"))
+
+# How an unknown id shows up: 3.0 may answer an empty set or ResourceNotFound, 2.0 a codeDesc.
+NOT_FOUND_CODES = frozenset(("ResourceNotFound", "InvalidNetworkInterface.NotFound"))
+
+PAGE_SIZE = {"3.0": 100, "2.0": 50}
+V2_TASK_STATES = {0: "SUCCESS", 1: "FAILED", 2: "RUNNING"}
+
+
+class TaskStatus(NamedTuple):
+    task_id: str
+    status: str
+    output: str
+
+
+def _attachment(instance_id: Any, device_index: Any = None, attach_time: Any = None) -> Optional[Dict[str, Any]]:
+    if not instance_id:
+        return None
+    return {"instance_id": instance_id, "device_index": device_index, "attach_time": attach_time or None}
+
+
+def normalise_v3(raw: Mapping[str, Any]) -> Dict[str, Any]:
+    """An API 3.0 ``NetworkInterfaceSet`` item as the collection's ENI record."""
+    attachment = raw.get("Attachment") or {}
+    return {
+        "network_interface_id": raw.get("NetworkInterfaceId"),
+        "name": raw.get("NetworkInterfaceName"),
+        "description": raw.get("NetworkInterfaceDescription"),
+        "vpc_id": raw.get("VpcId"),
+        "subnet_id": raw.get("SubnetId"),
+        "zone": raw.get("Zone"),
+        "state": raw.get("State") or "AVAILABLE",
+        "primary": bool(raw.get("Primary")),
+        "mac_address": raw.get("MacAddress"),
+        "private_ip_addresses": [
+            ip.get("PrivateIpAddress") for ip in raw.get("PrivateIpAddressSet") or [] if ip.get("PrivateIpAddress")
+        ],
+        "attachment": _attachment(attachment.get("InstanceId"), attachment.get("DeviceIndex"), attachment.get("AttachTime")),
+    }
+
+
+def normalise_v2(raw: Mapping[str, Any]) -> Dict[str, Any]:
+    """An API 2.0 ENI (either documented shape of ``instanceSet``) as the same record."""
+    binding = raw.get("instanceSet") or {}
+    if isinstance(binding, list):  # the older shape: a list of bindings, empty when unbound
+        binding = binding[0] if binding else {}
+    return {
+        "network_interface_id": raw.get("networkInterfaceId"),
+        "name": raw.get("eniName"),
+        "description": raw.get("eniDescription"),
+        "vpc_id": raw.get("vpcId"),
+        "subnet_id": raw.get("subnetId"),
+        "zone": raw.get("zoneId") or raw.get("zone"),
+        "state": raw.get("state") or "AVAILABLE",
+        "primary": bool(raw.get("primary")),
+        "mac_address": raw.get("macAddress"),
+        "private_ip_addresses": [
+            ip.get("privateIpAddress") for ip in raw.get("privateIpAddressesSet") or [] if ip.get("privateIpAddress")
+        ],
+        "attachment": _attachment(binding.get("instanceId"), binding.get("deviceIndex"), binding.get("attachTime")),
+    }
+
+
+def v2_page(data: Mapping[str, Any]) -> tuple:
+    """(total, items) of a 2.0 describe answer, newer (``data.data``) or older (``data`` list) shape."""
+    inner = data.get("data")
+    if isinstance(inner, dict):
+        items = inner.get("data") or []
+        total = inner.get("totalNum", inner.get("totalCount", len(items)))
+    else:
+        items = inner or []
+        total = data.get("totalCount", data.get("totalNum", len(items)))
+    return int(total), items
+
+
+def poll_delays(first: float = 0.25, factor: float = 1.5, cap: float = 5.0) -> Iterator[float]:
+    """Waits between polls: quick at first (most tasks take seconds), then sparing."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(cap, delay * factor)
+
+
+class VpcApi:
+    def __init__(
+        self,
+        client: QcloudClient,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.v3 = client.api_version == "3.0"
+        self.sleep = sleep
+        self.monotonic = monotonic
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def describe_network_interface(self, eni_id: str) -> Optional[Dict[str, Any]]:
+        """The ENI's record, or None when it does not exist (in this region)."""
+        try:
+            if self.v3:
+                data = self.client.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [eni_id]}).data
+                items = [normalise_v3(item) for item in data.get("NetworkInterfaceSet") or []]
+            else:
+                data = self.client.call("DescribeNetworkInterfaces", {"networkInterfaceId": eni_id}).data
+                items = [normalise_v2(item) for item in v2_page(data)[1]]
+        except QcloudApiError as err:
+            if err.code in NOT_FOUND_CODES:
+                return None
+            raise
+        for item in items:
+            if item["network_interface_id"] == eni_id:
+                return item
+        return None
+
+    def list_network_interfaces(self, ids: Optional[List[str]] = None, filters: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Every ENI matching ``ids`` or ``filters`` (3.0 names or 2.0 names), all pages."""
+        size = PAGE_SIZE[self.client.api_version]
+        found: List[Dict[str, Any]] = []
+        offset = 0
+        while True:
+            if self.v3:
+                params: Dict[str, Any] = {"Offset": offset, "Limit": size}
+                if ids:
+                    params["NetworkInterfaceIds"] = list(ids)
+                if filters:
+                    params["Filters"] = [{"Name": k, "Values": v if isinstance(v, list) else [v]} for k, v in filters.items()]
+                data = self.client.call("DescribeNetworkInterfaces", params).data
+                total = int(data.get("TotalCount") or 0)
+                page = [normalise_v3(item) for item in data.get("NetworkInterfaceSet") or []]
+            else:
+                params = dict(filters or {}, offset=offset, limit=size)
+                total, raw = v2_page(self.client.call("DescribeNetworkInterfaces", params).data)
+                page = [normalise_v2(item) for item in raw]
+            found.extend(page)
+            offset += len(page)
+            if not page or offset >= total:
+                return found
+
+    def task_status(self, task_id: str) -> TaskStatus:
+        if self.v3:
+            data = self.client.call("DescribeVpcTaskResult", {"TaskId": task_id}).data
+            return TaskStatus(task_id, str(data.get("Status") or "RUNNING").upper(), str(data.get("Output") or ""))
+        data = self.client.call("DescribeVpcTaskResult", {"taskId": int(task_id)}).data
+        inner = data.get("data") if isinstance(data.get("data"), dict) else data
+        try:
+            status = V2_TASK_STATES.get(int(inner.get("status")), "RUNNING")
+        except (TypeError, ValueError):
+            status = "RUNNING"
+        return TaskStatus(task_id, status, str(inner.get("output") or ""))
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _write(self, action: str, eni_id: str, instance_id: str, vpc_id: Optional[str], extra: Mapping[str, Any]) -> str:
+        if self.v3:
+            # One token per logical write: every retry of this call carries the same one.
+            params = dict(extra, NetworkInterfaceId=eni_id, InstanceId=instance_id, ClientToken=str(uuid.uuid4()))
+            return str(self.client.call(action, params).request_id)
+        params = {"vpcId": vpc_id, "networkInterfaceId": eni_id, "instanceId": instance_id}
+        data = self.client.call(action, params).data
+        task_id = data.get("taskId")
+        if task_id is None and isinstance(data.get("data"), dict):
+            task_id = data["data"].get("taskId")
+        return str(task_id)
+
+    def attach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None, attach_type: Optional[int] = None) -> str:
+        extra = {"AttachType": attach_type} if attach_type is not None and self.v3 else {}
+        return self._write("AttachNetworkInterface", eni_id, instance_id, vpc_id, extra)
+
+    def detach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None) -> str:
+        return self._write("DetachNetworkInterface", eni_id, instance_id, vpc_id, {})
+
+    # -- waits -------------------------------------------------------------------------------
+
+    def wait_task(self, task_id: str, deadline: float) -> TaskStatus:
+        """Poll until the task leaves RUNNING or the deadline passes; returns the last status."""
+        delays = poll_delays()
+        while True:
+            self.sleep(min(next(delays), max(0.0, deadline - self.monotonic())))
+            status = self.task_status(task_id)
+            if status.status != "RUNNING" or self.monotonic() >= deadline:
+                return status
+
+    def wait_settled(self, eni_id: str, deadline: float) -> Optional[Dict[str, Any]]:
+        """Describe until the ENI is in no transitional state or the deadline passes."""
+        delays = poll_delays()
+        while True:
+            self.sleep(min(next(delays), max(0.0, deadline - self.monotonic())))
+            record = self.describe_network_interface(eni_id)
+            if record is None or record["state"] not in TRANSITIONAL_STATES or self.monotonic() >= deadline:
+                return record
