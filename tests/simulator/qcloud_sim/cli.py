@@ -1,0 +1,92 @@
+"""Command line: PYTHONPATH=tests/simulator python3 -m qcloud_sim [options]"""
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+
+from . import default_world as dw
+from .core import Simulator
+from .server import make_server
+
+
+def load_world(path):
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    if path.endswith((".yml", ".yaml")):
+        import yaml
+        return yaml.safe_load(text)
+    try:
+        return json.loads(text)
+    except ValueError:
+        import yaml
+        return yaml.safe_load(text)
+
+
+def on_off(value):
+    v = value.lower()
+    if v in ("on", "true", "1", "yes"):
+        return True
+    if v in ("off", "false", "0", "no"):
+        return False
+    raise argparse.ArgumentTypeError("expected on or off")
+
+
+def build_parser():
+    p = argparse.ArgumentParser(
+        prog="python3 -m qcloud_sim",
+        description="Offline simulator of the Tencent Cloud VPC API (ENI attach/detach), "
+                    "API 3.0 (POST /, TC3-HMAC-SHA256 or HmacSHA1/HmacSHA256) and API 2.0 "
+                    "(/v2/index.php). Control API under /_sim/ (loopback only). "
+                    "See tests/simulator/README.md.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port to listen on; 0 = any free port (default 0)")
+    p.add_argument("--port-file", metavar="FILE",
+                   help="write the bound port to FILE once listening")
+    p.add_argument("--tls-dir", metavar="DIR",
+                   help="serve HTTPS; a CA and certificate are generated in DIR as ca.pem, cert.pem, "
+                        "key.pem (kept and reused if already there)")
+    p.add_argument("--secret-id", default=dw.DEFAULT_SECRET_ID,
+                   help="the accepted SecretId (default %s)" % dw.DEFAULT_SECRET_ID)
+    p.add_argument("--secret-key", default=dw.DEFAULT_SECRET_KEY,
+                   help="the accepted SecretKey (default %s)" % dw.DEFAULT_SECRET_KEY)
+    p.add_argument("--world", metavar="FILE",
+                   help="initial world as JSON or YAML (default: the built-in world of the README)")
+    p.add_argument("--task-seconds", type=float, default=2.0, metavar="S",
+                   help="how long attach/detach tasks stay RUNNING (default 2)")
+    p.add_argument("--rate-limits", type=on_off, default=True, metavar="on|off",
+                   help="enforce Tencent's per-action rate limits (default on)")
+    p.add_argument("--v2-shape", choices=("new", "old"), default="new",
+                   help="API 2.0 DescribeNetworkInterfaces response shape (default new)")
+    p.add_argument("--quiet", action="store_true", help="do not log one line per request to stderr")
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    world = load_world(args.world) if args.world else None
+    sim = Simulator(world=world, secret_id=args.secret_id, secret_key=args.secret_key,
+                    task_seconds=args.task_seconds, rate_limits=args.rate_limits,
+                    v2_shape=args.v2_shape, log_stream=None if args.quiet else sys.stderr)
+    server = make_server(sim, args.host, args.port, args.tls_dir)
+    port = server.server_address[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as fh:
+            fh.write("%d\n" % port)
+        os.replace(tmp, args.port_file)
+    scheme = "https" if args.tls_dir else "http"
+    sys.stderr.write("qcloud_sim listening on %s://%s:%d\n" % (scheme, args.host, port))
+    sys.stderr.flush()
+
+    def stop(_signum, _frame):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+    return 0

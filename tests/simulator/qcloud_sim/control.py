@@ -1,0 +1,85 @@
+"""The control API under /_sim/ (no auth; the server only lets loopback clients in)."""
+import json
+
+from .common import HttpResponse, json_response
+from .faults import FaultError
+from .world import WorldError
+
+
+def _body(req):
+    if not req.body or not req.body.strip():
+        return {}
+    text = req.body.decode("utf-8")
+    try:
+        return json.loads(text)
+    except ValueError:
+        try:
+            import yaml  # optional: a world may be posted as YAML
+        except ImportError:  # pragma: no cover
+            raise ValueError("body is not JSON")
+        return yaml.safe_load(text)
+
+
+def _error(status, message):
+    return json_response({"error": message}, status)
+
+
+def handle(sim, req):
+    path = req.path.rstrip("/")
+    m = req.method
+    try:
+        body = _body(req) if m in ("POST", "PUT") else {}
+    except ValueError as exc:
+        return _error(400, "bad body: %s" % exc)
+    if body is None:
+        body = {}
+    try:
+        if path == "/_sim/health" and m == "GET":
+            return json_response({"ok": True})
+        if path == "/_sim/state" and m == "GET":
+            return json_response(sim.state())
+        if path == "/_sim/reset" and m == "POST":
+            sim.reset()
+            return json_response({"ok": True, "config": dict(sim.config)})
+        if path == "/_sim/world" and m in ("POST", "PUT"):
+            if not isinstance(body, dict):
+                return _error(400, "a world must be a JSON object")
+            sim.set_world(body)
+            return json_response({"ok": True, "enis": len(sim.world.enis),
+                                  "instances": len(sim.world.instances)})
+        if path == "/_sim/config":
+            if m == "GET":
+                return json_response(dict(sim.config))
+            if m == "POST":
+                if not isinstance(body, dict):
+                    return _error(400, "config must be a JSON object")
+                return json_response(sim.set_config(body))
+        if path == "/_sim/faults":
+            if m == "GET":
+                return json_response({"faults": sim.faults.list()})
+            if m == "POST":
+                specs = body if isinstance(body, list) else [body]
+                added = [sim.faults.add(s) for s in specs]
+                return json_response({"ok": True, "faults": added})
+            if m == "DELETE":
+                sim.faults.clear()
+                return json_response({"ok": True})
+        if path == "/_sim/requests":
+            if m == "GET":
+                return json_response({"requests": sim.request_log()})
+            if m == "DELETE":
+                with sim.lock:
+                    sim.requests.clear()
+                return json_response({"ok": True})
+        if path == "/_sim/signatures":
+            if m == "GET":
+                with sim.lock:
+                    sigs = list(sim.signatures)
+                return json_response({"signatures": sigs})
+            if m == "DELETE":
+                with sim.lock:
+                    sim.signatures.clear()
+                return json_response({"ok": True})
+    except (FaultError, WorldError, ValueError) as exc:
+        return _error(400, str(exc))
+    return HttpResponse(404, b'{"error": "no such control endpoint"}', "application/json")

@@ -1,0 +1,246 @@
+"""The simulator's shared state: world, tasks, idempotency tokens, config, faults, logs.
+
+Every protocol handler goes through one Simulator; all mutations happen under `self.lock`.
+"""
+import collections
+import copy
+import itertools
+import sys
+import threading
+import time
+import uuid
+
+from . import default_world as dw
+from .errors import SimError
+from .faults import FaultQueue
+from .ratelimit import RateLimiter
+from .tasks import RUNNING, TaskTable
+from .world import World, tencent_time
+
+V2_SHAPES = ("new", "old")
+LOG_MAX = 200000
+
+
+class Simulator:
+    def __init__(self, world=None, secret_id=dw.DEFAULT_SECRET_ID, secret_key=dw.DEFAULT_SECRET_KEY,
+                 task_seconds=2.0, rate_limits=True, v2_shape="new", log_stream=None):
+        self.lock = threading.RLock()
+        self.initial_world = copy.deepcopy(world if world is not None else dw.default_world())
+        World(self.initial_world)  # validate early
+        self.secret_id = secret_id
+        self.secret_key = secret_key
+        self.cli_config = {"task_seconds": float(task_seconds), "rate_limits": bool(rate_limits),
+                           "v2_shape": v2_shape}
+        self.log_stream = log_stream
+        self.faults = FaultQueue()
+        self.ratelimiter = RateLimiter()
+        self._seq = itertools.count(1)
+        self.reset()
+
+    # ---- control ---------------------------------------------------------------------
+    def reset(self):
+        with self.lock:
+            self.world = World(self.initial_world)
+            self.tasks = TaskTable()
+            self.tokens = {}
+            self.config = dict(self.cli_config)
+            self.requests = collections.deque(maxlen=LOG_MAX)
+            self.signatures = collections.deque(maxlen=LOG_MAX)
+            self.faults.clear()
+            self.ratelimiter.reset()
+
+    def set_world(self, data):
+        data = {k: v for k, v in data.items() if k not in ("tasks", "config")}
+        for e in data.get("enis", []) or []:
+            if isinstance(e, dict):
+                e.pop("state", None)
+        world = World(data)
+        with self.lock:
+            self.world = world
+            self.tasks = TaskTable()
+            self.tokens = {}
+
+    def set_config(self, body):
+        new = dict(self.config)
+        if "task_seconds" in body:
+            v = body["task_seconds"]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+                raise ValueError("task_seconds must be a number >= 0")
+            new["task_seconds"] = float(v)
+        if "rate_limits" in body:
+            if not isinstance(body["rate_limits"], bool):
+                raise ValueError("rate_limits must be true or false")
+            new["rate_limits"] = body["rate_limits"]
+        if "v2_shape" in body:
+            if body["v2_shape"] not in V2_SHAPES:
+                raise ValueError("v2_shape must be 'new' or 'old'")
+            new["v2_shape"] = body["v2_shape"]
+        unknown = set(body) - {"task_seconds", "rate_limits", "v2_shape"}
+        if unknown:
+            raise ValueError("unknown config keys: %s" % ", ".join(sorted(unknown)))
+        with self.lock:
+            self.config = new
+            if not new["rate_limits"]:
+                self.ratelimiter.reset()
+            return dict(self.config)
+
+    def state(self):
+        with self.lock:
+            self.advance()
+            data = self.world.to_dict()
+            for e in data["enis"]:
+                e["state"] = self.eni_state(e)
+            data["tasks"] = self.tasks.all()
+            data["config"] = dict(self.config)
+            return data
+
+    # ---- keys --------------------------------------------------------------------------
+    def find_key(self, secret_id):
+        if secret_id == self.secret_id:
+            return {"secret_id": self.secret_id, "secret_key": self.secret_key,
+                    "app_id": dw.DEFAULT_APP_ID, "uin": dw.DEFAULT_UIN}
+        with self.lock:
+            key = self.world.keys.get(secret_id)
+            if key is None:
+                return None
+            key = dict(key)
+        key.setdefault("app_id", dw.DEFAULT_APP_ID)
+        key.setdefault("uin", dw.DEFAULT_UIN)
+        return key
+
+    def rate_allow(self, account, action):
+        if not self.config["rate_limits"]:
+            return True
+        return self.ratelimiter.allow(account, action)
+
+    # ---- logs --------------------------------------------------------------------------
+    def record_signature(self, sig):
+        if sig:
+            self.signatures.append(sig)
+
+    def log_request(self, entry):
+        entry = dict(entry)
+        with self.lock:
+            if entry.get("seq") is None:
+                entry["seq"] = next(self._seq)
+            self.requests.append(entry)
+        if self.log_stream is not None:
+            try:
+                self.log_stream.write("qcloud_sim %s %s %s %s -> %s%s\n" % (
+                    entry.get("protocol"), entry.get("method"), entry.get("action") or "-",
+                    entry.get("region") or "-", entry.get("outcome"),
+                    " [fault %s]" % entry["fault"] if entry.get("fault") else ""))
+                self.log_stream.flush()
+            except Exception:  # pragma: no cover - logging must never break a request
+                pass
+
+    def next_seq(self):
+        with self.lock:
+            return next(self._seq)
+
+    def request_log(self):
+        with self.lock:
+            return sorted((dict(e) for e in self.requests), key=lambda e: e["seq"])
+
+    # ---- tasks -------------------------------------------------------------------------
+    def _apply(self, task):
+        if task["action"] == "AttachNetworkInterface":
+            self.world.apply_attach(task["eni_id"], task["instance_id"], task["attach_type"],
+                                    task["ends_at"])
+        else:
+            self.world.apply_detach(task["eni_id"])
+
+    def advance(self):
+        with self.lock:
+            self.tasks.advance(time.time(), self._apply)
+
+    def eni_state(self, eni):
+        task = self.tasks.running_for_eni(eni["eni_id"])
+        if task is None:
+            return "AVAILABLE"
+        return "ATTACHING" if task["action"] == "AttachNetworkInterface" else "DETACHING"
+
+    def snapshot_enis(self, region):
+        """[(eni copy, state)] of a region, in world order."""
+        with self.lock:
+            self.advance()
+            return [(dict(e), self.eni_state(e)) for e in self.world.enis_in(region)]
+
+    def write(self, action, protocol, account, region, eni_id, ins_id, request_id,
+              attach_type=0, client_token=None, vpc_id=None):
+        """Attach or detach. Returns (task, replayed). Raises SimError."""
+        params = (action, region, eni_id, ins_id, int(attach_type or 0))
+        with self.lock:
+            self.advance()
+            if client_token:
+                known = self.tokens.get((account, client_token))
+                if known is not None:
+                    if known[0] != params:
+                        raise SimError("idempotent_mismatch",
+                                       "ClientToken %s was used with other parameters." % client_token)
+                    return known[1], True
+            w = self.world
+            if vpc_id is not None and w.vpc(region, vpc_id) is None:
+                raise SimError("vpc_not_found", "VPC %s does not exist." % vpc_id)
+            eni = w.eni(region, eni_id)
+            if eni is None:
+                raise SimError("eni_not_found", "ENI %s does not exist." % eni_id)
+            ins = w.instance(region, ins_id)
+            if ins is None:
+                raise SimError("instance_not_found", "Instance %s does not exist." % ins_id)
+            if vpc_id is not None and (eni["vpc_id"] != vpc_id or ins["vpc_id"] != vpc_id):
+                raise SimError("vpc_mismatch", "vpcId %s does not match ENI %s (%s) and instance %s (%s)."
+                               % (vpc_id, eni_id, eni["vpc_id"], ins_id, ins["vpc_id"]))
+            running = self.tasks.running_on(eni_id, ins_id)
+            if running is not None:
+                raise SimError("mutex", "Task %s is running on %s / %s; retry later."
+                               % (running["task_id"], eni_id, ins_id))
+            if action == "AttachNetworkInterface":
+                w.check_attach(eni, ins)
+            else:
+                w.check_detach(eni, ins)
+            fault = self.faults.take_task_fault(action, protocol)
+            task = self.tasks.create(
+                request_id, action, protocol, account, eni_id, ins_id, int(attach_type or 0),
+                self.config["task_seconds"],
+                fail_output=(fault["output"] if fault else None))
+            if client_token:
+                self.tokens[(account, client_token)] = (params, task)
+            self.advance()
+            return task, False
+
+    def task_v3(self, account, task_id):
+        with self.lock:
+            self.advance()
+            task = self.tasks.get_v3(task_id)
+            if task is None and isinstance(task_id, str) and task_id.isdigit():
+                task = self.tasks.get_v2(int(task_id))
+            if task is None or task["account"] != account:
+                raise SimError("task_not_found", "Task %s does not exist." % task_id)
+            return dict(task)
+
+    def task_v2(self, account, task_id):
+        with self.lock:
+            self.advance()
+            task = self.tasks.get_v2(task_id)
+            if task is None or task["account"] != account:
+                raise SimError("task_not_found", "Task %s does not exist." % task_id)
+            return dict(task)
+
+    def world_uin(self):
+        return self.world.data["options"].get("uin", dw.DEFAULT_UIN)
+
+    @staticmethod
+    def new_request_id():
+        return str(uuid.uuid4())
+
+    @staticmethod
+    def now_str():
+        return tencent_time()
+
+
+def stderr_stream():
+    return sys.stderr
+
+
+__all__ = ["Simulator", "RUNNING"]

@@ -1,0 +1,137 @@
+"""The default world (documented in tests/simulator/README.md)."""
+import copy
+
+DEFAULT_SECRET_ID = "AKIDSIMULATOR00000000000000000000000"
+DEFAULT_SECRET_KEY = "simulatorSecretKey000000000000000"
+DEFAULT_APP_ID = 1250000000
+DEFAULT_UIN = "100000000001"
+
+CREATED = "2024-01-02 03:04:05"
+ATTACHED = "2024-01-02 03:05:00"
+
+_SUBNET_PREFIX = {
+    "subnet-gz3a0001": "10.0.1.",
+    "subnet-gz4a0001": "10.0.2.",
+    "subnet-gz3b0001": "10.1.1.",
+    "subnet-sh2a0001": "10.2.1.",
+}
+_SUBNET_INFO = {
+    "subnet-gz3a0001": ("ap-guangzhou", "vpc-gz000001", "ap-guangzhou-3"),
+    "subnet-gz4a0001": ("ap-guangzhou", "vpc-gz000001", "ap-guangzhou-4"),
+    "subnet-gz3b0001": ("ap-guangzhou", "vpc-gz000002", "ap-guangzhou-3"),
+    "subnet-sh2a0001": ("ap-shanghai", "vpc-sh000001", "ap-shanghai-2"),
+}
+
+
+def _eni(n, eni_id, subnet_id, name, description, primary=False, instance_id=None,
+         device_index=None):
+    region, vpc_id, zone = _SUBNET_INFO[subnet_id]
+    return {
+        "eni_id": eni_id,
+        "name": name,
+        "description": description,
+        "region": region,
+        "zone": zone,
+        "vpc_id": vpc_id,
+        "subnet_id": subnet_id,
+        "primary": primary,
+        "mac": "20:90:6F:%02X:%02X:%02X" % (0x10 + (n >> 16 & 0xff), n >> 8 & 0xff, n & 0xff),
+        "private_ip": _SUBNET_PREFIX[subnet_id] + str(10 + n),
+        "created_time": CREATED,
+        "instance_id": instance_id,
+        "device_index": device_index,
+        "attach_time": ATTACHED if instance_id else None,
+        "attach_type": 0,
+        "empty_attachment": False,
+    }
+
+
+# (instance id, state, type, subnet, primary eni, [secondary enis])
+_INSTANCES = [
+    ("ins-run00001", "RUNNING", "S5.MEDIUM4", "subnet-gz3a0001", "eni-prim0001", []),
+    ("ins-run00002", "RUNNING", "S5.MEDIUM4", "subnet-gz3a0001", "eni-prim0002", ["eni-held0001"]),
+    ("ins-run00003", "RUNNING", "S5.LARGE8", "subnet-gz3a0001", "eni-prim0003", []),
+    ("ins-stop0001", "STOPPED", "S5.MEDIUM4", "subnet-gz3a0001", "eni-prim0004", []),
+    ("ins-pend0001", "PENDING", "S5.MEDIUM4", "subnet-gz3a0001", "eni-prim0005", []),
+    ("ins-zone0004", "RUNNING", "S5.MEDIUM4", "subnet-gz4a0001", "eni-prim0006", []),
+    ("ins-vpc00002", "RUNNING", "S5.MEDIUM4", "subnet-gz3b0001", "eni-prim0007", []),
+    ("ins-full0001", "RUNNING", "S5.SMALL2", "subnet-gz3a0001", "eni-prim0008", ["eni-fulls001"]),
+    ("ins-bc100001", "RUNNING", "BC1.SMALL1", "subnet-gz3a0001", "eni-prim0009", []),
+    ("ins-sh000001", "RUNNING", "S5.MEDIUM4", "subnet-sh2a0001", "eni-prim0010", []),
+]
+
+
+def build_default_world():
+    world = {
+        "keys": [
+            {"secret_id": "AKIDSIMULATORTEMP0000000000000000000",
+             "secret_key": "simulatorTempKey00000000000000000",
+             "token": "simulator-session-token-0001",
+             "expired_time": 4102444800,
+             "app_id": DEFAULT_APP_ID, "uin": DEFAULT_UIN},
+            {"secret_id": "AKIDSIMULATOREXPIRED0000000000000000",
+             "secret_key": "simulatorExpiredKey00000000000000",
+             "token": "simulator-session-token-expired",
+             "expired_time": 1600000000,
+             "app_id": DEFAULT_APP_ID, "uin": DEFAULT_UIN},
+            {"secret_id": "AKIDSIMULATORDISABLED000000000000000",
+             "secret_key": "simulatorDisabledKey0000000000000",
+             "disabled": True,
+             "app_id": DEFAULT_APP_ID, "uin": DEFAULT_UIN},
+            {"secret_id": "AKIDSIMULATORSECOND00000000000000000",
+             "secret_key": "simulatorSecondKey000000000000000",
+             "app_id": 1250000001, "uin": "100000000002"},
+        ],
+        "regions": [
+            {"region": "ap-guangzhou", "zones": ["ap-guangzhou-3", "ap-guangzhou-4"]},
+            {"region": "ap-shanghai", "zones": ["ap-shanghai-2"]},
+        ],
+        "vpcs": [
+            {"vpc_id": "vpc-gz000001", "region": "ap-guangzhou", "name": "gz-main", "cidr": "10.0.0.0/16"},
+            {"vpc_id": "vpc-gz000002", "region": "ap-guangzhou", "name": "gz-other", "cidr": "10.1.0.0/16"},
+            {"vpc_id": "vpc-sh000001", "region": "ap-shanghai", "name": "sh-main", "cidr": "10.2.0.0/16"},
+        ],
+        "subnets": [
+            {"subnet_id": s, "region": r, "vpc_id": v, "zone": z, "cidr": _SUBNET_PREFIX[s] + "0/24"}
+            for s, (r, v, z) in _SUBNET_INFO.items()
+        ],
+        "instance_types": [
+            {"instance_type": "S5.SMALL2", "family": "S5", "max_enis": 2, "eni_supported": True},
+            {"instance_type": "S5.MEDIUM4", "family": "S5", "max_enis": 4, "eni_supported": True},
+            {"instance_type": "S5.LARGE8", "family": "S5", "max_enis": 8, "eni_supported": True},
+            {"instance_type": "BC1.SMALL1", "family": "BC1", "max_enis": 1, "eni_supported": False},
+        ],
+        "instances": [],
+        "enis": [],
+        "options": {"empty_attachment_object": False},
+    }
+    n = 0
+    for ins_id, state, itype, subnet, prim, secondaries in _INSTANCES:
+        region, vpc, zone = _SUBNET_INFO[subnet]
+        world["instances"].append({
+            "instance_id": ins_id, "region": region, "zone": zone, "vpc_id": vpc,
+            "subnet_id": subnet, "state": state, "instance_type": itype,
+        })
+        n += 1
+        world["enis"].append(_eni(n, prim, subnet, "primary-" + ins_id[4:],
+                                  "primary ENI of " + ins_id, True, ins_id, 0))
+        for i, sec in enumerate(secondaries, start=1):
+            n += 1
+            world["enis"].append(_eni(n, sec, subnet, sec, "secondary ENI of " + ins_id,
+                                      False, ins_id, i))
+    for i in range(1, 21):
+        n += 1
+        world["enis"].append(_eni(n, "eni-free%04d" % i, "subnet-gz3a0001", "free-%04d" % i,
+                                  "free ENI %d" % i))
+    for eni_id, subnet in (("eni-zone0004", "subnet-gz4a0001"), ("eni-vpc00002", "subnet-gz3b0001"),
+                           ("eni-sh000001", "subnet-sh2a0001")):
+        n += 1
+        world["enis"].append(_eni(n, eni_id, subnet, eni_id, "free ENI " + eni_id))
+    return world
+
+
+def default_world():
+    return copy.deepcopy(_DEFAULT)
+
+
+_DEFAULT = build_default_world()

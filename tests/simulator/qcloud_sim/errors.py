@@ -1,0 +1,111 @@
+"""Protocol-neutral error kinds and their API 3.0 / API 2.0 forms."""
+
+
+class SimError(Exception):
+    """A business or protocol error. `kind` is protocol-neutral; see V3 / V2 below."""
+
+    def __init__(self, kind, message=""):
+        super().__init__(message or kind)
+        self.kind = kind
+        self.message = message or kind
+
+
+# kind -> API 3.0 Response.Error.Code
+V3 = {
+    "eni_not_found": "ResourceNotFound",
+    "instance_not_found": "ResourceNotFound",
+    "vpc_not_found": "ResourceNotFound",
+    "task_not_found": "ResourceNotFound",
+    "malformed": "InvalidParameterValue.Malformed",
+    "already_attached": "UnsupportedOperation.AttachmentAlreadyExists",
+    "not_attached": "UnsupportedOperation.InvalidState",
+    "primary": "UnsupportedOperation.ResourceIsInvalidState",
+    "instance_state": "UnsupportedOperation.InvalidState",
+    "vpc_mismatch": "UnsupportedOperation.VpcMismatch",
+    "zone_mismatch": "UnsupportedOperation.ZoneMismatch",
+    "limit": "LimitExceeded",
+    "family": "UnsupportedOperation.UnsupportedInstanceFamily",
+    "mutex": "UnsupportedOperation.MutexOperationTaskRunning",
+    "idempotent_mismatch": "UnsupportedOperation.IdempotentParameterMismatch",
+    "coexist": "InvalidParameter.Coexist",
+    "filter_key": "InvalidParameter.FilterInvalidKey",
+    "invalid_parameter": "InvalidParameter",
+    "invalid_value": "InvalidParameterValue",
+    "missing": "MissingParameter",
+    "unknown_parameter": "UnknownParameter",
+    "unknown_action": "InvalidAction",
+    "region": "UnsupportedRegion",
+    "signature": "AuthFailure.SignatureFailure",
+    "expired": "AuthFailure.SignatureExpire",
+    "secret_id": "AuthFailure.SecretIdNotFound",
+    "token": "AuthFailure.TokenFailure",
+    "rate_limit": "RequestLimitExceeded",
+    "internal": "InternalError",
+}
+
+# kind -> (API 2.0 code, codeDesc). codeDesc None = same as the 3.0 code.
+V2 = {
+    "eni_not_found": (5000, "InvalidNetworkInterface.NotFound"),
+    "instance_not_found": (5000, "InvalidInstance.NotFound"),
+    "vpc_not_found": (5000, "InvalidVpc.NotFound"),
+    "task_not_found": (5000, "InvalidTask.NotFound"),
+    "malformed": (4000, "InvalidParameterValue.Malformed"),
+    "already_attached": (4000, "InvalidNetworkInterface.AlreadyAssociated"),
+    "not_attached": (4000, "InvalidNetworkInterface.NotAttached"),
+    "primary": (4000, None),
+    "instance_state": (4000, None),
+    "vpc_mismatch": (4000, None),
+    "zone_mismatch": (4000, None),
+    "limit": (4000, None),
+    "family": (4000, None),
+    "mutex": (5100, None),
+    "invalid_parameter": (4000, "InvalidParameter"),
+    "invalid_value": (4000, "InvalidParameterValue"),
+    "missing": (4000, "MissingParameter"),
+    "unknown_parameter": (4000, "UnknownParameter"),
+    "unknown_action": (6100, "InvalidAction"),
+    "region": (4000, "InvalidRegion"),
+    "signature": (4100, None),
+    "expired": (4500, None),
+    "secret_id": (4104, None),
+    "token": (4105, None),
+    "rate_limit": (4400, None),
+    "internal": (6000, None),
+}
+
+
+def v3_code(kind):
+    return V3.get(kind, kind)
+
+
+def v2_code(kind):
+    code, desc = V2.get(kind, (4000, None))
+    return code, desc or V3.get(kind, kind)
+
+
+def v2_numeric_for(code_desc):
+    """Numeric 2.0 code for an arbitrary error code (used by the `error` fault)."""
+    for kind, c3 in V3.items():
+        if c3 == code_desc and kind in V2:
+            return V2[kind][0]
+    for kind, (num, desc) in V2.items():
+        if desc == code_desc:
+            return num
+    if code_desc.startswith("RequestLimitExceeded") or code_desc.startswith("LimitExceeded.ActionLimited"):
+        return 4400
+    if code_desc.startswith("InternalError"):
+        return 6000
+    if code_desc.startswith("AuthFailure"):
+        return 4100
+    if code_desc.startswith(("UnauthorizedOperation", "OperationDenied")):
+        return 4300
+    if code_desc.endswith("NotFound") or code_desc.startswith("ResourceNotFound"):
+        return 5000
+    if code_desc.startswith(("ResourceInUse", "ResourceBusy", "UnsupportedOperation.Mutex",
+                             "UnsupportedOperation.IdempotentProcessing")):
+        return 5100
+    if code_desc.startswith("ResourceUnavailable"):
+        return 6200
+    if code_desc == "InvalidAction":
+        return 6100
+    return 4000

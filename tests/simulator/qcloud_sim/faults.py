@@ -1,0 +1,85 @@
+"""Queued faults (POST /_sim/faults)."""
+import itertools
+import threading
+
+REQUEST_FAULTS = ("http_500", "http_502", "http_503", "reset", "delay", "malformed", "truncated", "error")
+TASK_FAULTS = ("task_failed",)
+ALL_FAULTS = REQUEST_FAULTS + TASK_FAULTS
+
+
+class FaultError(ValueError):
+    pass
+
+
+class FaultQueue:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults = []
+        self._ids = itertools.count(1)
+
+    def add(self, spec):
+        if not isinstance(spec, dict):
+            raise FaultError("body must be a JSON object")
+        fault = spec.get("fault")
+        if fault not in ALL_FAULTS:
+            raise FaultError("fault must be one of %s" % ", ".join(ALL_FAULTS))
+        action = spec.get("action", "*")
+        if not isinstance(action, str) or not action:
+            raise FaultError("action must be an action name or '*'")
+        try:
+            count = int(spec.get("count", 1))
+        except (TypeError, ValueError):
+            raise FaultError("count must be an integer")
+        if count < 1:
+            raise FaultError("count must be >= 1")
+        protocol = spec.get("protocol")
+        if protocol not in (None, "3.0", "2.0"):
+            raise FaultError("protocol must be '3.0' or '2.0'")
+        entry = {"id": next(self._ids), "action": action, "fault": fault, "count": count,
+                 "protocol": protocol}
+        if fault == "delay":
+            try:
+                entry["seconds"] = float(spec.get("seconds", 5))
+            except (TypeError, ValueError):
+                raise FaultError("seconds must be a number")
+        if fault == "error":
+            if not isinstance(spec.get("code"), str) or not spec["code"]:
+                raise FaultError("an error fault needs a 'code'")
+            entry["code"] = spec["code"]
+            entry["message"] = str(spec.get("message", "Injected error %s." % spec["code"]))
+            if spec.get("code_v2") is not None:
+                entry["code_v2"] = int(spec["code_v2"])
+        if fault == "task_failed":
+            entry["output"] = str(spec.get("output", spec.get("message", "Injected task failure.")))
+        with self._lock:
+            self._faults.append(entry)
+        return dict(entry)
+
+    def _take(self, action, protocol, kinds):
+        with self._lock:
+            for entry in self._faults:
+                if entry["fault"] not in kinds:
+                    continue
+                if entry["action"] not in ("*", action):
+                    continue
+                if entry["protocol"] not in (None, protocol):
+                    continue
+                entry["count"] -= 1
+                if entry["count"] <= 0:
+                    self._faults.remove(entry)
+                return dict(entry)
+        return None
+
+    def take_request_fault(self, action, protocol):
+        return self._take(action, protocol, REQUEST_FAULTS)
+
+    def take_task_fault(self, action, protocol):
+        return self._take(action, protocol, TASK_FAULTS)
+
+    def list(self):
+        with self._lock:
+            return [dict(f) for f in self._faults]
+
+    def clear(self):
+        with self._lock:
+            self._faults.clear()

@@ -1,0 +1,37 @@
+"""Tencent's documented per-action rate limits: a sliding one-second window per account."""
+import collections
+import threading
+import time
+
+LIMITS = {
+    "DescribeNetworkInterfaces": 100,
+    "AttachNetworkInterface": 100,
+    "DetachNetworkInterface": 100,
+    "DescribeVpcTaskResult": 20,
+}
+
+
+class RateLimiter:
+    def __init__(self, limits=None, window=1.0):
+        self.limits = dict(LIMITS if limits is None else limits)
+        self.window = window
+        self._hits = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+
+    def allow(self, account, action, now=None):
+        limit = self.limits.get(action)
+        if limit is None:
+            return True
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            q = self._hits[(account, action)]
+            while q and q[0] <= now - self.window:
+                q.popleft()
+            if len(q) >= limit:
+                return False
+            q.append(now)
+            return True
+
+    def reset(self):
+        with self._lock:
+            self._hits.clear()

@@ -1,0 +1,149 @@
+"""World state (regions, VPCs, subnets, instances, ENIs, keys) and the spec's rules.
+
+Not thread-safe by itself: the Simulator (core.py) holds the lock.
+"""
+import copy
+import re
+import time
+
+from .errors import SimError
+
+ID_RE = re.compile(r"^(eni|ins|vpc|subnet)-[0-9a-z]{8}$")
+BIND_STATES = ("RUNNING", "STOPPED")
+_LISTS = ("keys", "regions", "vpcs", "subnets", "instance_types", "instances", "enis")
+
+
+def well_formed(prefix, value):
+    return isinstance(value, str) and bool(ID_RE.match(value)) and value.startswith(prefix + "-")
+
+
+def tencent_time(ts=None):
+    """Tencent's 'YYYY-MM-DD hh:mm:ss', Beijing time (UTC+8)."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime((time.time() if ts is None else ts) + 8 * 3600))
+
+
+class WorldError(ValueError):
+    pass
+
+
+class World:
+    def __init__(self, data):
+        if not isinstance(data, dict):
+            raise WorldError("a world must be a JSON object")
+        data = copy.deepcopy(data)
+        for name in _LISTS:
+            data.setdefault(name, [])
+            if not isinstance(data[name], list):
+                raise WorldError("%s must be a list" % name)
+        data.setdefault("options", {})
+        self.data = data
+        try:
+            self.regions = {r["region"]: list(r.get("zones", [])) for r in data["regions"]}
+            self.vpcs = {v["vpc_id"]: v for v in data["vpcs"]}
+            self.subnets = {s["subnet_id"]: s for s in data["subnets"]}
+            self.types = {t["instance_type"]: t for t in data["instance_types"]}
+            self.instances = {i["instance_id"]: i for i in data["instances"]}
+            self.enis = {e["eni_id"]: e for e in data["enis"]}
+            self.keys = {k["secret_id"]: k for k in data["keys"]}
+        except (KeyError, TypeError) as exc:
+            raise WorldError("missing field in world: %s" % exc)
+        for e in data["enis"]:
+            for f, dflt in (("name", e["eni_id"]), ("description", ""), ("primary", False),
+                            ("mac", "20:90:6F:00:00:00"), ("private_ip", "10.0.0.1"),
+                            ("created_time", tencent_time()), ("instance_id", None),
+                            ("device_index", None), ("attach_time", None), ("attach_type", 0),
+                            ("empty_attachment", False)):
+                e.setdefault(f, dflt)
+            for f in ("region", "vpc_id", "subnet_id", "zone"):
+                if f not in e:
+                    sub = self.subnets.get(e.get("subnet_id"), {})
+                    if f in sub:
+                        e[f] = sub[f]
+                    else:
+                        raise WorldError("ENI %s lacks %s" % (e["eni_id"], f))
+            if e["instance_id"] and e["instance_id"] not in self.instances:
+                raise WorldError("ENI %s is attached to unknown %s" % (e["eni_id"], e["instance_id"]))
+        for i in data["instances"]:
+            for f in ("region", "zone", "vpc_id", "state", "instance_type"):
+                if f not in i:
+                    raise WorldError("instance %s lacks %s" % (i["instance_id"], f))
+
+    def to_dict(self):
+        return copy.deepcopy(self.data)
+
+    # ---- look-ups (region scoped) -------------------------------------------------
+    def has_region(self, region):
+        return region in self.regions
+
+    def eni(self, region, eni_id):
+        e = self.enis.get(eni_id)
+        return e if e is not None and e["region"] == region else None
+
+    def instance(self, region, ins_id):
+        i = self.instances.get(ins_id)
+        return i if i is not None and i["region"] == region else None
+
+    def vpc(self, region, vpc_id):
+        v = self.vpcs.get(vpc_id)
+        return v if v is not None and v["region"] == region else None
+
+    def enis_in(self, region):
+        return [e for e in self.data["enis"] if e["region"] == region]
+
+    def enis_on(self, ins_id):
+        return [e for e in self.data["enis"] if e["instance_id"] == ins_id]
+
+    # ---- rules ---------------------------------------------------------------------
+    def check_instance_usable(self, ins):
+        itype = self.types.get(ins["instance_type"], {})
+        if not itype.get("eni_supported", True):
+            raise SimError("family", "The instance family %s does not support ENIs."
+                           % itype.get("family", ins["instance_type"].split(".")[0]))
+        if ins["state"] not in BIND_STATES:
+            raise SimError("instance_state", "Instance %s is %s; it must be RUNNING or STOPPED."
+                           % (ins["instance_id"], ins["state"]))
+
+    def check_attach(self, eni, ins):
+        if eni["instance_id"]:
+            raise SimError("already_attached", "ENI %s is already attached to %s."
+                           % (eni["eni_id"], eni["instance_id"]))
+        if eni["primary"]:
+            raise SimError("already_attached", "ENI %s is a primary ENI." % eni["eni_id"])
+        self.check_instance_usable(ins)
+        if eni["vpc_id"] != ins["vpc_id"]:
+            raise SimError("vpc_mismatch", "ENI %s is in %s, instance %s in %s."
+                           % (eni["eni_id"], eni["vpc_id"], ins["instance_id"], ins["vpc_id"]))
+        if eni["zone"] != ins["zone"]:
+            raise SimError("zone_mismatch", "ENI %s is in %s, instance %s in %s."
+                           % (eni["eni_id"], eni["zone"], ins["instance_id"], ins["zone"]))
+        limit = int(self.types.get(ins["instance_type"], {}).get("max_enis", 2))
+        if len(self.enis_on(ins["instance_id"])) >= limit:
+            raise SimError("limit", "Instance %s (%s) already has its maximum of %d ENIs."
+                           % (ins["instance_id"], ins["instance_type"], limit))
+
+    def check_detach(self, eni, ins):
+        if eni["instance_id"] != ins["instance_id"]:
+            raise SimError("not_attached", "ENI %s is not attached to instance %s."
+                           % (eni["eni_id"], ins["instance_id"]))
+        if eni["primary"]:
+            raise SimError("primary", "ENI %s is the primary ENI of %s and cannot be detached."
+                           % (eni["eni_id"], ins["instance_id"]))
+        self.check_instance_usable(ins)
+
+    # ---- changes ---------------------------------------------------------------------
+    def apply_attach(self, eni_id, ins_id, attach_type, when):
+        eni = self.enis.get(eni_id)
+        if eni is None or ins_id not in self.instances:
+            return
+        used = {e["device_index"] for e in self.enis_on(ins_id)}
+        idx = 1
+        while idx in used:
+            idx += 1
+        eni.update(instance_id=ins_id, device_index=idx, attach_time=tencent_time(when),
+                   attach_type=int(attach_type or 0))
+
+    def apply_detach(self, eni_id):
+        eni = self.enis.get(eni_id)
+        if eni is None:
+            return
+        eni.update(instance_id=None, device_index=None, attach_time=None)
