@@ -1,0 +1,58 @@
+import os
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIM_ROOT = os.path.dirname(HERE)
+if SIM_ROOT not in sys.path:
+    sys.path.insert(0, SIM_ROOT)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from qcloud_sim.core import Simulator  # noqa: E402
+from qcloud_sim.server import start_in_thread  # noqa: E402
+from simclient import SimClient  # noqa: E402
+
+TASK_SECONDS = 0.2
+
+
+@pytest.fixture(scope="session")
+def sim_server():
+    """A simulator on a free loopback port (plain HTTP), in a thread."""
+    sim = Simulator(task_seconds=TASK_SECONDS, rate_limits=False)
+    server = start_in_thread(sim)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def tls_server(tmp_path_factory):
+    """The same over HTTPS, with a CA generated in a temp dir (server.tls_dir/ca.pem)."""
+    tls_dir = str(tmp_path_factory.mktemp("tls"))
+    sim = Simulator(task_seconds=TASK_SECONDS, rate_limits=False)
+    server = start_in_thread(sim, tls_dir=tls_dir)
+    server.tls_dir = tls_dir
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def sim(sim_server):
+    """The simulator object, reset before each test."""
+    sim_server.sim.reset()
+    return sim_server.sim
+
+
+@pytest.fixture
+def api(sim, sim_server):
+    """A raw signed client (both protocols) against the fresh simulator."""
+    return SimClient("127.0.0.1", sim_server.port)
+
+
+@pytest.fixture
+def tls_sim(tls_server):
+    tls_server.sim.reset()
+    return tls_server
