@@ -152,55 +152,58 @@ class Handler(BaseHTTPRequestHandler):
             "client_token": call.params.get("ClientToken") if isinstance(call.params, dict) else None,
         }
         fault = sim.faults.take_request_fault(call.action or "", call.protocol)
-        truncate = False
+        resp, truncate, reset = self._outcome(sim, proto, call, fault, entry)
+        # log before answering, so a client that reads its answer then reads the log sees it
+        sim.log_request(entry)
+        if reset:
+            self._reset()
+            return
         try:
-            if fault is not None:
-                kind = fault["fault"]
-                entry["fault"] = kind
-                if kind.startswith("http_"):
-                    status = int(kind[5:])
-                    entry["outcome"] = kind
-                    text = {500: "Internal Server Error", 502: "Bad Gateway",
-                            503: "Service Unavailable"}[status]
-                    page = "<html><head><title>%d %s</title></head><body><h1>%d %s</h1></body></html>" % (
-                        status, text, status, text)
-                    self._send(HttpResponse(status, page.encode(), "text/html"))
-                    return
-                if kind == "reset":
-                    entry["outcome"] = "reset"
-                    self._reset()
-                    return
-                if kind == "malformed":
-                    entry["outcome"] = "malformed"
-                    self._send(HttpResponse(200, b"<html><body>upstream gateway error</body></html>",
-                                            "application/json"))
-                    return
-                if kind == "error":
-                    entry["outcome"] = fault["code"]
-                    if call.protocol == "3.0":
-                        resp = protocol_v3.error_response(fault["code"], fault["message"],
-                                                          call.request_id)
-                    else:
-                        num = fault.get("code_v2") or v2_numeric_for(fault["code"])
-                        resp = protocol_v2.error_response(num, fault["code"], fault["message"])
-                    self._send(resp)
-                    return
-                if kind == "delay":
-                    time.sleep(fault["seconds"])
-                if kind == "truncated":
-                    truncate = True
-            resp, log = proto.process(sim, call)
-            entry["outcome"] = log.get("outcome")
-            if log.get("task_id") is not None:
-                entry["task_id"] = log["task_id"]
-            if log.get("client_token"):
-                entry["client_token"] = log["client_token"]
-            try:
-                self._send(resp, truncate=truncate)
-            except OSError:
-                pass  # the client went away (e.g. timed out during a delay fault)
-        finally:
-            sim.log_request(entry)
+            self._send(resp, truncate=truncate)
+        except OSError:
+            pass  # the client went away (e.g. timed out during a delay fault)
+
+    @staticmethod
+    def _outcome(sim, proto, call, fault, entry):
+        """Returns (HttpResponse or None, truncate, reset) and fills entry's outcome."""
+        truncate = False
+        if fault is not None:
+            kind = fault["fault"]
+            entry["fault"] = kind
+            if kind.startswith("http_"):
+                status = int(kind[5:])
+                entry["outcome"] = kind
+                text = {500: "Internal Server Error", 502: "Bad Gateway",
+                        503: "Service Unavailable"}[status]
+                page = "<html><head><title>%d %s</title></head><body><h1>%d %s</h1></body></html>" % (
+                    status, text, status, text)
+                return HttpResponse(status, page.encode(), "text/html"), False, False
+            if kind == "reset":
+                entry["outcome"] = "reset"
+                return None, False, True
+            if kind == "malformed":
+                entry["outcome"] = "malformed"
+                return HttpResponse(200, b"<html><body>upstream gateway error</body></html>",
+                                    "application/json"), False, False
+            if kind == "error":
+                entry["outcome"] = fault["code"]
+                if call.protocol == "3.0":
+                    resp = protocol_v3.error_response(fault["code"], fault["message"], call.request_id)
+                else:
+                    num = fault.get("code_v2") or v2_numeric_for(fault["code"])
+                    resp = protocol_v2.error_response(num, fault["code"], fault["message"])
+                return resp, False, False
+            if kind == "delay":
+                time.sleep(fault["seconds"])
+            if kind == "truncated":
+                truncate = True
+        resp, log = proto.process(sim, call)
+        entry["outcome"] = log.get("outcome")
+        if log.get("task_id") is not None:
+            entry["task_id"] = log["task_id"]
+        if log.get("client_token"):
+            entry["client_token"] = log["client_token"]
+        return resp, truncate, False
 
 
 def make_server(sim, host="127.0.0.1", port=0, tls_dir=None):

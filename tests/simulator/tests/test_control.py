@@ -1,0 +1,105 @@
+"""The control API under /_sim/."""
+import copy
+
+from qcloud_sim.server import is_loopback
+from qcloud_sim.world import ID_RE
+
+
+def test_state_default_world(api):
+    s = api.ok("GET", "state")
+    assert {r["region"] for r in s["regions"]} == {"ap-guangzhou", "ap-shanghai"}
+    ids = [e["eni_id"] for e in s["enis"]] + [i["instance_id"] for i in s["instances"]] + \
+        [v["vpc_id"] for v in s["vpcs"]] + [n["subnet_id"] for n in s["subnets"]]
+    assert all(ID_RE.match(i) for i in ids), [i for i in ids if not ID_RE.match(i)]
+    assert len(ids) == len(set(ids))
+    states = {i["instance_id"]: i["state"] for i in s["instances"]}
+    assert states["ins-stop0001"] == "STOPPED" and states["ins-pend0001"] == "PENDING"
+    assert s["tasks"] == [] and s["config"]["task_seconds"] == 0.2
+    # every instance has exactly one primary ENI, with device index 0
+    for ins in s["instances"]:
+        prim = [e for e in s["enis"] if e["instance_id"] == ins["instance_id"] and e["primary"]]
+        assert len(prim) == 1 and prim[0]["device_index"] == 0
+
+
+def test_reset_restores_everything(api):
+    api.ok("POST", "config", {"task_seconds": 5, "rate_limits": True, "v2_shape": "old"})
+    api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001"})
+    api.ok("POST", "faults", {"fault": "reset", "count": 5})
+    out = api.ok("POST", "reset")
+    assert out["config"] == {"task_seconds": 0.2, "rate_limits": False, "v2_shape": "new"}
+    assert api.ok("GET", "requests")["requests"] == []
+    assert api.ok("GET", "faults")["faults"] == []
+    s = api.ok("GET", "state")
+    assert s["tasks"] == []
+    assert [e for e in s["enis"] if e["eni_id"] == "eni-free0001"][0]["instance_id"] is None
+
+
+def test_world_roundtrip_and_250_enis(api):
+    s = api.ok("GET", "state")
+    world = copy.deepcopy(s)
+    base = [e for e in world["enis"] if e["eni_id"] == "eni-free0001"][0]
+    world["enis"] = [e for e in world["enis"] if not e["eni_id"].startswith("eni-free")]
+    for i in range(250):
+        e = dict(base, eni_id="eni-big%05d" % i, name="big-%d" % i, private_ip="10.0.3.%d" % (i % 250))
+        world["enis"].append(e)
+    api.ok("POST", "world", world)
+    r = api.v3("DescribeNetworkInterfaces", {"Filters": [{"Name": "vpc-id", "Values": ["vpc-gz000001"]}],
+                                             "Limit": 100, "Offset": 200})
+    assert r["TotalCount"] == 250 + 11 and len(r["NetworkInterfaceSet"]) == 61
+    r = api.v2("DescribeNetworkInterfaces", {"vpcId": "vpc-gz000001", "limit": 50})
+    assert r["data"]["totalNum"] == 261
+    # bad worlds are refused
+    assert api.ctl("POST", "world", {"enis": [{"eni_id": "eni-x0000001"}]})[0] == 400
+    assert api.ctl("POST", "world", [1, 2])[0] == 400
+
+
+def test_config_validation(api):
+    assert api.ok("GET", "config")["task_seconds"] == 0.2
+    assert api.ctl("POST", "config", {"task_seconds": -1})[0] == 400
+    assert api.ctl("POST", "config", {"rate_limits": "yes"})[0] == 400
+    assert api.ctl("POST", "config", {"v2_shape": "newest"})[0] == 400
+    assert api.ctl("POST", "config", {"colour": 1})[0] == 400
+    assert api.ok("POST", "config", {"task_seconds": 1.5})["task_seconds"] == 1.5
+
+
+def test_request_log_fields(api):
+    api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001",
+                                      "ClientToken": "abc"})
+    api.v2("DescribeNetworkInterfaces", {"vpcId": "vpc-gz000001"}, method="POST")
+    api.v3("DescribeNetworkInterfaces", {}, secret_key="bad")
+    log = api.ok("GET", "requests")["requests"]
+    assert [e["seq"] for e in log] == sorted(e["seq"] for e in log)
+    a, d, bad = log
+    assert a["protocol"] == "3.0" and a["method"] == "POST" and a["action"] == "AttachNetworkInterface"
+    assert a["region"] == "ap-guangzhou" and a["outcome"] == "Success" and a["fault"] is None
+    assert a["params"] == {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001",
+                           "ClientToken": "abc"}
+    assert a["task_id"] == a["request_id"] and a["client_token"] == "abc"
+    assert a["secret_id"].startswith("AKID") and isinstance(a["time"], float)
+    assert d["protocol"] == "2.0" and d["params"] == {"vpcId": "vpc-gz000001"}
+    for k in ("Signature", "SecretId", "Nonce", "Timestamp", "Token"):
+        assert k not in d["params"]
+    assert bad["outcome"] == "AuthFailure.SignatureFailure"
+    api.ok("DELETE", "requests")
+    assert api.ok("GET", "requests")["requests"] == []
+    assert len(api.ok("GET", "signatures")["signatures"]) == 3
+
+
+def test_unknown_control_path_and_api_path(api):
+    assert api.ctl("GET", "nothing")[0] == 404
+    st, _, _ = api.raw("GET", "/other")
+    assert st == 404
+
+
+def test_loopback_check():
+    assert is_loopback("127.0.0.1") and is_loopback("127.1.2.3") and is_loopback("::1")
+    assert is_loopback("::ffff:127.0.0.1")
+    assert not is_loopback("10.0.0.1") and not is_loopback("192.168.1.1") and not is_loopback("junk")
+
+
+def test_empty_attachment_object_option(api, sim):
+    s = api.ok("GET", "state")
+    s["options"]["empty_attachment_object"] = True
+    api.ok("POST", "world", s)
+    eni = api.eni("eni-free0002")
+    assert eni["Attachment"] == {"InstanceId": "", "DeviceIndex": 0, "InstanceAccountId": "", "AttachTime": ""}
