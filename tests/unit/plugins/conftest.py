@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Shared fixtures of the unit tests.
+
+Runs under ``ansible-test units`` and under plain ``pytest`` from a copy of the
+collection at ``.../ansible_collections/tencent/qcloud``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_ROOT = os.path.abspath(os.path.join(_HERE, "..", "..", "..", "..", "..", ".."))
+try:
+    import ansible_collections.tencent.qcloud.plugins.module_utils._client  # noqa: F401
+except ImportError:  # plain pytest: make the copy's ansible_collections importable
+    if os.path.isdir(os.path.join(_ROOT, "ansible_collections", "tencent", "qcloud")):
+        sys.path.insert(0, _ROOT)
+
+import pytest  # noqa: E402
+import requests  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """No test may reach a real socket: every request must go through a fake session."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("a unit test tried to send a real HTTP request: %r %r" % (args, kwargs))
+
+    monkeypatch.setattr(requests.Session, "request", refuse)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    """The machine's own Tencent Cloud settings must not leak into a test."""
+    for name in list(os.environ):
+        if name.startswith("TENCENTCLOUD_") or name.startswith("TCCLI_"):
+            monkeypatch.delenv(name)
+
+
+def _patch_module_args_legacy(args):
+    """ansible-core < 2.19: feed the arguments through ``basic._ANSIBLE_ARGS``."""
+    from unittest import mock
+
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    return mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args})))
+
+
+@pytest.fixture
+def module_args():
+    """``with module_args({...}):`` exposes module arguments, whatever the ansible-core version."""
+    try:
+        from ansible.module_utils.testing import patch_module_args
+    except ImportError:
+        patch_module_args = None
+
+    @contextlib.contextmanager
+    def feed(args):
+        if patch_module_args is not None:
+            with patch_module_args(args):
+                yield
+        else:
+            with _patch_module_args_legacy(args):
+                yield
+
+    return feed
