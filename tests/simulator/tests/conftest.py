@@ -56,3 +56,8 @@ def api(sim, sim_server):
 def tls_sim(tls_server):
     tls_server.sim.reset()
     return tls_server
+
+
+def pytest_configure(config):
+    # tencentcloud-sdk-python calls datetime.utcfromtimestamp (deprecated on 3.12)
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:tencentcloud.*")
