@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from ansible_collections.tencent.qcloud.plugins.module_utils import _errors as E
+
+FULL_CONTEXT = {
+    "action": "AttachNetworkInterface",
+    "message": "the API's own words",
+    "endpoint": "https://vpc.tencentcloudapi.com",
+    "timeout": 30.0,
+    "credential_source": "module options",
+    "secret_id": "AKIDexample",
+    "region": "ap-guangzhou",
+    "eni": "eni-m6dyj72l",
+    "instance": "ins-xx44545f",
+    "vpc": "vpc-7t9nf3pu",
+    "eni_vpc": "vpc-other001",
+    "eni_zone": "ap-guangzhou-3",
+    "holder": "ins-holder01",
+    "task_id": "16284",
+    "output": "instance is busy",
+    "status": "RUNNING",
+    "wait_timeout": 300,
+}
+
+# Every code named in the reference page (/work/shared/reference/tencent-vpc-api.md) and the spec.
+DOCUMENTED_V3 = [
+    # AttachNetworkInterface / DetachNetworkInterface
+    "ResourceNotFound",
+    "InvalidParameterValue.Malformed",
+    "LimitExceeded",
+    "LimitExceeded.ActionLimited",
+    "UnsupportedOperation.AttachmentAlreadyExists",
+    "UnsupportedOperation.InvalidState",
+    "UnsupportedOperation.ResourceIsInvalidState",
+    "UnsupportedOperation.UnsupportedInstanceFamily",
+    "UnsupportedOperation.VpcMismatch",
+    "UnsupportedOperation.ZoneMismatch",
+    "UnsupportedOperation.IdempotentParameterMismatch",
+    "UnsupportedOperation.IdempotentProcessing",
+    "UnsupportedOperation.MutexOperationTaskRunning",
+    "InternalError.ModuleError",
+    "UnsupportedOperation.InstanceAssociateHavip",
+    # DescribeNetworkInterfaces
+    "InvalidParameter.Coexist",
+    # common
+    "AuthFailure.SignatureFailure",
+    "AuthFailure.SignatureExpire",
+    "AuthFailure.SecretIdNotFound",
+    "AuthFailure.TokenFailure",
+    "AuthFailure.UnauthorizedOperation",
+    "UnauthorizedOperation",
+    "RequestLimitExceeded",
+    "RequestLimitExceeded.UinLimitExceeded",
+    "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+    "InternalError",
+    "InvalidParameter",
+    "InvalidParameterValue",
+    "MissingParameter",
+    "UnknownParameter",
+    "ResourceInUse",
+    "ResourceUnavailable",
+    "UnsupportedRegion",
+    "InvalidAction",
+    # retried by Terraform
+    "ResourceBusy",
+]
+DOCUMENTED_V2_CODE_DESC = [
+    # the spec's four
+    "InvalidVpc.NotFound",
+    "InvalidNetworkInterface.NotFound",
+    "InvalidInstance.NotFound",
+    "InvalidNetworkInterface.AlreadyAssociated",
+    # DetachNetworkInterface
+    "InvalidNetworkInterface.NotAttached",
+]
+DOCUMENTED_V2_NUMERIC = ["4000", "4100", "4101", "4102", "4103", "4104", "4105", "4300", "4400", "4500", "4600",
+                         "5000", "5100", "6000", "6100", "6200"]
+CLIENT_CODES = [E.CLIENT_NETWORK, E.CLIENT_TIMEOUT, E.CLIENT_TLS, E.CLIENT_HTTP, E.CLIENT_HTTP_RETRY,
+                E.CLIENT_BAD_RESPONSE]
+
+
+@pytest.mark.parametrize("code", DOCUMENTED_V3 + DOCUMENTED_V2_CODE_DESC + DOCUMENTED_V2_NUMERIC + CLIENT_CODES)
+def test_every_documented_code_has_its_own_entry(code):
+    assert code in E.CATALOGUE
+
+
+@pytest.mark.parametrize("code", sorted(E.CATALOGUE))
+def test_every_entry_formats_with_an_empty_context(code):
+    text = E.sentence(code, {})
+    assert text and "{" not in text and "}" not in text
+
+
+@pytest.mark.parametrize("code", sorted(E.CATALOGUE))
+def test_every_entry_formats_with_a_full_context(code):
+    text = E.sentence(code, FULL_CONTEXT)
+    assert "(unknown)" not in text
+    assert "{" not in text and "}" not in text
+
+
+@pytest.mark.parametrize("code", sorted(E.CATALOGUE))
+def test_every_entry_only_uses_fields_a_caller_can_give(code):
+    fields = {name for _, name, _, _ in string.Formatter().parse(E.CATALOGUE[code].sentence) if name}
+    assert fields <= set(FULL_CONTEXT) | {"code"}
+
+
+@pytest.mark.parametrize("code", sorted(E.CATALOGUE))
+def test_every_entry_is_a_sentence(code):
+    text = E.sentence(code, FULL_CONTEXT)
+    assert text[0].isupper() or text.startswith(("https://", "secret_id")), text
+    assert text.endswith("."), text
+
+
+def test_none_and_empty_context_values_count_as_unknown():
+    text = E.sentence("InvalidNetworkInterface.NotFound", {"eni": None, "region": ""})
+    assert text == "ENI (unknown) was not found in region (unknown): check network_interface_id and region."
+
+
+@pytest.mark.parametrize(
+    "code,family",
+    [
+        ("RequestLimitExceeded.Foo", "RequestLimitExceeded"),
+        ("RequestLimitExceeded.Foo.Bar", "RequestLimitExceeded"),
+        ("AuthFailure.Whatever", "AuthFailure"),
+        ("UnsupportedOperation.NewRule", "UnsupportedOperation"),
+        ("InternalError.Other", "InternalError"),
+        ("LimitExceeded.SubnetIpLimit", "LimitExceeded"),
+        ("InvalidParameterValue.TooLong", "InvalidParameterValue"),
+    ],
+)
+def test_family_fallback(code, family):
+    assert E.lookup(code) is E.CATALOGUE[family]
+    assert E.is_retryable(code) == E.CATALOGUE[family].retry
+
+
+def test_request_limit_family_is_retryable():
+    assert E.is_retryable("RequestLimitExceeded.Foo")
+
+
+@pytest.mark.parametrize("code", ["Totally.Unknown", "Weird", "9999", "Weird.Family.Member"])
+def test_unknown_codes_give_the_generic_sentence(code):
+    assert E.lookup(code) is E._UNKNOWN
+    assert not E.is_retryable(code)
+    text = E.sentence(code, {"action": "AttachNetworkInterface", "message": "it broke"})
+    assert text == "Tencent Cloud answered %s to AttachNetworkInterface (it broke)." % code
+
+
+@pytest.mark.parametrize("code", ["", None])
+def test_no_code_at_all_is_unknown_and_not_retried(code):
+    assert E.lookup(code) is E._UNKNOWN
+    assert not E.is_retryable(code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+        "LimitExceeded.ActionLimited", "UnsupportedOperation.MutexOperationTaskRunning",
+        "UnsupportedOperation.IdempotentProcessing", "ResourceInUse", "ResourceUnavailable", "ResourceBusy",
+        "InternalError", "InternalError.ModuleError", "4400", "5100", "6000", "6200",
+        E.CLIENT_NETWORK, E.CLIENT_TIMEOUT, E.CLIENT_HTTP_RETRY, E.CLIENT_BAD_RESPONSE,
+    ],
+)
+def test_throttling_busy_server_and_network_errors_are_retried(code):
+    assert E.is_retryable(code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "LimitExceeded",  # the ENI quota of an instance: retrying never helps
+        "AuthFailure", "AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound",
+        "AuthFailure.TokenFailure", "AuthFailure.UnauthorizedOperation", "UnauthorizedOperation",
+        "InvalidParameter", "InvalidParameter.Coexist", "InvalidParameterValue", "InvalidParameterValue.Malformed",
+        "MissingParameter", "UnknownParameter", "InvalidAction", "UnsupportedRegion", "ResourceNotFound",
+        "UnsupportedOperation.AttachmentAlreadyExists", "UnsupportedOperation.IdempotentParameterMismatch",
+        "UnsupportedOperation.VpcMismatch", "UnsupportedOperation.ZoneMismatch",
+        "InvalidVpc.NotFound", "InvalidNetworkInterface.NotFound", "InvalidInstance.NotFound",
+        "InvalidNetworkInterface.AlreadyAssociated", "InvalidNetworkInterface.NotAttached",
+        "4000", "4100", "4101", "4102", "4103", "4104", "4105", "4300", "4500", "4600", "5000", "6100",
+        E.CLIENT_TLS, E.CLIENT_HTTP,
+    ],
+)
+def test_quota_auth_and_validation_errors_are_not_retried(code):
+    assert not E.is_retryable(code)
+
+
+def test_module_decisions_are_not_retryable_and_have_sentences():
+    for code in (E.MODULE_ENI_NOT_FOUND, E.MODULE_ATTACHED_ELSEWHERE, E.MODULE_PRIMARY_ENI, E.MODULE_VPC_MISMATCH,
+                 E.MODULE_TASK_FAILED, E.MODULE_TASK_TIMEOUT, E.MODULE_SETTLE_TIMEOUT, E.MODULE_NO_CONVERGENCE):
+        assert code in E.CATALOGUE and not E.is_retryable(code)
+
+
+def test_explain_fills_action_and_message_from_the_error():
+    err = E.QcloudApiError("InvalidParameterValue", "NetworkInterfaceId is bad", "AttachNetworkInterface", "rid-1")
+    text = E.explain(err, {"region": "ap-guangzhou"})
+    assert text == ("Tencent Cloud rejected a value of AttachNetworkInterface (NetworkInterfaceId is bad): "
+                    "check the task's options.")
+
+
+def test_explain_without_a_message_says_so():
+    err = E.QcloudApiError("InvalidParameter", "", "DescribeNetworkInterfaces")
+    assert "(no message)" in E.explain(err)
+
+
+def test_explain_names_holder_vpc_and_zone_from_context():
+    err = E.QcloudApiError("UnsupportedOperation.ZoneMismatch", "zone", "AttachNetworkInterface")
+    text = E.explain(err, FULL_CONTEXT)
+    assert "eni-m6dyj72l" in text and "ap-guangzhou-3" in text and "ins-xx44545f" in text
+
+
+def test_api_error_str_and_result():
+    err = E.QcloudApiError("ResourceNotFound", "not there", "DescribeNetworkInterfaces", "rid-2", http_status=200)
+    assert str(err) == "ResourceNotFound: not there"
+    assert err.code == "ResourceNotFound" and err.msg == "ResourceNotFound: not there"
+    assert err.to_result() == {"code": "ResourceNotFound", "message": "not there", "request_id": "rid-2",
+                               "action": "DescribeNetworkInterfaces"}
+    assert isinstance(err, E.QcloudError)
