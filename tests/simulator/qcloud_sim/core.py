@@ -160,6 +160,16 @@ class Simulator:
             return "AVAILABLE"
         return "ATTACHING" if task["action"] == "AttachNetworkInterface" else "DETACHING"
 
+    def select_enis(self, region, predicate, offset, limit, reverse=False):
+        """(total, [(eni copy, state)]) of the ENIs of a region matching predicate(eni), paged."""
+        with self.lock:
+            self.advance()
+            matched = [e for e in self.world.enis_in(region) if predicate(e)]
+            if reverse:
+                matched.reverse()
+            page = matched[offset:offset + limit] if limit is not None else matched[offset:]
+            return len(matched), [(dict(e), self.eni_state(e)) for e in page]
+
     def snapshot_enis(self, region):
         """[(eni copy, state)] of a region, in world order."""
         with self.lock:

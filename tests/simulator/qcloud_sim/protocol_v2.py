@@ -127,29 +127,29 @@ def describe_network_interfaces(sim, call):
     if vpc_id and sim.world.vpc(call.region, vpc_id) is None:
         raise SimError("vpc_not_found", "The VPC %s does not exist." % vpc_id)
     eni_id = p.get("networkInterfaceId")
-    snapshot = sim.snapshot_enis(call.region)
-    if eni_id and not any(e["eni_id"] == eni_id for e, _ in snapshot):
+    if eni_id and sim.world.eni(call.region, eni_id) is None:
         raise SimError("eni_not_found", "The ENI %s does not exist." % eni_id)
-    matched = []
-    for e, _state in snapshot:
+
+    def wanted(e):
         if vpc_id and e["vpc_id"] != vpc_id:
-            continue
+            return False
         if eni_id and e["eni_id"] != eni_id:
-            continue
+            return False
         if p.get("instanceId") and e["instance_id"] != p["instanceId"]:
-            continue
+            return False
         if p.get("eniName") and p["eniName"] not in e["name"]:
-            continue
+            return False
         if p.get("eniDescription") and p["eniDescription"] not in e["description"]:
-            continue
-        matched.append(e)
-    if p.get("orderDirection", "").upper() == "DESC":
-        matched.reverse()
+            return False
+        return True
+
+    total, page = sim.select_enis(call.region, wanted, offset, limit,
+                                  reverse=p.get("orderDirection", "").upper() == "DESC")
     old = sim.config["v2_shape"] == "old"
-    page = [_eni_v2(e, old) for e in matched[offset:offset + limit]]
+    data = [_eni_v2(e, old) for e, _state in page]
     if old:
-        return {"totalCount": len(matched), "data": page}, {}
-    return {"data": {"totalNum": len(matched), "data": page}}, {}
+        return {"totalCount": total, "data": data}, {}
+    return {"data": {"totalNum": total, "data": data}}, {}
 
 
 def _write(sim, call, action):

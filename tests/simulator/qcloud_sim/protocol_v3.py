@@ -282,15 +282,15 @@ def describe_network_interfaces(sim, call, request_id):
         raise SimError("invalid_value", "Offset must be >= 0.")
     if limit < 0 or limit > 100:
         raise SimError("invalid_value", "Limit must be between 0 and 100.")
-    matched = []
-    for e, state in sim.snapshot_enis(call.region):
-        if ids is not None and e["eni_id"] not in ids:
-            continue
-        if not all(_filter_match(e, state, n, v) for n, v in parsed_filters):
-            continue
-        matched.append((e, state))
-    page = matched[offset:offset + limit]
-    return ({"TotalCount": len(matched),
+    id_set = set(ids) if ids is not None else None
+
+    def wanted(e):
+        if id_set is not None and e["eni_id"] not in id_set:
+            return False
+        return all(_filter_match(e, None, n, v) for n, v in parsed_filters)
+
+    total, page = sim.select_enis(call.region, wanted, offset, limit)
+    return ({"TotalCount": total,
              "NetworkInterfaceSet": [_eni_v3(e, s, sim) for e, s in page]}, {})
 
 

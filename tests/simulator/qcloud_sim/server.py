@@ -48,6 +48,10 @@ class SimHTTPServer(ThreadingHTTPServer):
 
     def get_request(self):
         sock, addr = self.socket.accept()
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
         if self.ssl_context is not None:
             sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         return sock, addr
@@ -72,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.settimeout(30)
             self.connection.do_handshake()
             self.connection.settimeout(self.timeout)
+
+    def version_string(self):
+        return self.server_version
 
     def log_message(self, fmt, *args):  # the simulator logs API calls itself
         pass
@@ -98,9 +105,13 @@ class Handler(BaseHTTPRequestHandler):
         if resp.close:
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            # one write for headers and body (no Nagle / delayed-ACK stalls)
+            self._headers_buffer.append(b"\r\n")
+            self._headers_buffer.append(body)
+            self.flush_headers()
+        else:
+            self.end_headers()
 
     def _reset(self):
         try:
