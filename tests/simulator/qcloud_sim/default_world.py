@@ -123,6 +123,8 @@ def build_default_world():
         n += 1
         world["enis"].append(_eni(n, "eni-free%04d" % i, "subnet-gz3a0001", "free-%04d" % i,
                                   "free ENI %d" % i))
+    # one free ENI reports the documented "empty" Attachment object instead of null
+    world["enis"][-1]["empty_attachment"] = True
     for eni_id, subnet in (("eni-zone0004", "subnet-gz4a0001"), ("eni-vpc00002", "subnet-gz3b0001"),
                            ("eni-sh000001", "subnet-sh2a0001")):
         n += 1

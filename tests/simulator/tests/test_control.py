@@ -103,3 +103,24 @@ def test_empty_attachment_object_option(api, sim):
     api.ok("POST", "world", s)
     eni = api.eni("eni-free0002")
     assert eni["Attachment"] == {"InstanceId": "", "DeviceIndex": 0, "InstanceAccountId": "", "AttachTime": ""}
+
+
+def test_worldgen_250(api):
+    from qcloud_sim.worldgen import world_with_enis
+    api.ok("POST", "world", world_with_enis(250))
+    r = api.v3("DescribeNetworkInterfaces", {"Filters": [{"Name": "subnet-id", "Values": ["subnet-gz3a0001"]},
+                                                         {"Name": "is-primary", "Values": ["false"]}],
+                                             "Offset": 200, "Limit": 100})
+    assert r["TotalCount"] == 272 and len(r["NetworkInterfaceSet"]) == 72
+    r = api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-gen00249", "InstanceId": "ins-run00001"})
+    assert api.wait_task(r["RequestId"])["Status"] == "SUCCESS"
+
+
+def test_default_world_has_one_empty_attachment_object(api):
+    assert api.eni("eni-free0020")["Attachment"] == {"InstanceId": "", "DeviceIndex": 0,
+                                                     "InstanceAccountId": "", "AttachTime": ""}
+    assert api.eni("eni-free0019")["Attachment"] is None
+    # attaching and detaching it works as for any other ENI
+    r = api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-free0020", "InstanceId": "ins-run00001"})
+    api.wait_task(r["RequestId"])
+    assert api.eni("eni-free0020")["Attachment"]["InstanceId"] == "ins-run00001"
