@@ -44,8 +44,9 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "api_retries": {"type": "int", "default": 5},
 }
 
-_ID_PATTERN = "^%s-[0-9a-z]{8}$"
-_REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
+# Used with fullmatch: "^...$" with match would let a trailing newline through.
+_ID_PATTERN = "%s-[0-9a-z]{8}"
+_REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+")
 
 
 def _show(value: Any) -> str:
@@ -70,7 +71,7 @@ class QcloudModule:
 
     def check_id(self, option: str, prefix: str) -> None:
         value = self.params.get(option)
-        if value is not None and not re.match(_ID_PATTERN % prefix, value):
+        if value is not None and not re.fullmatch(_ID_PATTERN % prefix, value):
             self.module.fail_json(
                 msg="%s must be %s- followed by 8 lowercase letters or digits, like %s-1a2b3c4d (got %s)."
                 % (option, prefix, prefix, _show(value))
@@ -108,7 +109,7 @@ class QcloudModule:
             region = resolve_region(self.params)
         except QcloudError as err:
             self.module.fail_json(msg=err.msg)
-        if not _REGION.match(region):
+        if not _REGION.fullmatch(region):
             self.module.fail_json(msg="region must look like ap-guangzhou (got %s)." % _show(region))
         client = QcloudClient(
             credentials,
