@@ -124,3 +124,12 @@ def test_default_world_has_one_empty_attachment_object(api):
     r = api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-free0020", "InstanceId": "ins-run00001"})
     api.wait_task(r["RequestId"])
     assert api.eni("eni-free0020")["Attachment"]["InstanceId"] == "ins-run00001"
+
+
+def test_non_loopback_clients_get_403(api, monkeypatch):
+    import qcloud_sim.server as server
+    monkeypatch.setattr(server, "is_loopback", lambda ip: False)
+    status, body = api.ctl("GET", "state")
+    assert status == 403
+    # the API itself is not restricted
+    assert "Error" not in api.v3("DescribeNetworkInterfaces", {})
