@@ -18,6 +18,8 @@ from .tasks import RUNNING, TaskTable
 from .world import World, tencent_time
 
 V2_SHAPES = ("new", "old")
+_BOOL_WORDS = {"true": True, "on": True, "1": True, "yes": True,
+               "false": False, "off": False, "0": False, "no": False}
 LOG_MAX = 200000
 
 
@@ -45,7 +47,10 @@ class Simulator:
             self.tokens = {}
             self.config = dict(self.cli_config)
             self.requests = collections.deque(maxlen=LOG_MAX)
-            self.signatures = collections.deque(maxlen=LOG_MAX)
+            # signatures are kept across resets (leak scanners read them once at the end);
+            # DELETE /_sim/signatures clears them
+            if not hasattr(self, "signatures"):
+                self.signatures = collections.deque(maxlen=LOG_MAX)
             self.faults.clear()
             self.ratelimiter.reset()
 
@@ -64,13 +69,22 @@ class Simulator:
         new = dict(self.config)
         if "task_seconds" in body:
             v = body["task_seconds"]
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+            try:  # numbers, or numeric strings (what a templated Ansible value may be)
+                if isinstance(v, bool):
+                    raise ValueError
+                v = float(v)
+            except (TypeError, ValueError):
                 raise ValueError("task_seconds must be a number >= 0")
-            new["task_seconds"] = float(v)
+            if not v >= 0:
+                raise ValueError("task_seconds must be a number >= 0")
+            new["task_seconds"] = v
         if "rate_limits" in body:
-            if not isinstance(body["rate_limits"], bool):
+            v = body["rate_limits"]
+            if isinstance(v, str) and v.strip().lower() in _BOOL_WORDS:
+                v = _BOOL_WORDS[v.strip().lower()]
+            if not isinstance(v, bool):
                 raise ValueError("rate_limits must be true or false")
-            new["rate_limits"] = body["rate_limits"]
+            new["rate_limits"] = v
         if "v2_shape" in body:
             if body["v2_shape"] not in V2_SHAPES:
                 raise ValueError("v2_shape must be 'new' or 'old'")

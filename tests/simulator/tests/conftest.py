@@ -43,6 +43,7 @@ def tls_server(tmp_path_factory):
 def sim(sim_server):
     """The simulator object, reset before each test."""
     sim_server.sim.reset()
+    sim_server.sim.signatures.clear()
     return sim_server.sim
 
 

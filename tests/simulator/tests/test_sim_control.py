@@ -29,6 +29,9 @@ def test_reset_restores_everything(api):
     assert out["config"] == {"task_seconds": 0.2, "rate_limits": False, "v2_shape": "new"}
     assert api.ok("GET", "requests")["requests"] == []
     assert api.ok("GET", "faults")["faults"] == []
+    assert len(api.ok("GET", "signatures")["signatures"]) == 1  # kept across resets
+    api.ok("DELETE", "signatures")
+    assert api.ok("GET", "signatures")["signatures"] == []
     s = api.ok("GET", "state")
     assert s["tasks"] == []
     assert [e for e in s["enis"] if e["eni_id"] == "eni-free0001"][0]["instance_id"] is None
@@ -56,7 +59,11 @@ def test_world_roundtrip_and_250_enis(api):
 def test_config_validation(api):
     assert api.ok("GET", "config")["task_seconds"] == 0.2
     assert api.ctl("POST", "config", {"task_seconds": -1})[0] == 400
-    assert api.ctl("POST", "config", {"rate_limits": "yes"})[0] == 400
+    assert api.ctl("POST", "config", {"rate_limits": "maybe"})[0] == 400
+    assert api.ctl("POST", "config", {"task_seconds": "fast"})[0] == 400
+    # templated values arrive as strings from some clients (Ansible's uri module)
+    assert api.ok("POST", "config", {"task_seconds": "0.3", "rate_limits": "false"}) == \
+        {"task_seconds": 0.3, "rate_limits": False, "v2_shape": "new"}
     assert api.ctl("POST", "config", {"v2_shape": "newest"})[0] == 400
     assert api.ctl("POST", "config", {"colour": 1})[0] == 400
     assert api.ok("POST", "config", {"task_seconds": 1.5})["task_seconds"] == 1.5
