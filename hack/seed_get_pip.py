@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Give ansible-test the pip bootstrap script it would otherwise download.
 
 ansible-test creates a virtualenv per sanity test (even in local mode with --requirements) and

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Run the test steps of tencent.qcloud in the copy of the collection made by hack/copy_collection.sh,
+# then print one summary (each step PASS/FAIL/SKIP with its duration). Exit 1 if any step failed.
+#
+# Usage: hack/run_tests.sh STEP...   (called by the Makefile, after the venv is ready)
+# Steps: sanity simulator-tests units integration secret-scan
+#
+# Every step's output goes to the console and to build/logs/STEP.log.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+VENV=${VENV:-.venv}
+PY="$ROOT/$VENV/bin/python"
+ANSIBLE_TEST="$ROOT/$VENV/bin/ansible-test"
+COPY="$ROOT/build/collections/ansible_collections/tencent/qcloud"
+LOGS="$ROOT/build/logs"
+SIM="$ROOT/build/sim"
+PYVER=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+mkdir -p "$LOGS"
+
+# ansible-test settings shared by all steps: local mode (no --venv, no --docker), the venv's
+# Python, no colour codes in the logs.
+AT_ARGS=(--python "$PYVER" --color no)
+
+declare -a SUMMARY=()
+FAILED=0
+
+run_step() {   # run_step NAME FUNCTION: times FUNCTION, logs its output, records PASS/FAIL/SKIP
+    local name=$1 fn=$2 start end rc
+    echo
+    echo "==================== $name ===================="
+    start=$(date +%s)
+    # A subshell per step: a step's traps (the simulator's stop) fire when the step ends.
+    ( "$fn" ) 2>&1 | tee "$LOGS/$name.log"
+    rc=${PIPESTATUS[0]}
+    end=$(date +%s)
+    local dur=$((end - start))
+    if [ "$rc" -eq 0 ]; then
+        SUMMARY+=("$(printf '%-16s PASS  %4ss' "$name" "$dur")")
+    elif [ "$rc" -eq 99 ]; then
+        SUMMARY+=("$(printf '%-16s SKIP  %4ss  (see %s)' "$name" "$dur" "build/logs/$name.log")")
+    else
+        SUMMARY+=("$(printf '%-16s FAIL  %4ss  (exit %s, log build/logs/%s.log)' "$name" "$dur" "$rc" "$name")")
+        FAILED=1
+    fi
+}
+
+step_sanity() {
+    # The project keeps no sanity ignore file: every finding is fixed, not ignored.
+    local ignores
+    ignores=$(cd "$COPY" && ls tests/sanity/ignore-*.txt 2>/dev/null)
+    if [ -n "$ignores" ]; then
+        echo "sanity: the project keeps no sanity ignore files; remove: $ignores"
+        return 1
+    fi
+    # --requirements: ansible-test installs each sanity test's pinned requirements into its own
+    # venv under ~/.ansible/test/venv (keyed by a hash of the requirements), so a rerun reuses
+    # them and only the first run downloads. Those venvs get pip from the bootstrap script that
+    # hack/seed_get_pip.py wrote (ansible-test cannot download it here).
+    (cd "$COPY" && "$ANSIBLE_TEST" sanity "${AT_ARGS[@]}" --requirements)
+}
+
+step_simulator_tests() {
+    if [ ! -d "$COPY/tests/simulator/tests" ]; then
+        echo "simulator-tests: no tests/simulator/tests"
+        return 99
+    fi
+    (cd "$COPY" && "$PY" -m pytest tests/simulator/tests -q -p no:cacheprovider)
+}
+
+step_units() {
+    # ansible-test units (not plain pytest): it works offline in local mode with --requirements
+    # (pytest, pytest-xdist, pytest-mock into the venv), puts the collection on the import path
+    # the way ansible does (ansible_collections.tencent.qcloud...), splits module_utils and
+    # controller tests, runs on both cores and writes junit XML to tests/output/junit.
+    if [ -z "$(cd "$COPY" && find tests/unit -name 'test_*.py' 2>/dev/null | head -1)" ]; then
+        echo "units: no tests under tests/unit"
+        return 99
+    fi
+    (cd "$COPY" && "$ANSIBLE_TEST" units "${AT_ARGS[@]}" --requirements)
+}
+
+stop_simulator() {
+    "$PY" "$ROOT/hack/sim.py" stop "$SIM" || true
+}
+
+step_integration() {
+    if [ -z "$(cd "$COPY" && find tests/integration/targets -name aliases 2>/dev/null | head -1)" ]; then
+        echo "integration: no targets under tests/integration/targets"
+        return 99
+    fi
+    if [ ! -d "$COPY/tests/simulator/qcloud_sim" ]; then
+        echo "integration: no simulator under tests/simulator/qcloud_sim"
+        return 1
+    fi
+    # The simulator runs once for all targets, over HTTPS with its own CA; the targets reset it
+    # themselves. It is stopped on every way out of this step (each step runs in a subshell).
+    trap stop_simulator EXIT
+    trap 'exit 130' INT TERM HUP
+    "$PY" "$ROOT/hack/sim.py" start "$SIM" --task-seconds 0.5 || return 1
+    # ansible-test strips the environment: the targets learn the endpoint, keys and CA from
+    # integration_config.yml, written into the copy only (never into the work tree).
+    "$PY" "$ROOT/hack/sim.py" write-config "$SIM" "$COPY/tests/integration/integration_config.yml.template" \
+        "$COPY/tests/integration/integration_config.yml" || return 1
+    (cd "$COPY" && "$ANSIBLE_TEST" integration "${AT_ARGS[@]}" -v)
+}
+
+step_secret_scan() {
+    # Secrets: the keys and tokens of the simulator's world and every signature it received
+    # (kept by the collector of hack/sim.py in build/sim/secrets.json), plus the default key.
+    # Outputs: every log of this run (build/logs: integration, units, sanity, ...), the
+    # simulator's log, and tests/output of the copy. Not scanned: integration_config.yml, which
+    # holds the test key on purpose, and the secrets file itself.
+    local args=(--secrets "$SIM/secrets.json")
+    if [ ! -f "$SIM/secrets.json" ]; then
+        echo "secret-scan: no $SIM/secrets.json (integration did not run); scanning for the default key only"
+        args=()
+    fi
+    "$PY" "$ROOT/hack/secret_scan.py" --self-test || return 1
+    "$PY" "$ROOT/hack/secret_scan.py" "${args[@]}" \
+        --secret secret_key=simulatorSecretKey000000000000000 \
+        --exclude "$LOGS/secret-scan.log" \
+        --exclude "$COPY/tests/integration/integration_config.yml" \
+        "$LOGS" "$SIM/sim.log" "$COPY/tests/output"
+}
+
+for step in "$@"; do
+    case "$step" in
+        sanity) run_step sanity step_sanity ;;
+        simulator-tests) run_step simulator-tests step_simulator_tests ;;
+        units) run_step units step_units ;;
+        integration) run_step integration step_integration ;;
+        secret-scan) run_step secret-scan step_secret_scan ;;
+        *) echo "run_tests: unknown step $step" >&2; exit 2 ;;
+    esac
+done
+
+echo
+echo "==================== summary ===================="
+printf '%s\n' "${SUMMARY[@]}"
+if [ "$FAILED" -ne 0 ]; then
+    echo "FAILED: see the logs in build/logs/"
+    exit 1
+fi
+echo "all steps passed"

@@ -1,0 +1,253 @@
+#!/usr/bin/env python
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start and stop the Tencent Cloud VPC API simulator (tests/simulator) for the test harness and the demo.
+
+  sim.py start DIR [--http] [--task-seconds S] [--rate-limits on|off]
+      Starts `python -m qcloud_sim` in the background (HTTPS with a CA made in DIR/tls unless --http),
+      waits for its port file and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
+      collector that keeps every signature the simulator received (GET /_sim/signatures) and every
+      secret key and token of its world (GET /_sim/state) in DIR/secrets.json for hack/secret_scan.py.
+      The collector polls, because POST /_sim/reset (which integration targets call) empties the
+      simulator's signature log.
+  sim.py stop DIR
+      Takes a last snapshot of signatures and secrets, then stops the collector and the simulator
+      (SIGTERM, then SIGKILL). Safe to call twice or when nothing runs.
+  sim.py write-config DIR TEMPLATE OUT
+      Fills TEMPLATE (dollar-brace placeholders: qcloud_endpoint, qcloud_sim_url, qcloud_sim_port,
+      qcloud_secret_id, qcloud_secret_key, qcloud_region, qcloud_ca_bundle) for the running simulator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import ssl
+import string
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SIM_DIR = os.path.join(ROOT, "tests", "simulator")
+SECRET_ID = "AKIDSIMULATOR00000000000000000000000"
+SECRET_KEY = "simulatorSecretKey000000000000000"
+REGION = "ap-guangzhou"
+START_TIMEOUT = 60
+POLL_SECONDS = 0.25
+
+
+def _read(path, default=None):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read().strip()
+    except OSError:
+        return default
+
+
+def _write(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:  # a zombie child of ours is not alive
+        with open("/proc/%d/stat" % pid, encoding="ascii") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _get_json(base, path, cafile):
+    context = ssl.create_default_context(cafile=cafile) if base.startswith("https") else None
+    with urllib.request.urlopen(base + path, timeout=10, context=context) as resp:
+        return json.loads(resp.read().decode("utf-8"))
+
+
+def _harvest(data, found):
+    """Collect every secret_key and token value found anywhere in a JSON document."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("secret_key", "SecretKey") and isinstance(value, str):
+                found["secret_key"].add(value)
+            elif key in ("token", "Token") and isinstance(value, str):
+                found["token"].add(value)
+            else:
+                _harvest(value, found)
+    elif isinstance(data, list):
+        for item in data:
+            _harvest(item, found)
+
+
+def _signature_values(sigs):
+    """GET /_sim/signatures answers {"signatures": [...]} with strings or records holding them."""
+    for sig in sigs:
+        if isinstance(sig, str):
+            yield sig
+        elif isinstance(sig, dict):
+            for key, value in sig.items():
+                if "signature" in key.lower() and isinstance(value, str):
+                    yield value
+
+
+class Collector:
+    def __init__(self, sim_dir):
+        self.sim_dir = sim_dir
+        self.base = _read(os.path.join(sim_dir, "url"))
+        self.cafile = _read(os.path.join(sim_dir, "cafile")) or None
+        self.path = os.path.join(sim_dir, "secrets.json")
+        self.found = {"secret_key": {SECRET_KEY}, "token": set(), "signature": set()}
+        old = _read(self.path)
+        if old:
+            for kind, values in json.loads(old).items():
+                self.found.setdefault(kind, set()).update(values)
+        self.size = -1
+
+    def poll(self):
+        try:
+            sigs = _get_json(self.base, "/_sim/signatures", self.cafile).get("signatures", [])
+            self.found["signature"].update(_signature_values(sigs))
+            _harvest(_get_json(self.base, "/_sim/state", self.cafile), self.found)
+        except (OSError, ValueError):
+            return False
+        size = sum(len(v) for v in self.found.values())
+        if size != self.size:
+            _write(self.path, json.dumps({k: sorted(v) for k, v in self.found.items()}, indent=1))
+            self.size = size
+        return True
+
+    def run(self):
+        stop = []
+        signal.signal(signal.SIGTERM, lambda *args: stop.append(1))
+        while not stop:
+            self.poll()
+            time.sleep(POLL_SECONDS)
+        return 0
+
+
+def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None):
+    sim_dir = os.path.abspath(sim_dir)
+    os.makedirs(sim_dir, exist_ok=True)
+    stop(sim_dir, quiet=True)
+    for name in ("port", "url", "pid", "collector.pid", "secrets.json", "cafile"):
+        if os.path.exists(os.path.join(sim_dir, name)):
+            os.remove(os.path.join(sim_dir, name))
+    if not os.path.isdir(os.path.join(SIM_DIR, "qcloud_sim")):
+        sys.stderr.write("sim: no simulator at %s\n" % SIM_DIR)
+        return 1
+    port_file = os.path.join(sim_dir, "port")
+    cmd = [sys.executable, "-m", "qcloud_sim", "--port", "0", "--port-file", port_file,
+           "--secret-id", SECRET_ID, "--secret-key", SECRET_KEY, "--task-seconds", str(task_seconds)]
+    tls_dir = os.path.join(sim_dir, "tls")
+    if not http:
+        cmd += ["--tls-dir", tls_dir]
+    if rate_limits:
+        cmd += ["--rate-limits", rate_limits]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = SIM_DIR + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    with open(os.path.join(sim_dir, "sim.log"), "ab") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True)
+    _write(os.path.join(sim_dir, "pid"), "%d\n" % proc.pid)
+    deadline = time.monotonic() + START_TIMEOUT
+    while not os.path.exists(port_file):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            sys.stderr.write("sim: the simulator did not start (exit %s); its log:\n" % proc.poll())
+            sys.stderr.write(_read(os.path.join(sim_dir, "sim.log"), "") + "\n")
+            stop(sim_dir, quiet=True)
+            return 1
+        time.sleep(0.05)
+    port = int(_read(port_file))
+    scheme = "http" if http else "https"
+    _write(os.path.join(sim_dir, "url"), "%s://127.0.0.1:%d\n" % (scheme, port))
+    _write(os.path.join(sim_dir, "cafile"), "" if http else os.path.join(tls_dir, "ca.pem") + "\n")
+    collector = Collector(sim_dir)
+    while not collector.poll():  # the simulator answers (and the TLS chain works) before we go on
+        if proc.poll() is not None or time.monotonic() > deadline:
+            sys.stderr.write("sim: the simulator does not answer at %s\n" % collector.base)
+            stop(sim_dir, quiet=True)
+            return 1
+        time.sleep(0.1)
+    coll = subprocess.Popen([sys.executable, os.path.abspath(__file__), "_collect", sim_dir], cwd=ROOT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    _write(os.path.join(sim_dir, "collector.pid"), "%d\n" % coll.pid)
+    print("sim: simulator pid %d listening on %s" % (proc.pid, collector.base))
+    return 0
+
+
+def _terminate(pid_file, grace=5.0):
+    pid = _read(pid_file)
+    if not pid:
+        return
+    pid = int(pid)
+    if _alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    os.remove(pid_file)
+
+
+def stop(sim_dir, quiet=False):
+    sim_dir = os.path.abspath(sim_dir)
+    running = _read(os.path.join(sim_dir, "pid"))
+    if running and _read(os.path.join(sim_dir, "url")):
+        Collector(sim_dir).poll()  # the last signatures, before the simulator goes away
+    _terminate(os.path.join(sim_dir, "collector.pid"))
+    _terminate(os.path.join(sim_dir, "pid"))
+    if running and not quiet:
+        print("sim: simulator stopped; log in %s" % os.path.join(sim_dir, "sim.log"))
+    return 0
+
+
+def write_config(sim_dir, template, out):
+    sim_dir = os.path.abspath(sim_dir)
+    url = _read(os.path.join(sim_dir, "url"))
+    if not url:
+        sys.stderr.write("sim: no running simulator in %s\n" % sim_dir)
+        return 1
+    values = {
+        "qcloud_endpoint": url,
+        "qcloud_sim_url": url,
+        "qcloud_sim_port": _read(os.path.join(sim_dir, "port")),
+        "qcloud_secret_id": SECRET_ID,
+        "qcloud_secret_key": SECRET_KEY,
+        "qcloud_region": REGION,
+        "qcloud_ca_bundle": _read(os.path.join(sim_dir, "cafile")) or "",
+    }
+    with open(template, encoding="utf-8") as fh:
+        text = string.Template(fh.read()).substitute(values)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    _write(out, text)
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[0] == "start":
+        opts = argv[2:]
+        http = "--http" in opts
+        task_seconds = opts[opts.index("--task-seconds") + 1] if "--task-seconds" in opts else "0.5"
+        rate_limits = opts[opts.index("--rate-limits") + 1] if "--rate-limits" in opts else None
+        return start(argv[1], http=http, task_seconds=task_seconds, rate_limits=rate_limits)
+    if len(argv) == 2 and argv[0] == "stop":
+        return stop(argv[1])
+    if len(argv) == 2 and argv[0] == "_collect":
+        return Collector(argv[1]).run()
+    if len(argv) == 4 and argv[0] == "write-config":
+        return write_config(*argv[1:])
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
