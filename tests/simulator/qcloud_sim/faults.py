@@ -33,6 +33,14 @@ class FaultQueue:
         if count < 1:
             raise FaultError("count must be >= 1")
         protocol = spec.get("protocol")
+        if protocol is not None and not isinstance(protocol, bool):
+            # templating may turn "3.0" into 3.0 (Ansible): accept numbers and "3"/"2" too
+            try:
+                protocol = "%.1f" % float(protocol)
+            except (TypeError, ValueError):
+                pass
+        if protocol in ("", "*", "any"):
+            protocol = None
         if protocol not in (None, "3.0", "2.0"):
             raise FaultError("protocol must be '3.0' or '2.0'")
         entry = {"id": next(self._ids), "action": action, "fault": fault, "count": count,

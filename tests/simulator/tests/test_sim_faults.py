@@ -105,3 +105,7 @@ def test_bad_fault_specs(api):
     assert api.ctl("POST", "faults", {"fault": "error"})[0] == 400
     assert api.ctl("POST", "faults", {"fault": "reset", "count": 0})[0] == 400
     assert api.ctl("POST", "faults", {"fault": "reset", "protocol": "1.0"})[0] == 400
+    # templated values: numbers and numeric strings
+    out = api.ok("POST", "faults", [{"fault": "reset", "protocol": 3.0, "count": "2"},
+                                    {"fault": "delay", "protocol": "2", "seconds": "0.1"}])
+    assert [(f["protocol"], f["count"]) for f in out["faults"]] == [("3.0", 2), ("2.0", 1)]
