@@ -213,6 +213,14 @@ def test_list_v2_pages_of_50(shape):
     assert all(p["vpcId"] == VPC for p in params)
 
 
+def test_list_continues_after_a_short_page_from_where_it_ended():
+    items = [P.v3_eni("eni-%08d" % i) for i in range(130)]
+    api, session, clock = make_api("3.0", P.v3_describe(items[:60], total=130), P.v3_describe(items[60:], total=130))
+    found = api.list_network_interfaces()
+    assert len(found) == 130
+    assert [sent(session, i)[1]["Offset"] for i in range(2)] == [0, 60]
+
+
 def test_list_stops_on_an_empty_page_even_if_the_total_lies():
     api, session, clock = make_api("3.0", P.v3_describe([P.v3_eni()], total=500), P.v3_describe([], total=500))
     assert len(api.list_network_interfaces()) == 1

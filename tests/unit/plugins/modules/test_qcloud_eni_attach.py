@@ -590,10 +590,9 @@ BAD_INPUTS = [
     ({"network_interface_id": "eni-1234567\u0661"}, "network_interface_id must be eni-"),
     ({"network_interface_id": "eni-caf\u00e91234"}, "network_interface_id must be eni-"),
     ({"network_interface_id": "eni-1234 678"}, "network_interface_id must be eni-"),
-    pytest.param({"network_interface_id": "eni-12345678\n"}, "network_interface_id must be eni-",
-                 marks=pytest.mark.xfail(reason="BUG: _module.check_id uses re.match with '$', which accepts a "
-                                                "trailing newline; use re.fullmatch (or \\Z)", strict=True),
-                 id="eni-trailing-newline"),
+    # a trailing newline once slipped through re.match with "$" (fixed in 8548e3a: fullmatch)
+    pytest.param({"network_interface_id": "eni-12345678\n"}, "network_interface_id must be eni-", id="eni-trailing-newline"),
+    pytest.param({"instance_id": "ins-xx44545f\n"}, "instance_id must be ins-", id="ins-trailing-newline"),
     ({"network_interface_id": "eni-1234\n5678"}, "network_interface_id must be eni-"),
     ({"instance_id": "ins-XX44545F"}, "instance_id must be ins-"),
     ({"instance_id": "i-12345678"}, "instance_id must be ins-"),
@@ -603,10 +602,7 @@ BAD_INPUTS = [
     ({"region": "ap guangzhou"}, "region must look like ap-guangzhou"),
     ({"region": "AP-GUANGZHOU"}, "region must look like ap-guangzhou"),
     ({"region": "ap-guangzhou/../x"}, "region must look like ap-guangzhou"),
-    pytest.param({"region": "ap-guangzhou\n"}, "region must look like ap-guangzhou",
-                 marks=pytest.mark.xfail(reason="BUG: _module._REGION.match with '$' accepts a trailing newline; "
-                                                "use _REGION.fullmatch (or \\Z)", strict=True),
-                 id="region-trailing-newline"),
+    pytest.param({"region": "ap-guangzhou\n"}, "region must look like ap-guangzhou", id="region-trailing-newline"),
     ({"api_endpoint": "not a url"}, "api_endpoint must be an http(s) URL"),
     ({"api_endpoint": "ftp://vpc.tencentcloudapi.com"}, "api_endpoint must be an http(s) URL"),
     ({"api_endpoint": "https://"}, "api_endpoint must be an http(s) URL"),
