@@ -3,8 +3,10 @@
 # build/collections/ansible_collections/tencent/qcloud: ansible-test needs the collection at a
 # REAL path ending in ansible_collections/NAMESPACE/NAME (it refuses a symlink).
 #
-# The copy is refreshed every run: files deleted in the work tree disappear from the copy, while
-# the copy's tests/output/ (ansible-test's results and cached venvs) is kept between runs.
+# The copy is refreshed every run: files deleted in the work tree disappear from the copy, and the
+# copy's tests/output/ (ansible-test's results, junit files, integration logs) is emptied, so that
+# the secret scan only sees what this run wrote. (ansible-test keeps its venvs and caches in
+# ~/.ansible/test, not there.)
 # The copy gets an empty git repo of its own, so that ansible-test (which asks git for the file
 # list) sees the same set of files as in the work tree.
 #
@@ -29,6 +31,8 @@ sort -z "$list" > "$list.want"
 comm -z -23 "$list.have" "$list.want" | (cd "$DEST" && xargs -0 -r rm -f)
 (cd "$DEST" && find . -mindepth 1 \( -path ./tests/output -o -path ./.git \) -prune -o -type d -empty -print0 | xargs -0 -r rmdir -p --ignore-fail-on-non-empty 2>/dev/null) || true
 rm -f "$list.have" "$list.want"
+
+rm -rf "$DEST/tests/output"
 
 # Copy (preserving modes and timestamps; unchanged files are rewritten but that is cheap).
 tar --null -T "$list" -cf - | tar -C "$DEST" -xf -

@@ -60,12 +60,16 @@ def pinned_pip_version():
     with open(path, encoding="utf-8") as fh:
         m = re.search(r"default_packages = dict\(\s*pip='([0-9.]+)'", fh.read())
     if not m:
-        sys.exit("seed_get_pip: cannot find the pip version pinned by ansible-test in %s" % path)
+        sys.stderr.write("seed_get_pip: WARNING: cannot find the pip version pinned by ansible-test in %s; "
+                         "not seeding (ansible-test sanity may fail to bootstrap pip offline)\n" % path)
+        return None
     return m.group(1)
 
 
 def main():
     version = pinned_pip_version()
+    if not version:
+        return 0
     cache = os.path.expanduser("~/.ansible/test/cache/get_pip_%s.py" % version.replace(".", "_"))
     if os.path.exists(cache):
         return 0
