@@ -522,3 +522,27 @@ def test_credentials_repr_and_str_hide_the_keys():
 def test_client_repr_does_not_show_the_keys():
     client, session, clock = make_client("3.0", token=TOKEN)
     assert SECRET_KEY not in repr(client) and SECRET_KEY not in repr(client.credentials)
+
+
+@pytest.mark.xfail(
+    reason="BUG: _client._transport_error maps every RequestException it does not recognise to the retryable "
+    "ClientError.Network, so errors raised while *building* the request (InvalidHeader, InvalidURL, MissingSchema, "
+    "InvalidSchema) are retried api_retries times and reported as 'Could not reach ...'. Proposed fix: in "
+    "_transport_error, return a non-retryable code (e.g. CLIENT_HTTP-like 'ClientError.InvalidRequest', "
+    "processed=False) for those classes before the generic branch.",
+    strict=True,
+)
+@pytest.mark.parametrize(
+    "exc",
+    [
+        requests.exceptions.InvalidHeader("Invalid leading whitespace, reserved character(s), or return character(s) "
+                                          "in header value: 'ap-guangzhou\\n'"),
+        requests.exceptions.InvalidURL("Failed to parse: https://vpc.tencentcloudapi.com:99999/"),
+    ],
+    ids=["InvalidHeader", "InvalidURL"],
+)
+def test_a_request_that_cannot_be_built_is_not_retried(exc):
+    client, session, clock = make_client("3.0", *([exc] * 6))
+    with pytest.raises(QcloudApiError):
+        client.call("DescribeNetworkInterfaces", {})
+    assert len(session.posts) == 1
