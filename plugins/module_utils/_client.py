@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional
 from urllib.parse import urlparse
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    CLIENT_BAD_REQUEST,
     CLIENT_BAD_RESPONSE,
     CLIENT_HTTP,
     CLIENT_HTTP_RETRY,
@@ -116,6 +117,11 @@ def _transport_error(exc: Exception, action: str) -> QcloudApiError:
         match = _TLS_REASON.search(text)
         reason = match.group(1).strip() if match else "TLS handshake failed"
         return QcloudApiError(CLIENT_TLS, reason, action, processed=False)
+    if requests is not None and isinstance(
+        exc, (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
+    ):
+        # Raised while building the request: nothing was sent, and a retry would fail the same way.
+        return QcloudApiError(CLIENT_BAD_REQUEST, type(exc).__name__, action, processed=False)
     if requests is not None and isinstance(exc, requests.exceptions.Timeout):
         connect = isinstance(exc, requests.exceptions.ConnectTimeout)
         return QcloudApiError(CLIENT_TIMEOUT, "no answer in time", action, processed=False if connect else None)

@@ -70,6 +70,7 @@ CLIENT_TLS = "ClientError.TLS"
 CLIENT_HTTP = "ClientError.HttpStatus"
 CLIENT_HTTP_RETRY = "ClientError.HttpServerError"
 CLIENT_BAD_RESPONSE = "ClientError.MalformedResponse"
+CLIENT_BAD_REQUEST = "ClientError.InvalidRequest"
 
 _AUTH_KEYS = (
     "Tencent Cloud rejected the request signature: check that secret_id and secret_key belong together "
@@ -93,6 +94,7 @@ CATALOGUE: Dict[str, Entry] = {
         "{endpoint} answered with a body that is not a Tencent Cloud API response ({message}): check api_endpoint.",
         True,
     ),
+    CLIENT_BAD_REQUEST: Entry("The request to {endpoint} could not be built ({message}): check api_endpoint, region and the ids."),
     # --- authentication and authorisation (API 3.0) ---
     "AuthFailure.SignatureFailure": Entry(_AUTH_KEYS),
     "AuthFailure.SignatureExpire": Entry(

@@ -16,7 +16,7 @@ import uuid
 from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError
 
 # States in which an ENI is between two bindings; anything else is settled.
 TRANSITIONAL_STATES = frozenset(("ATTACHING", "DETACHING", "PENDING", "DELETING"))
@@ -182,6 +182,8 @@ class VpcApi:
         task_id = data.get("taskId")
         if task_id is None and isinstance(data.get("data"), dict):
             task_id = data["data"].get("taskId")
+        if task_id is None:
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no taskId in the answer", action)
         return str(task_id)
 
     def attach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None, attach_type: Optional[int] = None) -> str:

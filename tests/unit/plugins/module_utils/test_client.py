@@ -524,14 +524,6 @@ def test_client_repr_does_not_show_the_keys():
     assert SECRET_KEY not in repr(client) and SECRET_KEY not in repr(client.credentials)
 
 
-@pytest.mark.xfail(
-    reason="BUG: _client._transport_error maps every RequestException it does not recognise to the retryable "
-    "ClientError.Network, so errors raised while *building* the request (InvalidHeader, InvalidURL, MissingSchema, "
-    "InvalidSchema) are retried api_retries times and reported as 'Could not reach ...'. Proposed fix: in "
-    "_transport_error, return a non-retryable code (e.g. CLIENT_HTTP-like 'ClientError.InvalidRequest', "
-    "processed=False) for those classes before the generic branch.",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "exc",
     [

@@ -391,12 +391,6 @@ def test_write_errors_propagate_unretried(version, answer, code):
     assert info.value.code == code and len(session.posts) == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: _vpc._write returns str(None) == 'None' when a 2.0 write answer has no taskId (neither top level "
-    "nor under data); task_status then crashes on int('None') with a ValueError traceback. Proposed fix: in _write, "
-    "if task_id is None: raise QcloudApiError(CLIENT_BAD_RESPONSE, 'no taskId in the answer', action).",
-    strict=True,
-)
 def test_a_v2_write_answer_without_task_id_is_an_api_error():
     api, session, clock = make_api("2.0", P.v2_ok(data={}))
     with pytest.raises(QcloudApiError):
