@@ -70,7 +70,9 @@ class QcloudModule:
     # -- input ---------------------------------------------------------------------------------
 
     def check_id(self, option: str, prefix: str) -> None:
-        value = self.params.get(option)
+        self.check_value(option, self.params.get(option), prefix)
+
+    def check_value(self, option: str, value: Optional[str], prefix: str) -> None:
         if value is not None and not re.fullmatch(_ID_PATTERN % prefix, value):
             self.module.fail_json(
                 msg="%s must be %s- followed by 8 lowercase letters or digits, like %s-1a2b3c4d (got %s)."

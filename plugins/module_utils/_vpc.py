@@ -158,6 +158,58 @@ class VpcApi:
             if not page or offset >= total:
                 return found
 
+    def find_network_interfaces(
+        self,
+        ids: Optional[List[str]] = None,
+        vpc_id: Optional[str] = None,
+        subnet_id: Optional[str] = None,
+        instance_id: Optional[str] = None,
+        name: Optional[str] = None,
+        primary: Optional[bool] = None,
+    ) -> List[Dict[str, Any]]:
+        """ENIs matching every criterion given (AND), as records; unknown ids are left out.
+
+        What the protocol can filter on is sent to the API; the rest (and everything when
+        ids are given, since 3.0 refuses ids and filters together) is checked here.
+        """
+        wanted = {"vpc_id": vpc_id, "subnet_id": subnet_id, "name": name}
+        if ids:
+            records = self._by_ids(ids)
+        elif self.v3:
+            names = {"vpc-id": vpc_id, "subnet-id": subnet_id, "attachment.instance-id": instance_id,
+                     "network-interface-name": name}
+            filters: Dict[str, Any] = {k: v for k, v in names.items() if v is not None}
+            if primary is not None:
+                filters["is-primary"] = "true" if primary else "false"
+            records = self.list_network_interfaces(filters=filters)
+        else:
+            # 2.0 knows vpcId, instanceId and a substring eniName; no subnet or primary filter.
+            native = {"vpcId": vpc_id, "instanceId": instance_id, "eniName": name}
+            try:
+                records = self.list_network_interfaces(filters={k: v for k, v in native.items() if v is not None})
+            except QcloudApiError as err:
+                if err.code == "InvalidVpc.NotFound":  # an unknown VPC has no ENIs, as in 3.0
+                    return []
+                raise
+        return [
+            r for r in records
+            if all(value is None or r[key] == value for key, value in wanted.items())
+            and (instance_id is None or (r["attachment"] or {}).get("instance_id") == instance_id)
+            and (primary is None or r["primary"] == primary)
+        ]
+
+    def _by_ids(self, ids: List[str]) -> List[Dict[str, Any]]:
+        unique = list(dict.fromkeys(ids))
+        if self.v3:
+            size = PAGE_SIZE["3.0"]
+            found: List[Dict[str, Any]] = []
+            for start in range(0, len(unique), size):
+                found.extend(self.list_network_interfaces(ids=unique[start:start + size]))
+            order = {eni_id: index for index, eni_id in enumerate(unique)}
+            return sorted(found, key=lambda r: order.get(r["network_interface_id"], len(order)))
+        # 2.0 takes one networkInterfaceId per call.
+        return [r for r in (self.describe_network_interface(eni_id) for eni_id in unique) if r is not None]
+
     def task_status(self, task_id: str) -> TaskStatus:
         if self.v3:
             data = self.client.call("DescribeVpcTaskResult", {"TaskId": task_id}).data

@@ -1,0 +1,209 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: qcloud_eni_info
+short_description: List Tencent Cloud elastic network interfaces
+version_added: 0.1.0
+description:
+  - Returns the ENIs named by O(network_interface_ids), or those matching the filters, with C(DescribeNetworkInterfaces).
+  - Reads every page (100 ENIs a call with API 3.0, 50 with API 2.0).
+  - Each ENI is the same record that M(tencent.qcloud.qcloud_eni_attach) returns, for both API versions.
+author:
+  - tencent.qcloud contributors
+options:
+  network_interface_ids:
+    description:
+      - ENIs to return, like V(eni-m6dyj72l). Ids that do not exist in the region are left out of the result
+        (so an unknown id gives an empty list, not an error).
+      - The filters below, when also given, narrow these ENIs further.
+    type: list
+    elements: str
+    aliases: [eni_ids]
+  vpc_id:
+    description:
+      - Only ENIs in this VPC. An unknown VPC gives an empty list.
+    type: str
+  subnet_id:
+    description:
+      - Only ENIs in this subnet.
+    type: str
+  instance_id:
+    description:
+      - Only ENIs attached to this instance.
+    type: str
+  name:
+    description:
+      - Only ENIs with exactly this name.
+    type: str
+  primary:
+    description:
+      - Only primary ENIs (V(true)) or only secondary ones (V(false)).
+    type: bool
+extends_documentation_fragment:
+  - tencent.qcloud.qcloud
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details: The module only reads, so it runs the same in check mode.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: none
+  action_group:
+    description: Use C(group/tencent.qcloud.qcloud) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - tencent.qcloud.qcloud
+notes:
+  - Filters combine with AND. With API 2.0, which cannot filter on subnet or primary and matches names by substring,
+    the module applies those filters itself, so the result is the same in both API versions.
+seealso:
+  - module: tencent.qcloud.qcloud_eni_attach
+"""
+
+EXAMPLES = r"""
+- name: All ENIs of a VPC
+  tencent.qcloud.qcloud_eni_info:
+    vpc_id: vpc-gz000001
+  register: enis
+
+- name: The ENIs attached to one instance, besides its primary one
+  tencent.qcloud.qcloud_eni_info:
+    instance_id: ins-run00002
+    primary: false
+  register: secondary
+
+- name: Two ENIs by id
+  tencent.qcloud.qcloud_eni_info:
+    network_interface_ids: [eni-free0001, eni-held0001]
+  register: two
+
+- name: Which instances hold them
+  ansible.builtin.debug:
+    msg: "{{ two.network_interfaces | map(attribute='attachment') | map('default', {}, true) | map(attribute='instance_id', default='none') }}"
+"""
+
+RETURN = r"""
+network_interfaces:
+  description: The ENIs found, in the API's order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    network_interface_id:
+      description: The ENI id.
+      type: str
+      sample: eni-free0001
+    name:
+      description: The ENI name.
+      type: str
+    description:
+      description: The ENI description.
+      type: str
+    vpc_id:
+      description: The VPC of the ENI.
+      type: str
+      sample: vpc-gz000001
+    subnet_id:
+      description: The subnet of the ENI.
+      type: str
+      sample: subnet-gz3a0001
+    zone:
+      description: The availability zone of the ENI.
+      type: str
+      sample: ap-guangzhou-3
+    state:
+      description: V(AVAILABLE) when settled (attached or not); V(ATTACHING) or V(DETACHING) while a task runs.
+      type: str
+      sample: AVAILABLE
+    primary:
+      description: Whether this is the primary ENI of its instance.
+      type: bool
+    mac_address:
+      description: The MAC address.
+      type: str
+    private_ip_addresses:
+      description: The private IPv4 addresses, primary first.
+      type: list
+      elements: str
+    attachment:
+      description: The instance the ENI is attached to, or V(null).
+      type: dict
+      contains:
+        instance_id:
+          description: The instance.
+          type: str
+        device_index:
+          description: The device index on the instance (V(null) with API 2.0).
+          type: int
+        attach_time:
+          description: When it was attached.
+          type: str
+credential_source:
+  description: Where the keys came from (never the keys themselves).
+  returned: always
+  type: str
+  sample: module options
+error:
+  description: The API error behind a failure.
+  returned: on failure caused by an API error
+  type: dict
+  contains:
+    code:
+      description: The API code.
+      type: str
+    message:
+      description: The API's own message.
+      type: str
+    request_id:
+      description: The RequestId of the failed call.
+      type: str
+    action:
+      description: The API action that failed.
+      type: str
+"""
+
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
+from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
+
+
+def main():
+    qm = QcloudModule(
+        argument_spec=dict(
+            network_interface_ids=dict(type="list", elements="str", aliases=["eni_ids"]),
+            vpc_id=dict(type="str"),
+            subnet_id=dict(type="str"),
+            instance_id=dict(type="str"),
+            name=dict(type="str"),
+            primary=dict(type="bool"),
+        ),
+        supports_check_mode=True,
+    )
+    params = qm.params
+    for eni_id in params["network_interface_ids"] or []:
+        qm.check_value("network_interface_ids", eni_id, "eni")
+    qm.check_id("vpc_id", "vpc")
+    qm.check_id("subnet_id", "subnet")
+    qm.check_id("instance_id", "ins")
+    api = qm.vpc()
+    try:
+        found = api.find_network_interfaces(
+            ids=params["network_interface_ids"],
+            vpc_id=params["vpc_id"],
+            subnet_id=params["subnet_id"],
+            instance_id=params["instance_id"],
+            name=params["name"],
+            primary=params["primary"],
+        )
+    except QcloudApiError as err:
+        qm.fail_api(err, credential_source=qm.credential_source)
+    qm.module.exit_json(changed=False, network_interfaces=found, credential_source=qm.credential_source)
+
+
+if __name__ == "__main__":
+    main()
