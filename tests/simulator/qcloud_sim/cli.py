@@ -8,7 +8,8 @@ import threading
 
 from . import default_world as dw
 from .core import Simulator
-from .server import make_server
+from .core import DEFAULT_METADATA_TTL
+from .server import make_metadata_server, make_server
 
 
 def load_world(path):
@@ -59,23 +60,59 @@ def build_parser():
                    help="enforce Tencent's per-action rate limits (default on)")
     p.add_argument("--v2-shape", choices=("new", "old"), default="new",
                    help="API 2.0 DescribeNetworkInterfaces response shape (default new)")
+    p.add_argument("--sts-duration-cap", type=float, default=None, metavar="S",
+                   help="cap the lifetime of keys minted by STS AssumeRole at S seconds "
+                        "(default: none; config knob sts_duration_cap)")
+    p.add_argument("--metadata-port", type=int, default=None, metavar="N",
+                   help="also serve the CVM metadata service (/latest/meta-data/cam/"
+                        "security-credentials/) on a separate plain-HTTP listener on port N "
+                        "(0 = any free port). It is always served on the main port too")
+    p.add_argument("--metadata-port-file", metavar="FILE",
+                   help="write the metadata listener's port to FILE once listening "
+                        "(implies --metadata-port 0 if that is not given)")
+    p.add_argument("--metadata-role", default=dw.DEFAULT_METADATA_ROLE, metavar="NAME",
+                   help="the CAM role bound to the simulated instance (default %s; "
+                        "'' = no role bound)" % dw.DEFAULT_METADATA_ROLE)
+    p.add_argument("--metadata-ttl", type=float, default=DEFAULT_METADATA_TTL, metavar="S",
+                   help="lifetime of metadata credentials in seconds (default %d)"
+                        % DEFAULT_METADATA_TTL)
     p.add_argument("--quiet", action="store_true", help="do not log one line per request to stderr")
     return p
 
 
+def write_port(path, port):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fh:
+        fh.write("%d\n" % port)
+    os.replace(tmp, path)
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.sts_duration_cap is not None and not args.sts_duration_cap > 0:
+        parser.error("--sts-duration-cap must be > 0")
+    if not args.metadata_ttl > 0:
+        parser.error("--metadata-ttl must be > 0")
     world = load_world(args.world) if args.world else None
     sim = Simulator(world=world, secret_id=args.secret_id, secret_key=args.secret_key,
                     task_seconds=args.task_seconds, rate_limits=args.rate_limits,
-                    v2_shape=args.v2_shape, log_stream=None if args.quiet else sys.stderr)
+                    v2_shape=args.v2_shape, log_stream=None if args.quiet else sys.stderr,
+                    sts_duration_cap=args.sts_duration_cap,
+                    metadata_role=args.metadata_role or None, metadata_ttl=args.metadata_ttl)
     server = make_server(sim, args.host, args.port, args.tls_dir)
+    meta = None
+    if args.metadata_port is not None or args.metadata_port_file:
+        meta = make_metadata_server(sim, args.host, args.metadata_port or 0)
+        threading.Thread(target=meta.serve_forever, kwargs={"poll_interval": 0.2},
+                         name="qcloud-sim-metadata", daemon=True).start()
+        if args.metadata_port_file:
+            write_port(args.metadata_port_file, meta.server_address[1])
+        sys.stderr.write("qcloud_sim metadata service on http://%s:%d\n"
+                         % (args.host, meta.server_address[1]))
     port = server.server_address[1]
     if args.port_file:
-        tmp = args.port_file + ".tmp"
-        with open(tmp, "w") as fh:
-            fh.write("%d\n" % port)
-        os.replace(tmp, args.port_file)
+        write_port(args.port_file, port)
     scheme = "https" if args.tls_dir else "http"
     sys.stderr.write("qcloud_sim listening on %s://%s:%d\n" % (scheme, args.host, port))
     sys.stderr.flush()
@@ -89,4 +126,7 @@ def main(argv=None):
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        if meta is not None:
+            meta.shutdown()
+            meta.server_close()
     return 0

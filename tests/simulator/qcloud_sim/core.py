@@ -5,6 +5,9 @@ Every protocol handler goes through one Simulator; all mutations happen under `s
 import collections
 import copy
 import itertools
+import math
+import secrets
+import string
 import sys
 import threading
 import time
@@ -21,18 +24,57 @@ V2_SHAPES = ("new", "old")
 _BOOL_WORDS = {"true": True, "on": True, "1": True, "yes": True,
                "false": False, "off": False, "0": False, "no": False}
 LOG_MAX = 200000
+MINTED_MAX = 20000  # minted temporary keys kept (oldest dropped first)
+DEFAULT_METADATA_ROLE = dw.DEFAULT_METADATA_ROLE
+DEFAULT_METADATA_TTL = 21600.0
+_ALNUM = string.ascii_uppercase + string.digits
+
+
+def _number(body, name, minimum_exclusive=0.0, allow_none=False):
+    v = body[name]
+    if v is None or (isinstance(v, str) and v.strip().lower() in ("null", "none", "")):
+        if allow_none:
+            return None
+        raise ValueError("%s must be a number > %g" % (name, minimum_exclusive))
+    try:
+        if isinstance(v, bool):
+            raise ValueError
+        v = float(v)
+    except (TypeError, ValueError):
+        raise ValueError("%s must be a number > %g" % (name, minimum_exclusive))
+    if not v > minimum_exclusive or math.isinf(v):
+        raise ValueError("%s must be a number > %g" % (name, minimum_exclusive))
+    return v
+
+
+def _bool(body, name):
+    v = body[name]
+    if isinstance(v, str) and v.strip().lower() in _BOOL_WORDS:
+        v = _BOOL_WORDS[v.strip().lower()]
+    if not isinstance(v, bool):
+        raise ValueError("%s must be true or false" % name)
+    return v
+
+
+def iso8601(ts):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
 class Simulator:
     def __init__(self, world=None, secret_id=dw.DEFAULT_SECRET_ID, secret_key=dw.DEFAULT_SECRET_KEY,
-                 task_seconds=2.0, rate_limits=True, v2_shape="new", log_stream=None):
+                 task_seconds=2.0, rate_limits=True, v2_shape="new", log_stream=None,
+                 sts_duration_cap=None, metadata_role=DEFAULT_METADATA_ROLE,
+                 metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True):
         self.lock = threading.RLock()
         self.initial_world = copy.deepcopy(world if world is not None else dw.default_world())
         World(self.initial_world)  # validate early
         self.secret_id = secret_id
         self.secret_key = secret_key
         self.cli_config = {"task_seconds": float(task_seconds), "rate_limits": bool(rate_limits),
-                           "v2_shape": v2_shape}
+                           "v2_shape": v2_shape,
+                           "sts_duration_cap": None if sts_duration_cap is None else float(sts_duration_cap),
+                           "metadata_role": metadata_role, "metadata_ttl": float(metadata_ttl),
+                           "metadata_enabled": bool(metadata_enabled)}
         self.log_stream = log_stream
         self.faults = FaultQueue()
         self.ratelimiter = RateLimiter()
@@ -89,7 +131,19 @@ class Simulator:
             if body["v2_shape"] not in V2_SHAPES:
                 raise ValueError("v2_shape must be 'new' or 'old'")
             new["v2_shape"] = body["v2_shape"]
-        unknown = set(body) - {"task_seconds", "rate_limits", "v2_shape"}
+        if "sts_duration_cap" in body:
+            new["sts_duration_cap"] = _number(body, "sts_duration_cap", allow_none=True)
+        if "metadata_ttl" in body:
+            new["metadata_ttl"] = _number(body, "metadata_ttl")
+        if "metadata_enabled" in body:
+            new["metadata_enabled"] = _bool(body, "metadata_enabled")
+        if "metadata_role" in body:
+            v = body["metadata_role"]
+            if v is not None and (not isinstance(v, str) or not v.strip()
+                                  or not all(c.isalnum() or c in "_+=,.@-" for c in v)):
+                raise ValueError("metadata_role must be a role name or null")
+            new["metadata_role"] = v
+        unknown = set(body) - set(self.cli_config)
         if unknown:
             raise ValueError("unknown config keys: %s" % ", ".join(sorted(unknown)))
         with self.lock:
@@ -121,6 +175,34 @@ class Simulator:
         key.setdefault("app_id", dw.DEFAULT_APP_ID)
         key.setdefault("uin", dw.DEFAULT_UIN)
         return key
+
+    def mint_key(self, role, lifetime, source, session_name=None):
+        """Add a fresh temporary key (token, expiry) of the role's account to the key table.
+        Returns (key dict, expired_time int). The key is valid for at least `lifetime` s."""
+        now = time.time()
+        expired = int(math.ceil(now + float(lifetime)))
+        uin = str(role["uin"]) if role else dw.DEFAULT_UIN
+        app_id = role.get("app_id") if role else None
+        if app_id is None:
+            app_id = dw.APP_ID_BY_UIN.get(uin, dw.DEFAULT_APP_ID)
+        key = {
+            "secret_id": "AKID" + "".join(secrets.choice(_ALNUM) for _ in range(32)),
+            "secret_key": secrets.token_urlsafe(24)[:32],
+            "token": "simtoken" + secrets.token_hex(40),
+            "expired_time": expired,
+            "app_id": app_id, "uin": uin,
+            "minted_by": source,
+            "role_arn": role["arn"] if role else None,
+            "session_name": session_name,
+        }
+        with self.lock:
+            self.world.add_key(key)
+            minted = [k for k in self.world.data["keys"] if k.get("minted_by")]
+            if len(minted) > MINTED_MAX:
+                old = minted[0]
+                self.world.data["keys"].remove(old)
+                self.world.keys.pop(old["secret_id"], None)
+        return dict(key), expired
 
     def rate_allow(self, account, action):
         if not self.config["rate_limits"]:

@@ -5,6 +5,17 @@ DEFAULT_SECRET_ID = "AKIDSIMULATOR00000000000000000000000"
 DEFAULT_SECRET_KEY = "simulatorSecretKey000000000000000"
 DEFAULT_APP_ID = 1250000000
 DEFAULT_UIN = "100000000001"
+SECOND_SECRET_ID = "AKIDSIMULATORSECOND00000000000000000"
+SECOND_APP_ID = 1250000001
+SECOND_UIN = "100000000002"
+APP_ID_BY_UIN = {DEFAULT_UIN: DEFAULT_APP_ID, SECOND_UIN: SECOND_APP_ID}
+
+# STS roles (README "Roles")
+DEPLOYER_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/ansible-deployer"
+DEPLOYER_ROLE_ID = "4611686018427397919"
+AUDITOR_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/second-account-auditor"
+CVM_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/ansible-cvm-role"
+DEFAULT_METADATA_ROLE = "ansible-cvm-role"
 
 CREATED = "2024-01-02 03:04:05"
 ATTACHED = "2024-01-02 03:05:00"
@@ -78,9 +89,20 @@ def build_default_world():
              "secret_key": "simulatorDisabledKey0000000000000",
              "disabled": True,
              "app_id": DEFAULT_APP_ID, "uin": DEFAULT_UIN},
-            {"secret_id": "AKIDSIMULATORSECOND00000000000000000",
+            {"secret_id": SECOND_SECRET_ID,
              "secret_key": "simulatorSecondKey000000000000000",
-             "app_id": 1250000001, "uin": "100000000002"},
+             "app_id": SECOND_APP_ID, "uin": SECOND_UIN},
+        ],
+        "roles": [
+            # any key of account 100000000001 (the CLI key, the temporary key) may assume it
+            {"arn": DEPLOYER_ROLE_ARN, "role_id": DEPLOYER_ROLE_ID, "app_id": DEFAULT_APP_ID,
+             "trusted_uins": [DEFAULT_UIN], "trusted_secret_ids": []},
+            # only the second account's key may assume it: the CLI key gets UnauthorizedOperation
+            {"arn": AUDITOR_ROLE_ARN, "app_id": DEFAULT_APP_ID,
+             "trusted_uins": [], "trusted_secret_ids": [SECOND_SECRET_ID]},
+            # the CVM instance role of the metadata service; trusts no key (a service role)
+            {"arn": CVM_ROLE_ARN, "app_id": DEFAULT_APP_ID,
+             "trusted_uins": [], "trusted_secret_ids": []},
         ],
         "regions": [
             {"region": "ap-guangzhou", "zones": ["ap-guangzhou-3", "ap-guangzhou-4"]},

@@ -41,6 +41,11 @@ V3 = {
     "token": "AuthFailure.TokenFailure",
     "rate_limit": "RequestLimitExceeded",
     "internal": "InternalError",
+    # STS AssumeRole (tencentcloud/sts/v20180813/errorcodes.py)
+    "role_not_found": "ResourceNotFound.RoleNotFound",
+    "role_untrusted": "UnauthorizedOperation",
+    "sts_param": "InvalidParameter.ParamError",
+    "sts_duration": "InvalidParameter.OverTimeError",
 }
 
 # kind -> (API 2.0 code, codeDesc). codeDesc None = same as the 3.0 code.

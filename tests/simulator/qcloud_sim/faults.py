@@ -41,8 +41,8 @@ class FaultQueue:
                 pass
         if protocol in ("", "*", "any"):
             protocol = None
-        if protocol not in (None, "3.0", "2.0"):
-            raise FaultError("protocol must be '3.0' or '2.0'")
+        if protocol not in (None, "3.0", "2.0", "metadata"):
+            raise FaultError("protocol must be '3.0', '2.0' or 'metadata'")
         entry = {"id": next(self._ids), "action": action, "fault": fault, "count": count,
                  "protocol": protocol}
         if fault == "delay":
@@ -69,6 +69,9 @@ class FaultQueue:
                 if entry["fault"] not in kinds:
                     continue
                 if entry["action"] not in ("*", action):
+                    continue
+                # the metadata service takes only faults that name its action
+                if protocol == "metadata" and entry["action"] != action:
                     continue
                 if entry["protocol"] not in (None, protocol):
                     continue

@@ -3,7 +3,7 @@ import hashlib
 import json
 from urllib.parse import parse_qsl
 
-from . import signing
+from . import signing, sts
 from .common import Call, HttpResponse, as_int, authenticate, unflatten
 from .errors import SimError, v3_code
 from .world import well_formed
@@ -16,6 +16,10 @@ ACTIONS = {
     "DetachNetworkInterface": {"NetworkInterfaceId", "InstanceId", "ClientToken"},
     "DescribeVpcTaskResult": {"TaskId"},
 }
+# action -> (Version, TC3 credential-scope service)
+ACTION_API = {a: (VERSION, SERVICE) for a in ACTIONS}
+ACTION_API["AssumeRole"] = (sts.VERSION, sts.SERVICE)
+ACTIONS = dict(ACTIONS, AssumeRole=sts.PARAMS)
 FORM_COMMON = {"Action", "Version", "Region", "Nonce", "Timestamp", "SecretId", "Signature",
                "SignatureMethod", "Token", "Language", "RequestClient"}
 FILTERS = {"vpc-id", "subnet-id", "network-interface-id", "attachment.instance-id",
@@ -79,7 +83,9 @@ def _parse_tc3(req, call, auth):
     def verify(secret_key):
         if "content-type" not in signed or "host" not in signed:
             return False
-        if parsed["service"] != SERVICE:
+        # the scope's service must be the action's (vpc for the VPC actions, sts for AssumeRole)
+        service = ACTION_API.get(call.action, (VERSION, SERVICE))[1]
+        if parsed["service"] != service:
             return False
         try:
             if parsed["date"] != signing.tc3_date(int(call.timestamp)):
@@ -87,7 +93,7 @@ def _parse_tc3(req, call, auth):
         except (TypeError, ValueError):
             return False
         for lower in (False, True):
-            sig = signing.tc3_signature(secret_key, call.timestamp, SERVICE, canonical(lower))
+            sig = signing.tc3_signature(secret_key, call.timestamp, service, canonical(lower))
             if signing.constant_time_equal(sig, parsed["signature"]):
                 return True
         _ = host
@@ -157,7 +163,10 @@ def process(sim, call):
             raise call.parse_error
         if not call.version:
             raise SimError("missing", "The parameter `Version` is missing.")
-        if call.version != VERSION:
+        api = ACTION_API.get(call.action)
+        if api is None and call.version not in (VERSION, sts.VERSION):
+            api = (None, None)
+        if api is not None and call.version != api[0]:
             raise SimError("unknown_action", "Version `%s` of action `%s` is not supported."
                            % (call.version, call.action))
         if call.action not in ACTIONS:
@@ -166,7 +175,8 @@ def process(sim, call):
             raise SimError("rate_limit", "Your requests of %s exceed the rate limit." % call.action)
         if not call.region:
             raise SimError("missing", "The parameter `Region` is missing.")
-        if not sim.world.has_region(call.region):
+        # STS answers in any region; the VPC actions only in the world's regions
+        if api[1] != sts.SERVICE and not sim.world.has_region(call.region):
             raise SimError("region", "The region `%s` is not supported." % call.region)
         unknown = sorted(set(call.params) - ACTIONS[call.action])
         if unknown:
@@ -343,4 +353,5 @@ _HANDLERS = {
     "AttachNetworkInterface": attach_network_interface,
     "DetachNetworkInterface": detach_network_interface,
     "DescribeVpcTaskResult": describe_vpc_task_result,
+    "AssumeRole": sts.assume_role,
 }

@@ -8,6 +8,7 @@ LIMITS = {
     "AttachNetworkInterface": 100,
     "DetachNetworkInterface": 100,
     "DescribeVpcTaskResult": 20,
+    "AssumeRole": 600,
 }
 
 

@@ -2,6 +2,7 @@
 and applies queued faults."""
 import copy
 import ipaddress
+import json
 import socket
 import struct
 import threading
@@ -9,7 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import control, protocol_v2, protocol_v3
+from . import control, metadata, protocol_v2, protocol_v3
 from .common import HttpRequest, HttpResponse
 from .errors import v2_code, v2_numeric_for
 
@@ -39,9 +40,10 @@ class SimHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, address, sim, ssl_context=None):
+    def __init__(self, address, sim, ssl_context=None, metadata_only=False):
         self.sim = sim
         self.ssl_context = ssl_context
+        self.metadata_only = metadata_only
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
@@ -130,6 +132,12 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         req = HttpRequest(self.command, parts.path or "/", parts.query, self.headers, body,
                           self.client_address[0])
+        if metadata.is_metadata_path(req.path) or self.server.metadata_only:
+            if not is_loopback(req.client_ip):
+                self._send(HttpResponse(403, b'{"error": "the metadata service is loopback only"}'))
+                return
+            self._metadata(sim, req)
+            return
         if req.path.startswith("/_sim"):
             if not is_loopback(req.client_ip):
                 self._send(HttpResponse(403, b'{"error": "the control API is loopback only"}'))
@@ -148,6 +156,56 @@ class Handler(BaseHTTPRequestHandler):
                                     "text/html"))
             return
         self._api(sim, proto, req)
+
+    def _metadata(self, sim, req):
+        action, role = metadata.route(req.path)
+        if req.method not in ("GET", "HEAD"):
+            action = None
+        entry = {"seq": sim.next_seq(), "time": time.time(), "protocol": "metadata",
+                 "method": req.method, "action": action or "MetadataUnknown", "region": None,
+                 "params": {"path": req.path}, "secret_id": None, "outcome": None, "fault": None,
+                 "request_id": None, "task_id": None, "client_token": None}
+        fault = sim.faults.take_request_fault(action, "metadata") if action else None
+        truncate = False
+        resp = None
+        if fault is not None:
+            kind = entry["fault"] = fault["fault"]
+            if kind.startswith("http_"):
+                status = int(kind[5:])
+                entry["outcome"] = kind
+                resp = HttpResponse(status, ("<html><body><h1>%d</h1></body></html>" % status).encode(),
+                                    "text/html")
+            elif kind == "reset":
+                entry["outcome"] = "reset"
+                sim.log_request(entry)
+                self._reset()
+                return
+            elif kind == "malformed":
+                entry["outcome"] = "malformed"
+                resp = HttpResponse(200, b"<html><body>metadata gateway error</body></html>",
+                                    "text/plain")
+            elif kind == "error":
+                entry["outcome"] = fault["code"]
+                resp = HttpResponse(200, json.dumps({"Code": fault["code"],
+                                                     "Message": fault["message"]}).encode(),
+                                    "application/json")
+            elif kind == "delay":
+                time.sleep(fault["seconds"])
+            elif kind == "truncated":
+                truncate = True
+        if resp is None:
+            resp, log = metadata.process(sim, action, role)
+            entry["outcome"] = log["outcome"]
+            if log.get("minted_secret_id"):
+                entry["minted_secret_id"] = log["minted_secret_id"]
+        sim.log_request(entry)
+        if resp is None:  # metadata_enabled false: like no metadata service, close without answer
+            self._reset()
+            return
+        try:
+            self._send(resp, truncate=truncate)
+        except OSError:
+            pass
 
     def _api(self, sim, proto, req):
         arrived = time.time()
@@ -214,6 +272,8 @@ class Handler(BaseHTTPRequestHandler):
             entry["task_id"] = log["task_id"]
         if log.get("client_token"):
             entry["client_token"] = log["client_token"]
+        if log.get("minted_secret_id"):
+            entry["minted_secret_id"] = log["minted_secret_id"]
         return resp, truncate, False
 
 
@@ -225,9 +285,18 @@ def make_server(sim, host="127.0.0.1", port=0, tls_dir=None):
     return SimHTTPServer((host, port), sim, ctx)
 
 
-def start_in_thread(sim, host="127.0.0.1", port=0, tls_dir=None):
-    """Start a server in a daemon thread; returns the server (call .shutdown() to stop)."""
-    server = make_server(sim, host, port, tls_dir)
+def make_metadata_server(sim, host="127.0.0.1", port=0):
+    """A plain-HTTP listener that serves only the metadata paths (like metadata.tencentyun.com)."""
+    return SimHTTPServer((host, port), sim, None, metadata_only=True)
+
+
+def start_in_thread(sim, host="127.0.0.1", port=0, tls_dir=None, metadata_only=False):
+    """Start a server in a daemon thread; returns the server (call .shutdown() to stop).
+    metadata_only=True: a plain-HTTP metadata listener instead (tls_dir ignored)."""
+    if metadata_only:
+        server = make_metadata_server(sim, host, port)
+    else:
+        server = make_server(sim, host, port, tls_dir)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                               name="qcloud-sim", daemon=True)
     thread.start()

@@ -9,8 +9,10 @@ import time
 from .errors import SimError
 
 ID_RE = re.compile(r"^(eni|ins|vpc|subnet)-[0-9a-z]{8}$")
+# qcs::cam::uin/<owner uin>:roleName/<name>  or  qcs::cam::uin/<owner uin>:role/<role id>
+ROLE_ARN_RE = re.compile(r"^qcs::cam::uin/([0-9]+):(roleName|role)/([\w+=,.@-]{1,128})$")
 BIND_STATES = ("RUNNING", "STOPPED")
-_LISTS = ("keys", "regions", "vpcs", "subnets", "instance_types", "instances", "enis")
+_LISTS = ("keys", "regions", "vpcs", "subnets", "instance_types", "instances", "enis", "roles")
 
 
 def well_formed(prefix, value):
@@ -47,6 +49,9 @@ class World:
             self.keys = {k["secret_id"]: k for k in data["keys"]}
         except (KeyError, TypeError) as exc:
             raise WorldError("missing field in world: %s" % exc)
+        self.roles = {}  # every accepted ARN spelling -> role
+        for r in data["roles"]:
+            self._add_role(r)
         for e in data["enis"]:
             for f, dflt in (("name", e["eni_id"]), ("description", ""), ("primary", False),
                             ("mac", "20:90:6F:00:00:00"), ("private_ip", "10.0.0.1"),
@@ -67,6 +72,47 @@ class World:
             for f in ("region", "zone", "vpc_id", "state", "instance_type"):
                 if f not in i:
                     raise WorldError("instance %s lacks %s" % (i["instance_id"], f))
+
+    def _add_role(self, r):
+        if not isinstance(r, dict) or not isinstance(r.get("arn"), str):
+            raise WorldError("each role needs an 'arn'")
+        m = ROLE_ARN_RE.match(r["arn"])
+        if not m:
+            raise WorldError("role arn %r is not qcs::cam::uin/<uin>:roleName/<name> "
+                             "or qcs::cam::uin/<uin>:role/<id>" % r["arn"])
+        uin, kind, tail = m.groups()
+        r.setdefault("uin", uin)
+        r["uin"] = str(r["uin"])
+        if kind == "roleName":
+            r.setdefault("name", tail)
+        elif "name" not in r:
+            raise WorldError("role %s: a role/<id> ARN needs a 'name'" % r["arn"])
+        if kind == "role":
+            r.setdefault("role_id", tail)
+        r.setdefault("app_id", None)
+        for f in ("trusted_secret_ids", "trusted_uins"):
+            r.setdefault(f, [])
+            if not isinstance(r[f], list):
+                raise WorldError("role %s: %s must be a list" % (r["arn"], f))
+            r[f] = [str(v) for v in r[f]]
+        spellings = {r["arn"], "qcs::cam::uin/%s:roleName/%s" % (r["uin"], r["name"])}
+        if r.get("role_id"):
+            spellings.add("qcs::cam::uin/%s:role/%s" % (r["uin"], r["role_id"]))
+        for a in spellings:
+            self.roles[a] = r
+
+    def role_by_arn(self, arn):
+        return self.roles.get(arn)
+
+    def role_by_name(self, name):
+        for r in self.data["roles"]:
+            if r["name"] == name:
+                return r
+        return None
+
+    def add_key(self, key):
+        self.data["keys"].append(key)
+        self.keys[key["secret_id"]] = key
 
     def to_dict(self):
         return copy.deepcopy(self.data)
