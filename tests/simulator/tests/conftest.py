@@ -28,6 +28,15 @@ def sim_server():
 
 
 @pytest.fixture(scope="session")
+def metadata_server(sim_server):
+    """A plain-HTTP metadata listener (like --metadata-port) sharing sim_server's simulator."""
+    server = start_in_thread(sim_server.sim, metadata_only=True)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
 def tls_server(tmp_path_factory):
     """The same over HTTPS, with a CA generated in a temp dir (server.tls_dir/ca.pem)."""
     tls_dir = str(tmp_path_factory.mktemp("tls"))

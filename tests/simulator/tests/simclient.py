@@ -59,15 +59,19 @@ class SimClient:
 
     # ---- API 3.0 -----------------------------------------------------------------------
     def v3(self, action, params=None, region="ap-guangzhou", secret_id=SID, secret_key=SKEY,
-           token=None, timestamp=None, host=None, sign_host=None, version="2017-03-12",
-           content_type="application/json", raw_body=None, extra_headers=None, full=False):
+           token=None, timestamp=None, host=None, sign_host=None, version=None,
+           content_type="application/json", raw_body=None, extra_headers=None, full=False,
+           service=None):
+        sts = action == "AssumeRole"
+        version = version or ("2018-08-13" if sts else "2017-03-12")
+        service = service or ("sts" if sts else "vpc")
         body = raw_body if raw_body is not None else json.dumps(params or {})
         ts = int(time.time()) if timestamp is None else timestamp
         host = host or self.hostport
         canon = signing.tc3_canonical_request("POST", "/", "", content_type, sign_host or host, body)
         headers = {"Host": host, "Content-Type": content_type, "X-TC-Action": action,
                    "X-TC-Timestamp": str(ts), "X-TC-Version": version,
-                   "Authorization": signing.tc3_authorization(secret_id, secret_key, ts, "vpc", canon)}
+                   "Authorization": signing.tc3_authorization(secret_id, secret_key, ts, service, canon)}
         if region is not None:
             headers["X-TC-Region"] = region
         if token is not None:
@@ -83,7 +87,8 @@ class SimClient:
     def v3_form(self, action, params=None, method="POST", sign_method="HmacSHA256",
                 region="ap-guangzhou", secret_id=SID, secret_key=SKEY, token=None, timestamp=None):
         p = flatten(params or {})
-        p.update({"Action": action, "Version": "2017-03-12", "Region": region,
+        version = "2018-08-13" if action == "AssumeRole" else "2017-03-12"
+        p.update({"Action": action, "Version": version, "Region": region,
                   "Nonce": random.randint(1, 10 ** 9), "Timestamp": timestamp or int(time.time()),
                   "SecretId": secret_id, "SignatureMethod": sign_method})
         if token:
