@@ -98,3 +98,47 @@ def test_subprocess_json_world_and_bad_world(tmp_path):
 def test_rate_limits_option_parses(value):
     from qcloud_sim.cli import build_parser
     assert build_parser().parse_args(["--rate-limits", value]).rate_limits is (value == "on")
+
+
+def test_subprocess_metadata_listener_and_sts_options(tmp_path):
+    port_file, meta_file = tmp_path / "port", tmp_path / "metaport"
+    proc = run_sim(["--port-file", str(port_file), "--metadata-port-file", str(meta_file),
+                    "--metadata-role", "ansible-deployer", "--metadata-ttl", "600",
+                    "--sts-duration-cap", "60"], stderr=subprocess.PIPE)
+    try:
+        port = wait_port(str(port_file), proc)
+        mport = wait_port(str(meta_file), proc)
+        assert mport != port
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", mport, timeout=5)
+        c.request("GET", "/latest/meta-data/cam/security-credentials/")
+        assert c.getresponse().read() == b"ansible-deployer"
+        c.request("GET", "/latest/meta-data/cam/security-credentials/ansible-deployer")
+        j = json.loads(c.getresponse().read())
+        c.close()
+        assert j["Code"] == "Success" and j["ExpiredTime"] <= int(time.time()) + 601
+        api = SimClient("127.0.0.1", port)
+        cfg = api.ok("GET", "config")
+        assert (cfg["metadata_role"], cfg["metadata_ttl"], cfg["sts_duration_cap"]) == \
+            ("ansible-deployer", 600.0, 60.0)
+        r = api.v3("AssumeRole", {"RoleArn": "qcs::cam::uin/100000000001:roleName/ansible-deployer",
+                                  "RoleSessionName": "cli"},
+                   secret_id=j["TmpSecretId"], secret_key=j["TmpSecretKey"], token=j["Token"])
+        assert r["ExpiredTime"] <= int(time.time()) + 61
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+    assert "metadata service on http://127.0.0.1:%d" % mport in err
+    assert "MetadataCredentials" in err and "AssumeRole" in err
+    assert j["TmpSecretKey"] not in err and j["Token"] not in err
+
+
+def test_metadata_options_in_help():
+    from qcloud_sim.cli import build_parser
+    text = build_parser().format_help()
+    for opt in ("--metadata-port", "--metadata-port-file", "--metadata-role", "--metadata-ttl",
+                "--sts-duration-cap"):
+        assert opt in text
+    assert build_parser().parse_args(["--metadata-role", ""]).metadata_role == ""
