@@ -70,9 +70,45 @@ options:
       - Quota, authentication and validation errors are never retried.
     type: int
     default: 5
+  profile:
+    description:
+      - The tccli profile to read keys (C(~/.tccli/<profile>.credential)) and region (C(~/.tccli/<profile>.configure)) from.
+      - If not set, the environment variable E(TENCENTCLOUD_PROFILE) or E(TCCLI_PROFILE) is used, else V(default).
+      - A profile named here or in the environment must exist; the V(default) profile is only used when its file exists.
+    type: str
+  role_arn:
+    description:
+      - Assume this CAM role through STS C(AssumeRole) with the keys found, and use its temporary keys,
+        like V(qcs::cam::uin/100000000001:roleName/ansible-deployer).
+    type: str
+  role_session_name:
+    description:
+      - The session name for O(role_arn), as CloudAudit shows it. Defaults to V(ansible-tencent-qcloud).
+    type: str
+  role_duration:
+    description:
+      - Seconds the assumed role's keys are valid; they are renewed before they expire during a long wait.
+    type: int
+    default: 7200
+  sts_endpoint:
+    description:
+      - Base URL of the STS API used for O(role_arn). Defaults to V(https://sts.tencentcloudapi.com).
+    type: str
+  metadata_endpoint:
+    description:
+      - Base URL of the CVM metadata service, which gives the temporary keys of the instance's CAM role.
+        Defaults to V(http://metadata.tencentyun.com). Set it to reach a simulator or a proxy.
+    type: str
 notes:
-  - Cloud modules call the API from the machine that runs them; run them on V(localhost)
-    or with C(delegate_to: localhost).
+  - "Keys are looked for in this order, the first complete source winning: the module options; the environment
+    (E(TENCENTCLOUD_SECRET_ID), E(TENCENTCLOUD_SECRET_KEY), token in E(TENCENTCLOUD_SECURITY_TOKEN) or E(TENCENTCLOUD_TOKEN));
+    the tccli profile (O(profile)), which may also name a CVM role (C(\"type\": \"cvm-role\")) or a role to assume (C(role-arn));
+    the SDK file C(~/.tencentcloud/credentials), then C(/etc/tencentcloud/credentials) (section C([default]));
+    the CAM role of the CVM instance the module runs on (O(metadata_endpoint)). The result's C(credential_source) names the source."
+  - The region comes from O(region), then E(TENCENTCLOUD_REGION), then C(_sys_param.region) of the tccli profile's C(.configure) file.
+  - Proxies are taken from the standard E(HTTPS_PROXY) and E(NO_PROXY) environment variables.
+  - Cloud modules call the API from the machine that runs them, so run them on V(localhost)
+    or delegate them to it.
   - All modules of this collection are in the action group C(group/tencent.qcloud.qcloud), so
     C(module_defaults) can set these options once for a play.
 requirements:

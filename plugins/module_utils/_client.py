@@ -60,6 +60,9 @@ DEFAULT_ENDPOINTS = {
 V2_PATH = "/v2/index.php"
 VPC_VERSION_V3 = "2017-03-12"
 
+# Answers that mean "the temporary keys are no longer valid".
+TOKEN_EXPIRED_CODES = frozenset(("AuthFailure.TokenFailure", "4105"))
+
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 
@@ -72,6 +75,10 @@ class Credentials(NamedTuple):
 
     def __repr__(self) -> str:  # never let a key reach a traceback or a log line
         return "Credentials(secret_id=%r, source=%r)" % (self.secret_id, self.source)
+
+    def current(self) -> "Credentials":
+        """Permanent keys are always current (providers of temporary keys renew theirs)."""
+        return self
 
 
 class ApiResult(NamedTuple):
@@ -142,7 +149,7 @@ class QcloudClient:
 
     def __init__(
         self,
-        credentials: Credentials,
+        credentials: Any,
         region: str,
         api_version: str = "3.0",
         endpoint: Optional[str] = None,
@@ -182,6 +189,7 @@ class QcloudClient:
     # -- one attempt -------------------------------------------------------------------------
 
     def _send_v3(self, action: str, params: Mapping[str, Any], timeout: float) -> Any:
+        keys = self.credentials.current()
         payload = json.dumps(params, separators=(",", ":")).encode("utf-8")
         timestamp = int(self.clock())
         content_type = "application/json"
@@ -195,8 +203,8 @@ class QcloudClient:
             "X-TC-Language": "en-US",
             "User-Agent": USER_AGENT,
             "Authorization": tc3_authorization(
-                self.credentials.secret_id,
-                self.credentials.secret_key,
+                keys.secret_id,
+                keys.secret_key,
                 self.service,
                 self.host,
                 timestamp,
@@ -204,11 +212,12 @@ class QcloudClient:
                 content_type,
             ),
         }
-        if self.credentials.token:
-            headers["X-TC-Token"] = self.credentials.token
+        if keys.token:
+            headers["X-TC-Token"] = keys.token
         return self.session.post(self.url, data=payload, headers=headers, timeout=timeout, verify=self.verify)
 
     def _send_v2(self, action: str, params: Mapping[str, Any], timeout: float) -> Any:
+        keys = self.credentials.current()
         form = flatten_v2(params)
         form.update(
             {
@@ -216,14 +225,14 @@ class QcloudClient:
                 "Region": self.region,
                 "Timestamp": str(int(self.clock())),
                 "Nonce": str(int(self.rng() * 2 ** 31) + 1),
-                "SecretId": self.credentials.secret_id,
+                "SecretId": keys.secret_id,
                 "SignatureMethod": "HmacSHA256",
             }
         )
-        if self.credentials.token:
-            form["Token"] = self.credentials.token
+        if keys.token:
+            form["Token"] = keys.token
         string_to_sign = v2_string_to_sign("POST", self.host, self.path, form)
-        form["Signature"] = v2_signature(self.credentials.secret_key, string_to_sign, "HmacSHA256")
+        form["Signature"] = v2_signature(keys.secret_key, string_to_sign, "HmacSHA256")
         headers = {"Host": self.host, "User-Agent": USER_AGENT}
         return self.session.post(self.url, data=form, headers=headers, timeout=timeout, verify=self.verify)
 
@@ -293,6 +302,7 @@ class QcloudClient:
             deadline = self.monotonic() + (self.retries + 1) * self.timeout + self.retries * BACKOFF_CAP
         send = self._send_v3 if self.api_version == "3.0" else self._send_v2
         attempt = 0
+        renewed = False
         while True:
             remaining = deadline - self.monotonic()
             try:
@@ -307,6 +317,11 @@ class QcloudClient:
                     raise _transport_error(exc, action)
                 return self._parse(action, response)
             except QcloudApiError as err:
+                if err.code in TOKEN_EXPIRED_CODES and not renewed and hasattr(self.credentials, "refresh"):
+                    # Temporary keys expired early (clock skew, revocation): renew once, at once.
+                    renewed = True
+                    self.credentials.refresh()
+                    continue
                 delay = backoff_delay(attempt, self.rng)
                 if (
                     not is_retryable(err.code)

@@ -2,56 +2,291 @@
 # Copyright (c) tencent.qcloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Where the keys and the region come from: module options first, then the environment.
+"""Where keys and region come from, in the order Tencent's own tools look.
 
-The first complete source wins and is named in the result (never the keys themselves).
+Keys: module options, the environment, a tccli profile (``~/.tccli/<profile>.credential``,
+which may name a CVM role or a role to assume), the SDK file ``~/.tencentcloud/credentials``
+(then ``/etc/tencentcloud/credentials``), and the CVM instance role from the metadata service.
+The first complete source wins and is named in the result, never the keys. With
+``role_arn``, the keys found assume that role through STS ``AssumeRole``.
+
+Temporary keys (CVM role, STS) come wrapped in a provider that fetches fresh ones before
+they expire, so a long wait does not outlive them; the client asks for ``current()`` keys
+on every request.
 """
 
 from __future__ import annotations
 
+import configparser
+import json
 import os
-from typing import Mapping, Optional, Tuple
+import time
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudError
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient, requests
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError, QcloudError, explain
 
 ENV_SECRET_ID = "TENCENTCLOUD_SECRET_ID"
 ENV_SECRET_KEY = "TENCENTCLOUD_SECRET_KEY"
 ENV_TOKENS = ("TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_TOKEN")
 ENV_REGION = "TENCENTCLOUD_REGION"
+ENV_PROFILES = ("TENCENTCLOUD_PROFILE", "TCCLI_PROFILE")
+SDK_FILES = ("~/.tencentcloud/credentials", "/etc/tencentcloud/credentials")
+DEFAULT_METADATA_ENDPOINT = "http://metadata.tencentyun.com"
+DEFAULT_STS_ENDPOINT = "https://sts.tencentcloudapi.com"
+METADATA_ROLE_PATH = "/latest/meta-data/cam/security-credentials/"
+STS_VERSION = "2018-08-13"
 
 
-def _first_env(environ: Mapping[str, str], names: Tuple[str, ...]) -> Optional[str]:
-    for name in names:
+class RefreshingCredentials:
+    """Temporary keys from ``fetch()``, fetched again shortly before they expire."""
+
+    def __init__(self, fetch: Callable[[], Tuple[Credentials, float]], source: str, clock: Callable[[], float] = time.time) -> None:
+        self._fetch = fetch
+        self.source = source
+        self._clock = clock
+        self._keys: Optional[Credentials] = None
+        self._expires = 0.0
+        self._lifetime = 0.0
+
+    def refresh(self) -> Credentials:
+        keys, expires = self._fetch()
+        now = self._clock()
+        self._keys, self._expires, self._lifetime = keys._replace(source=self.source), expires, max(0.0, expires - now)
+        return self._keys
+
+    def current(self) -> Credentials:
+        # Renew when less than a fifth of the lifetime (at most 5 minutes) is left.
+        margin = min(300.0, self._lifetime / 5)
+        if self._keys is None or self._clock() >= self._expires - margin:
+            return self.refresh()
+        return self._keys
+
+    @property
+    def secret_id(self) -> str:
+        return self.current().secret_id
+
+    def __repr__(self) -> str:
+        return "RefreshingCredentials(source=%r)" % self.source
+
+
+# -- the sources --------------------------------------------------------------------------------
+
+
+def _read_json(path: str) -> Optional[Dict[str, Any]]:
+    try:
+        with open(path) as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise QcloudError("%s could not be read as JSON (%s): fix or remove it." % (path, type(exc).__name__))
+    return data if isinstance(data, dict) else {}
+
+
+def profile_name(params: Mapping[str, Any], environ: Mapping[str, str]) -> Tuple[str, bool]:
+    """(name, explicit): from the ``profile`` option, then the environment, else ``default``."""
+    if params.get("profile"):
+        return str(params["profile"]), True
+    for name in ENV_PROFILES:
         if environ.get(name):
-            return environ[name]
-    return None
+            return environ[name], True
+    return "default", False
 
 
-def resolve_credentials(params: Mapping[str, object], environ: Optional[Mapping[str, str]] = None) -> Credentials:
-    environ = os.environ if environ is None else environ
-    secret_id, secret_key = params.get("secret_id"), params.get("secret_key")
-    if secret_id and secret_key:
-        return Credentials(str(secret_id), str(secret_key), params.get("security_token") or None, "module options")
-    if secret_id or secret_key:
-        missing = "secret_key" if secret_id else "secret_id"
-        raise QcloudError("Only half of a key pair was given in the module options: set %s too." % missing)
-    env_id, env_key = environ.get(ENV_SECRET_ID), environ.get(ENV_SECRET_KEY)
-    if env_id and env_key:
-        token = params.get("security_token") or _first_env(environ, ENV_TOKENS)
-        return Credentials(env_id, env_key, token or None, "environment (%s)" % ENV_SECRET_ID)
-    if env_id or env_key:
-        missing = ENV_SECRET_KEY if env_id else ENV_SECRET_ID
-        raise QcloudError("Only half of a key pair is in the environment: set %s too." % missing)
-    raise QcloudError(
-        "No Tencent Cloud credentials found: set secret_id and secret_key, or the environment variables "
-        "%s and %s." % (ENV_SECRET_ID, ENV_SECRET_KEY)
-    )
+def _tccli_path(name: str, suffix: str, environ: Mapping[str, str]) -> str:
+    home = environ.get("HOME") or os.path.expanduser("~")
+    return os.path.join(home, ".tccli", "%s.%s" % (name, suffix))
 
 
-def resolve_region(params: Mapping[str, object], environ: Optional[Mapping[str, str]] = None) -> str:
+def _expand(path: str, environ: Mapping[str, str]) -> str:
+    if path.startswith("~/"):
+        return os.path.join(environ.get("HOME") or os.path.expanduser("~"), path[2:])
+    return path
+
+
+class CredentialChain:
+    """Finds keys; ``looked`` says where, for the error when none is found."""
+
+    def __init__(self, params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, session: Any = None) -> None:
+        self.params = params
+        self.environ = os.environ if environ is None else environ
+        self.session = session
+        self.looked: List[str] = []
+        self.warnings: List[str] = []
+
+    # Each source returns credentials (or a provider), or None after noting why in ``looked``.
+
+    def from_options(self) -> Any:
+        sid, key = self.params.get("secret_id"), self.params.get("secret_key")
+        if sid and key:
+            return Credentials(str(sid), str(key), self.params.get("security_token") or None, "module options")
+        if sid or key:
+            self.warnings.append(
+                "Only %s was given in the module options, so they were ignored: give both secret_id and secret_key."
+                % ("secret_id" if sid else "secret_key")
+            )
+            self.looked.append("module options (only %s)" % ("secret_id" if sid else "secret_key"))
+        else:
+            self.looked.append("module options")
+        return None
+
+    def from_environment(self) -> Any:
+        sid, key = self.environ.get(ENV_SECRET_ID), self.environ.get(ENV_SECRET_KEY)
+        if sid and key:
+            token = self.params.get("security_token") or next((self.environ[n] for n in ENV_TOKENS if self.environ.get(n)), None)
+            return Credentials(sid, key, token, "environment (%s)" % ENV_SECRET_ID)
+        if sid or key:
+            self.looked.append("environment (only %s)" % (ENV_SECRET_ID if sid else ENV_SECRET_KEY))
+        else:
+            self.looked.append("environment (%s, %s)" % (ENV_SECRET_ID, ENV_SECRET_KEY))
+        return None
+
+    def from_tccli(self) -> Any:
+        name, explicit = profile_name(self.params, self.environ)
+        path = _tccli_path(name, "credential", self.environ)
+        data = _read_json(path)
+        if data is None:
+            if explicit:
+                raise QcloudError("tccli profile %r was asked for, but %s does not exist: create it with 'tccli configure --profile %s'." % (name, path, name))
+            self.looked.append(path)
+            return None
+        source = "tccli profile %s (%s)" % (name, path)
+        if data.get("type") == "cvm-role":
+            return self.cvm_role(source + ", CVM role")
+        sid, key = data.get("secretId"), data.get("secretKey")
+        if not (sid and key):
+            self.looked.append("%s (no secretId/secretKey)" % path)
+            return None
+        keys = Credentials(str(sid), str(key), data.get("token") or None, source)
+        if data.get("role-arn") and not self.params.get("role_arn"):
+            return self.assume_role(keys, str(data["role-arn"]), data.get("role-session-name"))
+        return keys
+
+    def from_sdk_file(self) -> Any:
+        for candidate in SDK_FILES:
+            path = _expand(candidate, self.environ)
+            parser = configparser.ConfigParser()
+            try:
+                found = parser.read(path)
+            except configparser.Error:
+                raise QcloudError("%s is not a valid INI file: fix or remove it." % path)
+            if not found:
+                self.looked.append(path)
+                continue
+            section = parser["default"] if parser.has_section("default") else {}
+            sid, key = section.get("secret_id"), section.get("secret_key")
+            if sid and key:
+                return Credentials(sid, key, section.get("token") or None, "SDK credentials file (%s)" % path)
+            self.looked.append("%s (no [default] secret_id/secret_key)" % path)
+        return None
+
+    def from_cvm_role(self) -> Any:
+        return self.cvm_role("CVM role", quiet=True)
+
+    # -- temporary keys -----------------------------------------------------------------------
+
+    def _metadata_get(self, path: str) -> Any:
+        base = (self.params.get("metadata_endpoint") or DEFAULT_METADATA_ENDPOINT).rstrip("/")
+        verify: Any = (self.params.get("ca_bundle") or True) if self.params.get("validate_certs", True) else False
+        return (self.session or requests).get(base + path, timeout=min(5.0, float(self.params.get("api_timeout") or 5.0)), verify=verify)
+
+    def cvm_role(self, source: str, quiet: bool = False) -> Any:
+        base = (self.params.get("metadata_endpoint") or DEFAULT_METADATA_ENDPOINT).rstrip("/")
+        try:
+            answer = self._metadata_get(METADATA_ROLE_PATH)
+        except Exception as exc:  # requests' errors: not on a CVM, or the address is wrong
+            if quiet:
+                self.looked.append("CVM metadata service %s (no answer: %s)" % (base, type(exc).__name__))
+                return None
+            raise QcloudError("The CVM metadata service %s did not answer (%s): run on a CVM with a role, or set metadata_endpoint." % (base, type(exc).__name__))
+        role = answer.text.strip() if answer.status_code == 200 else ""
+        if not role:
+            if quiet:
+                self.looked.append("CVM metadata service %s (no role bound)" % base)
+                return None
+            raise QcloudError("The CVM metadata service %s reports no CAM role bound to this instance: bind one in the CVM console." % base)
+
+        def fetch() -> Tuple[Credentials, float]:
+            reply = self._metadata_get(METADATA_ROLE_PATH + role)
+            try:
+                data = reply.json() if reply.status_code == 200 else {}
+            except ValueError:
+                data = {}
+            if data.get("Code", "Success") != "Success" or not data.get("TmpSecretId"):
+                raise QcloudError("The CVM metadata service %s gave no temporary keys for role %s: check the instance's role." % (base, role))
+            keys = Credentials(data["TmpSecretId"], data["TmpSecretKey"], data.get("Token"), source)
+            return keys, float(data.get("ExpiredTime") or time.time() + 600)
+
+        provider = RefreshingCredentials(fetch, "%s %s (%s)" % (source, role, base))
+        provider.refresh()
+        return provider
+
+    def assume_role(self, keys: Any, role_arn: str, session_name: Optional[str] = None) -> Any:
+        params = self.params
+        duration = int(params.get("role_duration") or 7200)
+        name = session_name or params.get("role_session_name") or "ansible-tencent-qcloud"
+        client = QcloudClient(
+            keys,
+            region=str(params.get("region") or self.environ.get(ENV_REGION) or "ap-guangzhou"),
+            api_version="3.0",
+            endpoint=params.get("sts_endpoint") or DEFAULT_STS_ENDPOINT,
+            validate_certs=params.get("validate_certs", True),
+            ca_bundle=params.get("ca_bundle"),
+            timeout=float(params.get("api_timeout") or 30.0),
+            retries=int(params.get("api_retries") if params.get("api_retries") is not None else 5),
+            service="sts",
+            version=STS_VERSION,
+            session=self.session,
+        )
+
+        def fetch() -> Tuple[Credentials, float]:
+            try:
+                data = client.call("AssumeRole", {"RoleArn": role_arn, "RoleSessionName": name, "DurationSeconds": duration}).data
+            except QcloudApiError as err:
+                raise QcloudError(
+                    "Assuming role %s with keys from %s failed: %s" % (role_arn, keys.source, explain(err, {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint})),
+                    err.code,
+                )
+            tmp = data.get("Credentials") or {}
+            return Credentials(tmp.get("TmpSecretId", ""), tmp.get("TmpSecretKey", ""), tmp.get("Token"), ""), float(data.get("ExpiredTime") or 0)
+
+        provider = RefreshingCredentials(fetch, "STS AssumeRole %s with keys from %s" % (role_arn, keys.source))
+        provider.refresh()
+        return provider
+
+    # -- the chain ----------------------------------------------------------------------------
+
+    def resolve(self) -> Any:
+        for source in (self.from_options, self.from_environment, self.from_tccli, self.from_sdk_file, self.from_cvm_role):
+            keys = source()
+            if keys is not None:
+                if self.params.get("role_arn"):
+                    return self.assume_role(keys, str(self.params["role_arn"]))
+                return keys
+        raise QcloudError(
+            "No Tencent Cloud credentials found; looked in: %s. Set secret_id and secret_key, the %s and %s "
+            "environment variables, or a tccli profile." % ("; ".join(self.looked), ENV_SECRET_ID, ENV_SECRET_KEY)
+        )
+
+
+def resolve_credentials(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, session: Any = None) -> Any:
+    """Credentials, or a provider of temporary ones; both have ``current()``, ``source`` and ``secret_id``."""
+    return CredentialChain(params, environ, session).resolve()
+
+
+def resolve_region(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> str:
+    """The region from the option, the environment, or the tccli profile's ``.configure``."""
     environ = os.environ if environ is None else environ
     region = params.get("region") or environ.get(ENV_REGION)
-    if not region:
-        raise QcloudError("No region given: set region (for example ap-guangzhou) or the environment variable %s." % ENV_REGION)
-    return str(region)
+    if region:
+        return str(region)
+    name, dummy = profile_name(params, environ)
+    path = _tccli_path(name, "configure", environ)
+    data = _read_json(path) or {}
+    region = (data.get("_sys_param") or {}).get("region")
+    if region:
+        return str(region)
+    raise QcloudError(
+        "No region given: set region (for example ap-guangzhou), the environment variable %s, or region in %s." % (ENV_REGION, path)
+    )

@@ -112,10 +112,14 @@ CATALOGUE: Dict[str, Entry] = {
     "AuthFailure.InvalidSecretId": Entry("secret_id {secret_id} is not a valid SecretId: copy it again from the CAM console."),
     "AuthFailure.MFAFailure": Entry("The account requires MFA for this call: use a key of a user or role without that condition."),
     "AuthFailure.UnauthorizedOperation": Entry(
-        "The key (from {credential_source}) is not allowed to call {action}: grant it vpc:{action} in CAM."
+        "The key (from {credential_source}) is not allowed to call {action}: grant it that permission in CAM "
+        "(for AssumeRole, the role's trust policy must name it)."
     ),
     "AuthFailure": Entry(_AUTH_KEYS),
-    "UnauthorizedOperation": Entry("The key (from {credential_source}) is not allowed to call {action}: grant it vpc:{action} in CAM."),
+    "UnauthorizedOperation": Entry(
+        "The key (from {credential_source}) is not allowed to call {action}: grant it that permission in CAM "
+        "(for AssumeRole, the role's trust policy must name it)."
+    ),
     # --- throttling and busy resources: worth a retry ---
     "RequestLimitExceeded": Entry(
         "Tencent Cloud kept throttling {action} after every retry: lower forks or raise api_retries and run again.", True
@@ -186,6 +190,15 @@ CATALOGUE: Dict[str, Entry] = {
     "InvalidAction": Entry("{endpoint} does not offer {action}: check api_endpoint and api_version."),
     "UnsupportedRegion": Entry("Region {region} is not supported by this endpoint: check region (for example ap-guangzhou)."),
     "InvalidRegion": Entry("Region {region} does not exist: check region (for example ap-guangzhou)."),
+    # --- STS AssumeRole (role_arn, tccli profiles with role-arn) ---
+    "ResourceNotFound.RoleNotFound": Entry("Role {role_arn} does not exist: check role_arn (qcs::cam::uin/<uin>:roleName/<name>)."),
+    "InternalError.GetRoleError": Entry(
+        "Role {role_arn} could not be read or may not be assumed by these keys: check the role's trust policy in CAM."
+    ),
+    "InvalidParameter.OverTimeError": Entry("role_duration is outside what the role allows: use 900 to 43200 seconds or less than the role's maximum."),
+    "InvalidParameter.ParamError": Entry(
+        "A parameter of {action} was refused ({message}): check role_arn and role_session_name ([A-Za-z0-9_+=,.@-], 2 to 128 characters)."
+    ),
     # --- API 2.0 business codes (codeDesc) from the spec ---
     "InvalidVpc.NotFound": Entry("VPC {vpc} was not found in region {region}: check vpc_id and region."),
     "InvalidNetworkInterface.NotFound": Entry("ENI {eni} was not found in region {region}: check network_interface_id and region."),

@@ -19,7 +19,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
     QcloudClient,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import (
-    resolve_credentials,
+    CredentialChain,
     resolve_region,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
@@ -42,6 +42,12 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "validate_certs": {"type": "bool", "default": True},
     "api_timeout": {"type": "float", "default": 30.0},
     "api_retries": {"type": "int", "default": 5},
+    "profile": {"type": "str"},
+    "role_arn": {"type": "str"},
+    "role_session_name": {"type": "str"},
+    "role_duration": {"type": "int", "default": 7200},
+    "sts_endpoint": {"type": "str"},
+    "metadata_endpoint": {"type": "str"},
 }
 
 # Used with fullmatch: "^...$" with match would let a trailing newline through.
@@ -84,19 +90,20 @@ class QcloudModule:
         if value is not None and value <= 0:
             self.module.fail_json(msg="%s must be greater than 0 (got %s)." % (option, _show(value)))
 
+    def _check_url(self, option: str, warn: bool) -> None:
+        endpoint = self.params[option]
+        if endpoint is None:
+            return
+        parsed = urlparse(endpoint)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or re.search(r"\s", endpoint):
+            self.module.fail_json(msg="%s must be an http(s) URL such as https://vpc.tencentcloudapi.com (got %s)." % (option, _show(endpoint)))
+        if warn and parsed.scheme == "http":
+            self.module.warn(
+                "%s %s uses plain http: requests and their signatures travel unencrypted; use https outside a test lab." % (option, endpoint)
+            )
+
     def _check_connection(self) -> None:
-        endpoint = self.params["api_endpoint"]
-        if endpoint is not None:
-            parsed = urlparse(endpoint)
-            if parsed.scheme not in ("http", "https") or not parsed.hostname or re.search(r"\s", endpoint):
-                self.module.fail_json(
-                    msg="api_endpoint must be an http(s) URL such as https://vpc.tencentcloudapi.com (got %s)." % _show(endpoint)
-                )
-            if parsed.scheme == "http":
-                self.module.warn(
-                    "api_endpoint %s uses plain http: requests and their signatures travel unencrypted; "
-                    "use https outside a test lab." % endpoint
-                )
+        self._check_url("api_endpoint", warn=True)
         self.check_positive("api_timeout")
         if self.params["api_retries"] < 0:
             self.module.fail_json(msg="api_retries must be 0 or more (got %s)." % _show(self.params["api_retries"]))
@@ -106,13 +113,20 @@ class QcloudModule:
     def vpc(self) -> VpcApi:
         """Checks connection options, finds keys and region, and returns the VPC operations."""
         self._check_connection()
+        for option in ("sts_endpoint", "metadata_endpoint"):
+            self._check_url(option, warn=False)
+        if self.params["role_duration"] <= 0:
+            self.module.fail_json(msg="role_duration must be greater than 0 (got %s)." % _show(self.params["role_duration"]))
         try:
-            credentials = resolve_credentials(self.params)
             region = resolve_region(self.params)
+            if not _REGION.fullmatch(region):
+                self.module.fail_json(msg="region must look like ap-guangzhou (got %s)." % _show(region))
+            chain = CredentialChain(self.params)
+            credentials = chain.resolve()
         except QcloudError as err:
             self.module.fail_json(msg=err.msg)
-        if not _REGION.fullmatch(region):
-            self.module.fail_json(msg="region must look like ap-guangzhou (got %s)." % _show(region))
+        for warning in chain.warnings:
+            self.module.warn(warning)
         client = QcloudClient(
             credentials,
             region,
@@ -134,8 +148,11 @@ class QcloudModule:
 
     # -- failing -----------------------------------------------------------------------------
 
-    def fail_api(self, err: QcloudApiError, **result: Any) -> NoReturn:
-        self.module.fail_json(msg=explain(err, self.context), error=err.to_result(), **result)
+    def fail_api(self, err: QcloudError, **result: Any) -> NoReturn:
+        """Fail for an API error (mapped sentence + ``error``) or another QcloudError (its own sentence)."""
+        if isinstance(err, QcloudApiError):
+            self.module.fail_json(msg=explain(err, self.context), error=err.to_result(), **result)
+        self.module.fail_json(msg=err.msg, **result)
 
     def fail_decision(self, code: str, context: Optional[Mapping[str, Any]] = None, **result: Any) -> NoReturn:
         """Fail for a reason the module found itself (no API error), with the catalogue's sentence."""

@@ -269,6 +269,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_TASK_TIMEOUT,
     MODULE_VPC_MISMATCH,
     QcloudApiError,
+    QcloudError,
     sentence,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule, deadline_after
@@ -328,7 +329,7 @@ class EniAttachment:
     def call(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except QcloudApiError as err:
+        except QcloudError as err:
             self.qm.fail_api(err, **self.result)
 
     def read(self):
@@ -379,8 +380,8 @@ class EniAttachment:
                 task_id = self.api.attach(self.eni_id, instance_id, self.vpc_id, self.attach_type)
             else:
                 task_id = self.api.detach(self.eni_id, instance_id, self.vpc_id)
-        except QcloudApiError as err:
-            if err.code in CONFLICT_CODES:
+        except QcloudError as err:
+            if isinstance(err, QcloudApiError) and err.code in CONFLICT_CODES:
                 raise _Conflict(err)
             self.qm.fail_api(err, **self.result)
         self.result["task_id"] = task_id

@@ -168,7 +168,7 @@ error:
       type: str
 """
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudError
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 
 
@@ -200,7 +200,7 @@ def main():
             name=params["name"],
             primary=params["primary"],
         )
-    except QcloudApiError as err:
+    except QcloudError as err:
         qm.fail_api(err, credential_source=qm.credential_source)
     qm.module.exit_json(changed=False, network_interfaces=found, credential_source=qm.credential_source)
 
