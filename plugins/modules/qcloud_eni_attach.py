@@ -438,13 +438,14 @@ class EniAttachment:
                 record = self.execute(steps, record)
                 break
             except _Conflict as conflict:
-                # The binding changed under us (a race or a retried write that had landed): read again.
-                if steps == last_plan:
-                    self.qm.fail_api(conflict.error, **self.result)
-                last_plan = steps
-                record = self.read()
-                if record is None:
+                # Maybe the binding changed under us (a race, or a retried write that had landed):
+                # read again. If nothing moved, the refusal was about the instance: report it.
+                fresh = self.read()
+                if fresh is None:
                     self.fail(MODULE_ENI_NOT_FOUND)
+                if holder_of(fresh) == holder_of(record) or steps == last_plan:
+                    self.qm.fail_api(conflict.error, **self.result)
+                last_plan, record = steps, fresh
         else:
             self.fail(MODULE_NO_CONVERGENCE, holder=holder_of(record) or "no instance", network_interface=record)
         self.finish(before, record)

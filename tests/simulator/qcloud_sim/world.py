@@ -8,7 +8,7 @@ import time
 
 from .errors import SimError
 
-ID_RE = re.compile(r"^(eni|ins|vpc|subnet)-[0-9a-z]{8}$")
+ID_RE = re.compile(r"(eni|ins|vpc|subnet)-[0-9a-z]{8}")  # fullmatch: "$" would accept a trailing newline
 # qcs::cam::uin/<owner uin>:roleName/<name>  or  qcs::cam::uin/<owner uin>:role/<role id>
 ROLE_ARN_RE = re.compile(r"^qcs::cam::uin/([0-9]+):(roleName|role)/([\w+=,.@-]{1,128})$")
 BIND_STATES = ("RUNNING", "STOPPED")
@@ -16,7 +16,7 @@ _LISTS = ("keys", "regions", "vpcs", "subnets", "instance_types", "instances", "
 
 
 def well_formed(prefix, value):
-    return isinstance(value, str) and bool(ID_RE.match(value)) and value.startswith(prefix + "-")
+    return isinstance(value, str) and bool(ID_RE.fullmatch(value)) and value.startswith(prefix + "-")
 
 
 def tencent_time(ts=None):

@@ -13,6 +13,7 @@ def code(r):
     ("eni-free0001", "ins-nope0001", "ResourceNotFound"),
     ("eni-BAD", "ins-run00001", "InvalidParameterValue.Malformed"),
     ("eni-free0001", "i-run00001", "InvalidParameterValue.Malformed"),
+    ("eni-free0001\n", "ins-run00001", "InvalidParameterValue.Malformed"),  # "$" would let a newline through
     ("eni-held0001", "ins-run00001", "UnsupportedOperation.AttachmentAlreadyExists"),  # other instance
     ("eni-held0001", "ins-run00002", "UnsupportedOperation.AttachmentAlreadyExists"),  # same instance
     ("eni-prim0003", "ins-run00001", "UnsupportedOperation.AttachmentAlreadyExists"),  # a primary ENI

@@ -516,7 +516,8 @@ def test_a_conflict_that_does_not_go_away_fails_with_the_api_error(run, cloud, v
     r = run()
     assert r.failed
     assert r.result["error"]["code"] == code
-    assert [a for a, p in cloud.writes] == [ATTACH, ATTACH]
+    # The re-read shows the binding did not move, so the refusal is final: no second write.
+    assert [a for a, p in cloud.writes] == [ATTACH]
 
 
 def test_a_confirm_read_that_disagrees_warns(run, cloud, version):
