@@ -25,6 +25,7 @@ AT_ARGS=(--python "$PYVER" --color no)
 
 declare -a SUMMARY=()
 FAILED=0
+N_PASS=0 N_FAIL=0 N_SKIP=0
 
 run_step() {   # run_step NAME FUNCTION: times FUNCTION, logs its output, records PASS/FAIL/SKIP
     local name=$1 fn=$2 start end rc
@@ -38,11 +39,14 @@ run_step() {   # run_step NAME FUNCTION: times FUNCTION, logs its output, record
     local dur=$((end - start))
     if [ "$rc" -eq 0 ]; then
         SUMMARY+=("$(printf '%-16s PASS  %4ss' "$name" "$dur")")
+        N_PASS=$((N_PASS + 1))
     elif [ "$rc" -eq 99 ]; then
         SUMMARY+=("$(printf '%-16s SKIP  %4ss  (see %s)' "$name" "$dur" "build/logs/$name.log")")
+        N_SKIP=$((N_SKIP + 1))
     else
         SUMMARY+=("$(printf '%-16s FAIL  %4ss  (exit %s, log build/logs/%s.log)' "$name" "$dur" "$rc" "$name")")
         FAILED=1
+        N_FAIL=$((N_FAIL + 1))
     fi
 }
 
@@ -140,6 +144,7 @@ done
 echo
 echo "==================== summary ===================="
 printf '%s\n' "${SUMMARY[@]}"
+echo "steps: $N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
 if [ "$FAILED" -ne 0 ]; then
     echo "FAILED: see the logs in build/logs/"
     exit 1
