@@ -73,12 +73,17 @@ def _get_json(base, path, cafile):
 
 
 def _harvest(data, found):
-    """Collect every secret_key and token value found anywhere in a JSON document."""
+    """Collect every secret key and session token found anywhere in a JSON document.
+
+    Field names are compared without case, "_" or "-": *secretkey* (secret_key, TmpSecretKey) is a
+    secret key, *token* (token, SessionToken) a token, but not a ClientToken (an idempotency key).
+    """
     if isinstance(data, dict):
         for key, value in data.items():
-            if key in ("secret_key", "SecretKey") and isinstance(value, str):
+            name = str(key).lower().replace("_", "").replace("-", "")
+            if isinstance(value, str) and "secretkey" in name:
                 found["secret_key"].add(value)
-            elif key in ("token", "Token") and isinstance(value, str):
+            elif isinstance(value, str) and name.endswith("token") and "client" not in name:
                 found["token"].add(value)
             else:
                 _harvest(value, found)
