@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write docs/troubleshooting.md from the error catalogue, so the two cannot drift.
 
 Usage: tools/gen_troubleshooting.py [--check]   (--check: exit 1 if the file is stale)

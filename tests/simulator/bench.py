@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Sustained signed requests per second of the simulator on loopback.
 
     PYTHONPATH=tests/simulator python3 tests/simulator/bench.py [--threads 4] [--seconds 5] [--max-requests 20000]
