@@ -29,12 +29,20 @@ import requests  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """No test may reach a real socket: every request must go through a fake session."""
+    """No test may reach a real socket: every request must go through a fake session.
+
+    The refusal is also recorded and fails the test afterwards, since code that treats any
+    error as "no answer" (the CVM metadata probe) would otherwise swallow it.
+    """
+    refused = []
 
     def refuse(self, *args, **kwargs):
+        refused.append((args, kwargs))
         raise AssertionError("a unit test tried to send a real HTTP request: %r %r" % (args, kwargs))
 
     monkeypatch.setattr(requests.Session, "request", refuse)
+    yield
+    assert not refused, "a unit test tried to send a real HTTP request: %r" % (refused,)
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +51,25 @@ def clean_env(monkeypatch):
     for name in list(os.environ):
         if name.startswith("TENCENTCLOUD_") or name.startswith("TCCLI_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def no_machine_credentials(monkeypatch, tmp_path_factory):
+    """Nor may the machine's own tccli profiles, SDK credentials files or metadata service: HOME
+    is an empty directory, /etc/tencentcloud/credentials is looked for under it, and the CVM
+    metadata service does not answer (a test passes a fake ``session`` to have one)."""
+    from ansible_collections.tencent.qcloud.plugins.module_utils import _credentials
+
+    class NoMetadataService:
+        @staticmethod
+        def get(url, *args, **kwargs):
+            raise requests.exceptions.ConnectionError("no metadata service in unit tests (%s)" % url)
+
+    monkeypatch.setattr(_credentials, "requests", NoMetadataService)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(_credentials, "SDK_FILES", ("~/.tencentcloud/credentials", str(home / "etc-tencentcloud-credentials")))
+    return home
 
 
 def _patch_module_args_legacy(args):

@@ -611,7 +611,7 @@ BAD_INPUTS = [
     ({"api_timeout": 0}, "api_timeout must be greater than 0"),
     ({"api_retries": -1}, "api_retries must be 0 or more"),
     ({"secret_id": None, "secret_key": None}, "No Tencent Cloud credentials found"),
-    ({"secret_key": None}, "set secret_key too"),
+    ({"secret_key": None}, "looked in: module options (only secret_id); "),
     ({"region": None}, "No region given"),
     ({"instance_id": None}, "instance_id"),
     ({"state": "attached"}, "state"),
