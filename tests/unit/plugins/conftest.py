@@ -18,7 +18,9 @@ import sys
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _ROOT = os.path.abspath(os.path.join(_HERE, "..", "..", "..", "..", "..", ".."))
 try:
-    import ansible_collections.tencent.qcloud.plugins.module_utils._client  # noqa: F401
+    import importlib
+
+    importlib.import_module("ansible_collections.tencent.qcloud.plugins.module_utils._client")
 except ImportError:  # plain pytest: make the copy's ansible_collections importable
     if os.path.isdir(os.path.join(_ROOT, "ansible_collections", "tencent", "qcloud")):
         sys.path.insert(0, _ROOT)

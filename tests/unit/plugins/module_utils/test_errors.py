@@ -108,7 +108,7 @@ def test_every_entry_formats_with_a_full_context(code):
 
 @pytest.mark.parametrize("code", sorted(E.CATALOGUE))
 def test_every_entry_only_uses_fields_a_caller_can_give(code):
-    fields = {name for _, name, _, _ in string.Formatter().parse(E.CATALOGUE[code].sentence) if name}
+    fields = {name for dummy, name, dummy2, dummy3 in string.Formatter().parse(E.CATALOGUE[code].sentence) if name}
     assert fields <= set(FULL_CONTEXT) | {"code"}
 
 

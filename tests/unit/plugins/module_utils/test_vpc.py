@@ -289,7 +289,7 @@ def test_wait_task_gives_up_at_the_deadline():
 
 def test_poll_delays_grow_to_a_cap():
     delays = V.poll_delays()
-    got = [next(delays) for _ in range(12)]
+    got = [next(delays) for dummy in range(12)]
     assert got[0] == 0.25 and got == sorted(got) and got[-1] == 5.0
 
 

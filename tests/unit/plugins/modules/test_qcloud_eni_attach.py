@@ -719,7 +719,7 @@ def _leak_scenarios(cloud, version):
     def describe_network_error():
         import requests
 
-        cloud.script[DESCRIBE].append(lambda params: (_ for _ in ()).throw(requests.exceptions.ConnectionError(
+        cloud.script[DESCRIBE].append(lambda params: (x for x in ()).throw(requests.exceptions.ConnectionError(
             "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))")))
         return {"api_retries": 0}
 
