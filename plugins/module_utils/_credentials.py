@@ -199,7 +199,9 @@ class CredentialChain:
             if quiet:
                 self.looked.append("CVM metadata service %s (no answer: %s)" % (base, type(exc).__name__))
                 return None
-            raise QcloudError("The CVM metadata service %s did not answer (%s): run on a CVM with a role, or set metadata_endpoint." % (base, type(exc).__name__))
+            raise QcloudError(
+                "The CVM metadata service %s did not answer (%s): run on a CVM with a role, or set metadata_endpoint." % (base, type(exc).__name__)
+            )
         role = answer.text.strip() if answer.status_code == 200 else ""
         if not role:
             if quiet:
@@ -244,10 +246,8 @@ class CredentialChain:
             try:
                 data = client.call("AssumeRole", {"RoleArn": role_arn, "RoleSessionName": name, "DurationSeconds": duration}).data
             except QcloudApiError as err:
-                raise QcloudError(
-                    "Assuming role %s with keys from %s failed: %s" % (role_arn, keys.source, explain(err, {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint})),
-                    err.code,
-                )
+                context = {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint}
+                raise QcloudError("Assuming role %s with keys from %s failed: %s" % (role_arn, keys.source, explain(err, context)), err.code)
             tmp = data.get("Credentials") or {}
             return Credentials(tmp.get("TmpSecretId", ""), tmp.get("TmpSecretKey", ""), tmp.get("Token"), ""), float(data.get("ExpiredTime") or 0)
 

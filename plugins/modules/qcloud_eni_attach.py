@@ -19,7 +19,7 @@ description:
   - Speaks Tencent Cloud API 3.0 (default) or the legacy API 2.0 (O(api_version)); both return the same
     RV(network_interface) record.
 author:
-  - tencent.qcloud contributors
+  - tencent.qcloud contributors (@tencent-qcloud)
 options:
   network_interface_id:
     description:
@@ -78,7 +78,7 @@ attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
     support: full
-    details: Reads the ENI, makes no write call, and predicts RV(changed) and RV(network_interface).
+    details: Reads the ENI, makes no write call, and predicts whether it would change and RV(network_interface).
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full

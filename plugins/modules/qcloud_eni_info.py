@@ -14,7 +14,7 @@ description:
   - Reads every page (100 ENIs a call with API 3.0, 50 with API 2.0).
   - Each ENI is the same record that M(tencent.qcloud.qcloud_eni_attach) returns, for both API versions.
 author:
-  - tencent.qcloud contributors
+  - tencent.qcloud contributors (@tencent-qcloud)
 options:
   network_interface_ids:
     description:

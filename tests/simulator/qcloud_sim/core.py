@@ -42,7 +42,7 @@ def _number(body, name, minimum_exclusive=0.0, allow_none=False):
         v = float(v)
     except (TypeError, ValueError):
         raise ValueError("%s must be a number > %g" % (name, minimum_exclusive))
-    if not v > minimum_exclusive or math.isinf(v):
+    if math.isnan(v) or v <= minimum_exclusive or math.isinf(v):
         raise ValueError("%s must be a number > %g" % (name, minimum_exclusive))
     return v
 
@@ -117,7 +117,7 @@ class Simulator:
                 v = float(v)
             except (TypeError, ValueError):
                 raise ValueError("task_seconds must be a number >= 0")
-            if not v >= 0:
+            if math.isnan(v) or v < 0:
                 raise ValueError("task_seconds must be a number >= 0")
             new["task_seconds"] = v
         if "rate_limits" in body:
@@ -186,7 +186,7 @@ class Simulator:
         if app_id is None:
             app_id = dw.APP_ID_BY_UIN.get(uin, dw.DEFAULT_APP_ID)
         key = {
-            "secret_id": "AKID" + "".join(secrets.choice(_ALNUM) for _ in range(32)),
+            "secret_id": "AKID" + "".join(secrets.choice(_ALNUM) for dummy in range(32)),
             "secret_key": secrets.token_urlsafe(24)[:32],
             "token": "simtoken" + secrets.token_hex(40),
             "expired_time": expired,

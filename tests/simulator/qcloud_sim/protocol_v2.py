@@ -164,8 +164,8 @@ def _write(sim, call, action):
         raise SimError("eni_not_found", "The ENI %s does not exist." % eni_id)
     if not well_formed("ins", ins_id):
         raise SimError("instance_not_found", "The instance %s does not exist." % ins_id)
-    task, _ = sim.write(action, "2.0", call.account, call.region, eni_id, ins_id,
-                        call.request_id, vpc_id=vpc_id)
+    task, dummy = sim.write(action, "2.0", call.account, call.region, eni_id, ins_id,
+                            call.request_id, vpc_id=vpc_id)
     return {"taskId": task["task_id_v2"]}, {"task_id": task["task_id_v2"]}
 
 

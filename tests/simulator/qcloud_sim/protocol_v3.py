@@ -61,7 +61,6 @@ def _parse_tc3(req, call, auth):
     call.secret_id = parsed["secret_id"]
     call.signature = parsed["signature"]
     content_type = req.header("Content-Type", "")
-    host = req.header("Host", "")
     if req.method == "GET":
         query, payload = req.query, b""
     else:
@@ -96,7 +95,6 @@ def _parse_tc3(req, call, auth):
             sig = signing.tc3_signature(secret_key, call.timestamp, service, canonical(lower))
             if signing.constant_time_equal(sig, parsed["signature"]):
                 return True
-        _ = host
         return False
 
     call.verify = verify

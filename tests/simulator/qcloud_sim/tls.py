@@ -50,7 +50,7 @@ def ensure_certificates(tls_dir, host="127.0.0.1"):
 
 
 def server_context(tls_dir, host="127.0.0.1"):
-    _, cert, key = ensure_certificates(tls_dir, host)
+    dummy, cert, key = ensure_certificates(tls_dir, host)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
     return ctx

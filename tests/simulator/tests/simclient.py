@@ -134,8 +134,8 @@ class SimClient:
     # ---- control -----------------------------------------------------------------------
     def ctl(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        status, _, out = self.raw(method, "/_sim/" + path, data,
-                                  {"Content-Type": "application/json"} if data else {})
+        status, dummy, out = self.raw(method, "/_sim/" + path, data,
+                                      {"Content-Type": "application/json"} if data else {})
         return status, json.loads(out) if out else None
 
     def ok(self, method, path, body=None):

@@ -42,7 +42,7 @@ def test_v3_body_tampering_and_bad_headers(api):
                                                        "X-TC-Action": "DescribeNetworkInterfaces"})
     assert status == 200 and ctype == "application/json"
     assert b"AuthFailure.SignatureFailure" in data
-    status, _, data = api.raw("POST", "/", b"{}", {
+    status, dummy, data = api.raw("POST", "/", b"{}", {
         "Content-Type": "application/json", "X-TC-Action": "DescribeNetworkInterfaces",
         "Authorization": "TC3-HMAC-SHA256 garbage"})
     assert b"AuthFailure.SignatureFailure" in data

@@ -26,7 +26,8 @@ def test_reset_restores_everything(api):
     api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001"})
     api.ok("POST", "faults", {"fault": "reset", "count": 5})
     out = api.ok("POST", "reset")
-    assert out["config"] == {"task_seconds": 0.2, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None, "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True}
+    assert out["config"] == {"task_seconds": 0.2, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
+                             "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True}
     assert api.ok("GET", "requests")["requests"] == []
     assert api.ok("GET", "faults")["faults"] == []
     assert len(api.ok("GET", "signatures")["signatures"]) == 1  # kept across resets
@@ -63,7 +64,8 @@ def test_config_validation(api):
     assert api.ctl("POST", "config", {"task_seconds": "fast"})[0] == 400
     # templated values arrive as strings from some clients (Ansible's uri module)
     assert api.ok("POST", "config", {"task_seconds": "0.3", "rate_limits": "false"}) == \
-        {"task_seconds": 0.3, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None, "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True}
+        {"task_seconds": 0.3, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
+         "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True}
     assert api.ctl("POST", "config", {"v2_shape": "newest"})[0] == 400
     assert api.ctl("POST", "config", {"colour": 1})[0] == 400
     assert api.ok("POST", "config", {"task_seconds": 1.5})["task_seconds"] == 1.5
@@ -94,7 +96,7 @@ def test_request_log_fields(api):
 
 def test_unknown_control_path_and_api_path(api):
     assert api.ctl("GET", "nothing")[0] == 404
-    st, _, _ = api.raw("GET", "/other")
+    st, dummy, dummy2 = api.raw("GET", "/other")
     assert st == 404
 
 
@@ -134,7 +136,7 @@ def test_default_world_has_one_empty_attachment_object(api):
 
 
 def test_non_loopback_clients_get_403(api, monkeypatch):
-    import qcloud_sim.server as server
+    from qcloud_sim import server
     monkeypatch.setattr(server, "is_loopback", lambda ip: False)
     status, body = api.ctl("GET", "state")
     assert status == 403

@@ -13,7 +13,7 @@ P = {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001"}
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_http_errors_not_processed(api, sim, status):
     api.ok("POST", "faults", {"action": ATTACH, "fault": "http_%d" % status, "count": 2})
-    for _ in range(2):
+    for dummy in range(2):
         st, ctype, body = api.v3(ATTACH, P, full=True)
         assert st == status and ctype == "text/html" and b"<html>" in body
     assert len(sim.state()["tasks"]) == 0

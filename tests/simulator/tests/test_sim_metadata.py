@@ -123,7 +123,7 @@ def test_metadata_faults(api, mport):
                               "code": "InternalError", "message": "role service down"})
     assert get(mport, ROLES)[0] == 200
     assert get(mport, ROLES + "ansible-cvm-role")[0] == 500
-    status, _, body = get(mport, ROLES + "ansible-cvm-role")
+    status, dummy, body = get(mport, ROLES + "ansible-cvm-role")
     assert status == 200 and json.loads(body)["Code"] == "InternalError"
     assert creds(mport)["Code"] == "Success"
     assert len(api.ok("GET", "faults")["faults"]) == 1  # the '*' fault is still queued

@@ -11,7 +11,7 @@ def test_limiter_window():
     assert not rl.allow("a", "DescribeVpcTaskResult", now=10.5)
     assert rl.allow("b", "DescribeVpcTaskResult", now=10.5)  # per account
     assert rl.allow("a", "DescribeVpcTaskResult", now=11.001)  # window slid
-    assert all(rl.allow("a", "AttachNetworkInterface", now=20.0) for _ in range(100))
+    assert all(rl.allow("a", "AttachNetworkInterface", now=20.0) for dummy in range(100))
     assert not rl.allow("a", "AttachNetworkInterface", now=20.0)
     assert rl.allow("a", "SomethingElse", now=20.0)
 
@@ -19,7 +19,7 @@ def test_limiter_window():
 def test_task_result_limit_both_protocols(api, sim):
     api.ok("POST", "config", {"rate_limits": True})
     start = time.time()
-    codes = [api.v3("DescribeVpcTaskResult", {"TaskId": "x"})["Error"]["Code"] for _ in range(25)]
+    codes = [api.v3("DescribeVpcTaskResult", {"TaskId": "x"})["Error"]["Code"] for dummy in range(25)]
     if time.time() - start < 1.0:
         assert codes.count("ResourceNotFound") == 20
         assert codes[20:] == ["RequestLimitExceeded"] * 5
@@ -37,12 +37,12 @@ def test_task_result_limit_both_protocols(api, sim):
 
 def test_limits_off(api):
     api.ok("POST", "config", {"rate_limits": False})
-    codes = {api.v3("DescribeVpcTaskResult", {"TaskId": "x"})["Error"]["Code"] for _ in range(30)}
+    codes = {api.v3("DescribeVpcTaskResult", {"TaskId": "x"})["Error"]["Code"] for dummy in range(30)}
     assert codes == {"ResourceNotFound"}
 
 
 def test_auth_failures_are_not_counted(api):
     api.ok("POST", "config", {"rate_limits": True})
-    for _ in range(25):
+    for dummy in range(25):
         api.v3("DescribeVpcTaskResult", {"TaskId": "x"}, secret_key="bad")
     assert api.v3("DescribeVpcTaskResult", {"TaskId": "x"})["Error"]["Code"] == "ResourceNotFound"
