@@ -7,8 +7,6 @@ records from both."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
@@ -16,127 +14,21 @@ from ansible_collections.tencent.qcloud.plugins.module_utils import _vpc as V
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import (
+    VPC_A,
+    VPC_B,
+    Eni,
+    EniSession,
     FakeClock,
-    FakeResponse,
-    Post,
-    verify_v2_signature,
-    verify_v3_authorization,
+    eni_id,
+    world,
 )
 
 SECRET_ID = "AKIDfindTEST"
 SECRET_KEY = "find-SECRET-key"
-VPC_A = "vpc-aaaa0001"
-VPC_B = "vpc-bbbb0002"
-
-
-def eni_id(n):
-    return "eni-%08d" % n
-
-
-class Eni(dict):
-    pass
-
-
-def world(count=250):
-    """ENIs eni-00000000 …: even ones in VPC_A, odd in VPC_B; subnets by n % 3; every fifth
-    attached to ins-0000000<n % 4> (the first of those primary); names web-<n % 7>."""
-    enis = []
-    for n in range(count):
-        holder = "ins-%08d" % (n % 4) if n % 5 == 0 else None
-        enis.append(Eni(id=eni_id(n), vpc=VPC_A if n % 2 == 0 else VPC_B, subnet="subnet-%08d" % (n % 3),
-                        holder=holder, primary=holder is not None and n % 10 == 0, name="web-%d" % (n % 7)))
-    return enis
-
-
-class EniSession:
-    """DescribeNetworkInterfaces over ``enis`` in either protocol, checking signatures, paging
-    with the caller's Offset/Limit (capped as the API caps them)."""
-
-    def __init__(self, api_version, enis, v2_shape="new", missing_style="empty", fail=None):
-        self.v3 = api_version == "3.0"
-        self.enis = enis
-        self.v2_shape = v2_shape
-        self.missing_style = missing_style
-        self.fail = fail  # a payload answered to every call
-        self.calls = []
-
-    def post(self, url, data=None, headers=None, timeout=None, verify=None):
-        post = Post(url, data, dict(headers or {}), timeout, verify)
-        if self.v3:
-            verify_v3_authorization(post, SECRET_ID, SECRET_KEY)
-            params = json.loads(data.decode("utf-8"))
-            action = post.headers["X-TC-Action"]
-        else:
-            verify_v2_signature(post, SECRET_KEY, post.headers["Host"], "/v2/index.php")
-            params = dict(data)
-            action = params.pop("Action")
-            for name in ("Region", "Timestamp", "Nonce", "SecretId", "SignatureMethod", "Signature"):
-                params.pop(name)
-        assert action == "DescribeNetworkInterfaces"
-        self.calls.append(params)
-        if self.fail is not None:
-            return FakeResponse.json(self.fail)
-        return FakeResponse.json(self._answer_v3(params) if self.v3 else self._answer_v2(params))
-
-    def _answer_v3(self, params):
-        if "NetworkInterfaceIds" in params and "Filters" in params:
-            return P.v3_error("InvalidParameter.Coexist", "NetworkInterfaceIds and Filters")
-        limit = min(int(params.get("Limit", 20)), 100)
-        offset = int(params.get("Offset", 0))
-        if "NetworkInterfaceIds" in params:
-            assert len(params["NetworkInterfaceIds"]) <= 100
-            wanted = params["NetworkInterfaceIds"]
-            known = {e["id"] for e in self.enis}
-            if self.missing_style == "error" and not set(wanted) <= known:
-                return P.v3_error("ResourceNotFound", "The resource is not found.")
-            matches = [e for e in self.enis if e["id"] in wanted]
-        else:
-            matches = list(self.enis)
-            for item in params.get("Filters", []):
-                name, values = item["Name"], item["Values"]
-                key = {"vpc-id": "vpc", "subnet-id": "subnet", "attachment.instance-id": "holder",
-                       "network-interface-name": "name"}.get(name)
-                if key:
-                    matches = [e for e in matches if e[key] in values]
-                elif name == "is-primary":
-                    matches = [e for e in matches if ("true" if e["primary"] else "false") in values]
-                else:
-                    raise AssertionError("unknown filter %s" % name)
-        page = matches[offset:offset + limit]
-        items = []
-        for e in page:
-            raw = P.v3_eni(e["id"], e["vpc"], e["holder"], e["primary"])
-            raw.update(SubnetId=e["subnet"], NetworkInterfaceName=e["name"])
-            items.append(raw)
-        return P.v3_describe(items, total=len(matches))
-
-    def _answer_v2(self, params):
-        limit = min(int(params.get("limit", 20)), 50)
-        offset = int(params.get("offset", 0))
-        matches = list(self.enis)
-        if "networkInterfaceId" in params:
-            matches = [e for e in matches if e["id"] == params["networkInterfaceId"]]
-            if not matches:
-                return P.v2_error("InvalidNetworkInterface.NotFound", 5000, "no such ENI")
-        if "vpcId" in params:
-            if params["vpcId"] not in {e["vpc"] for e in self.enis}:
-                return P.v2_error("InvalidVpc.NotFound", 5000, "no such VPC")
-            matches = [e for e in matches if e["vpc"] == params["vpcId"]]
-        if "instanceId" in params:
-            matches = [e for e in matches if e["holder"] == params["instanceId"]]
-        if "eniName" in params:
-            matches = [e for e in matches if params["eniName"] in e["name"]]  # a substring match
-        page = matches[offset:offset + limit]
-        items = []
-        for e in page:
-            raw = P.v2_eni(e["id"], e["vpc"], e["holder"], e["primary"], shape=self.v2_shape)
-            raw.update(subnetId=e["subnet"], eniName=e["name"])
-            items.append(raw)
-        return P.v2_describe(items, shape=self.v2_shape, total=len(matches))
 
 
 def make_api(api_version, enis=None, **kwargs):
-    session = EniSession(api_version, world() if enis is None else enis, **kwargs)
+    session = EniSession(api_version, world() if enis is None else enis, SECRET_ID, SECRET_KEY, **kwargs)
     clock = FakeClock()
     client = C.QcloudClient(C.Credentials(SECRET_ID, SECRET_KEY, None, "module options"), "ap-guangzhou",
                             api_version=api_version, session=session, sleep=clock.sleep, clock=clock.time,
