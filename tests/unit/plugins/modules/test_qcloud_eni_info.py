@@ -217,6 +217,14 @@ def test_bad_input_fails_before_any_call(run, params, needle):
     assert r.session.calls == []
 
 
+def test_ids_are_checked_before_credentials_are_looked_for(run, monkeypatch):
+    metadata = FakeMetadata()
+    monkeypatch.setattr(_credentials, "requests", metadata)
+    r = run(secret_id=None, secret_key=None, network_interface_ids=["eni-bad"])
+    assert r.failed and r.msg.startswith("network_interface_ids must be eni-")
+    assert metadata.gets == [] and r.session.calls == []
+
+
 # ================================================================== API errors
 
 
