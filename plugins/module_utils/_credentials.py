@@ -80,7 +80,7 @@ def _read_json(path: str) -> Optional[Dict[str, Any]]:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise QcloudError("%s could not be read as JSON (%s): fix or remove it." % (path, type(exc).__name__))
+        raise QcloudError("%s could not be read as JSON (%s): fix or remove it." % (path, type(exc).__name__)) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -166,14 +166,18 @@ class CredentialChain:
     def from_sdk_file(self) -> Any:
         for candidate in SDK_FILES:
             path = _expand(candidate, self.environ)
-            parser = configparser.ConfigParser()
+            # No interpolation: a key may contain "%". Errors say where, never the line (it may hold a key).
+            parser = configparser.ConfigParser(interpolation=None)
             try:
-                found = parser.read(path)
-            except configparser.Error:
-                raise QcloudError("%s is not a valid INI file: fix or remove it." % path)
-            if not found:
+                with open(path, encoding="utf-8") as handle:
+                    parser.read_file(handle, path)
+            except FileNotFoundError:
                 self.looked.append(path)
                 continue
+            except configparser.Error:
+                raise QcloudError("%s is not a valid INI file: fix or remove it." % path) from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise QcloudError("%s could not be read (%s): fix or remove it." % (path, type(exc).__name__)) from None
             section = parser["default"] if parser.has_section("default") else {}
             sid, key = section.get("secret_id"), section.get("secret_key")
             if sid and key:
@@ -218,7 +222,7 @@ class CredentialChain:
             if data.get("Code", "Success") != "Success" or not data.get("TmpSecretId"):
                 raise QcloudError("The CVM metadata service %s gave no temporary keys for role %s: check the instance's role." % (base, role))
             keys = Credentials(data["TmpSecretId"], data["TmpSecretKey"], data.get("Token"), source)
-            return keys, float(data.get("ExpiredTime") or time.time() + 600)
+            return keys, float(data.get("ExpiredTime") or 0) or time.time() + 600
 
         provider = RefreshingCredentials(fetch, "%s %s (%s)" % (source, role, base))
         provider.refresh()
@@ -228,9 +232,13 @@ class CredentialChain:
         params = self.params
         duration = int(params.get("role_duration") or 7200)
         name = session_name or params.get("role_session_name") or "ansible-tencent-qcloud"
+        try:
+            region = resolve_region(params, self.environ)
+        except QcloudError:  # STS answers in every region; the modules check the region themselves
+            region = "ap-guangzhou"
         client = QcloudClient(
             keys,
-            region=str(params.get("region") or self.environ.get(ENV_REGION) or "ap-guangzhou"),
+            region=region,
             api_version="3.0",
             endpoint=params.get("sts_endpoint") or DEFAULT_STS_ENDPOINT,
             validate_certs=params.get("validate_certs", True),
@@ -249,7 +257,8 @@ class CredentialChain:
                 context = {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint}
                 raise QcloudError("Assuming role %s with keys from %s failed: %s" % (role_arn, keys.source, explain(err, context)), err.code)
             tmp = data.get("Credentials") or {}
-            return Credentials(tmp.get("TmpSecretId", ""), tmp.get("TmpSecretKey", ""), tmp.get("Token"), ""), float(data.get("ExpiredTime") or 0)
+            minted = Credentials(tmp.get("TmpSecretId", ""), tmp.get("TmpSecretKey", ""), tmp.get("Token"), "")
+            return minted, float(data.get("ExpiredTime") or 0) or time.time() + duration
 
         provider = RefreshingCredentials(fetch, "STS AssumeRole %s with keys from %s" % (role_arn, keys.source))
         provider.refresh()

@@ -204,7 +204,14 @@ class VpcApi:
             size = PAGE_SIZE["3.0"]
             found: List[Dict[str, Any]] = []
             for start in range(0, len(unique), size):
-                found.extend(self.list_network_interfaces(ids=unique[start:start + size]))
+                chunk = unique[start:start + size]
+                try:
+                    found.extend(self.list_network_interfaces(ids=chunk))
+                except QcloudApiError as err:
+                    # 3.0 may refuse a whole query for one unknown id: ask for each one then.
+                    if err.code not in NOT_FOUND_CODES:
+                        raise
+                    found.extend(r for r in (self.describe_network_interface(i) for i in chunk) if r is not None)
             order = {eni_id: index for index, eni_id in enumerate(unique)}
             return sorted(found, key=lambda r: order.get(r["network_interface_id"], len(order)))
         # 2.0 takes one networkInterfaceId per call.

@@ -359,8 +359,6 @@ def test_an_invalid_sdk_file_is_an_error_naming_it(home, text):
     assert err.msg == "%s is not a valid INI file: fix or remove it." % path
 
 
-@pytest.mark.xfail(reason="BUG: an INI parse error is raised inside `except configparser.Error`, so the traceback "
-                          "chains the parser's error, which quotes the offending line (the secret key)", strict=True)
 def test_an_invalid_sdk_file_traceback_does_not_quote_the_key(home):
     home.sdk("[default]\nsecret_id = AKIDsdk\nsecret_key SDK-secret-key-000\n")
     with pytest.raises(QcloudError) as info:
@@ -369,16 +367,12 @@ def test_an_invalid_sdk_file_traceback_does_not_quote_the_key(home):
     assert "SDK-secret-key-000" not in "".join(traceback.format_exception(type(err), err, err.__traceback__))
 
 
-@pytest.mark.xfail(reason="BUG: the SDK file is parsed with interpolation, so a '%' in a key raises an uncaught "
-                          "InterpolationSyntaxError that quotes the key from the '%' on", strict=True)
 def test_a_percent_sign_in_an_sdk_key_is_read_as_is(home):
     home.sdk("[default]\nsecret_id = AKIDsdk\nsecret_key = SDK-secret-key-000%x\n")
     creds = resolve({}, home.env())
     assert creds.secret_key == "SDK-secret-key-000%x"
 
 
-@pytest.mark.xfail(reason="BUG: a non-UTF-8 SDK file raises an uncaught UnicodeDecodeError instead of a QcloudError",
-                   strict=True)
 def test_an_sdk_file_that_is_not_text_is_an_error_naming_it(home):
     path = home.sdk(b"\xff\xfe[\x00d\x00e\x00f\x00]\x00")
     with pytest.raises(QcloudError) as info:
@@ -386,8 +380,6 @@ def test_an_sdk_file_that_is_not_text_is_an_error_naming_it(home):
     assert path in info.value.msg
 
 
-@pytest.mark.xfail(reason="BUG: ConfigParser.read() silently skips a file it cannot open, so an unreadable SDK file "
-                          "is reported as absent and a later source is used instead", strict=True)
 def test_an_sdk_file_that_cannot_be_opened_is_an_error(home):
     (home.path / ".tencentcloud" / "credentials").mkdir(parents=True)
     home.sdk(ETC_INI, where="etc")

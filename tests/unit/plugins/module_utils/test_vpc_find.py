@@ -225,8 +225,6 @@ def test_duplicate_ids_are_asked_and_returned_once(version):
     assert asked == [eni_id(4), eni_id(1)]
 
 
-@pytest.mark.xfail(reason="BUG: _by_ids (3.0) does not handle ResourceNotFound for an unknown id, which the "
-                          "reference says 3.0 may answer (and describe_network_interface handles)", strict=True)
 def test_v3_unknown_ids_answered_with_resource_not_found_are_left_out():
     api, session = make_api("3.0", missing_style="error")
     assert ids_of(api.find_network_interfaces(ids=[eni_id(5), eni_id(9999)])) == [eni_id(5)]
