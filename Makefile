@@ -41,8 +41,16 @@ copy: $(STAMP)
 
 setup: venv copy
 
+# The steps of `make test`, in order; the secret scan always comes last and reads every output.
+# A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh.
+TEST_STEPS := sanity simulator-tests units integration
+
 test: setup
-	bash hack/run_tests.sh sanity simulator-tests units integration secret-scan
+	bash hack/run_tests.sh $(TEST_STEPS) secret-scan
+
+# Any single step, e.g. `make step-integration`.
+step-%: setup
+	bash hack/run_tests.sh $*
 
 sanity: setup
 	bash hack/run_tests.sh sanity

@@ -3,7 +3,11 @@
 # then print one summary (each step PASS/FAIL/SKIP with its duration). Exit 1 if any step failed.
 #
 # Usage: hack/run_tests.sh STEP...   (called by the Makefile, after the venv is ready)
-# Steps: sanity simulator-tests units integration secret-scan
+# Steps: sanity simulator-tests units integration secret-scan, and any hack/steps/NAME.sh
+#
+# A step script in hack/steps/ runs with ROOT, PY, VENV, ANSIBLE_TEST, PYVER, COPY, LOGS in its
+# environment; exit 0 = PASS, 99 = SKIP, anything else = FAIL. A step that starts a simulator
+# uses its own build/sim-NAME directory (hack/sim.py start), so the secret scan finds its secrets.
 #
 # Every step's output goes to the console and to build/logs/STEP.log.
 set -uo pipefail
@@ -117,17 +121,24 @@ step_secret_scan() {
     # Outputs: every log of this run (build/logs: integration, units, sanity, ...), the
     # simulator's log, and tests/output of the copy. Not scanned: integration_config.yml, which
     # holds the test key on purpose, and the secrets file itself.
-    local args=(--secrets "$SIM/secrets.json")
-    if [ ! -f "$SIM/secrets.json" ]; then
-        echo "secret-scan: no $SIM/secrets.json (integration did not run); scanning for the default key only"
-        args=()
+    local args=() found
+    for found in "$ROOT"/build/sim/secrets.json "$ROOT"/build/sim-*/secrets.json; do
+        [ -f "$found" ] && args+=(--secrets "$found")
+    done
+    if [ ${#args[@]} -eq 0 ]; then
+        echo "secret-scan: no build/sim*/secrets.json (no simulator ran); scanning for the default key only"
     fi
     "$PY" "$ROOT/hack/secret_scan.py" --self-test || return 1
     "$PY" "$ROOT/hack/secret_scan.py" "${args[@]}" \
         --secret secret_key=simulatorSecretKey000000000000000 \
         --exclude "$LOGS/secret-scan.log" \
         --exclude "$COPY/tests/integration/integration_config.yml" \
-        "$LOGS" "$SIM/sim.log" "$COPY/tests/output"
+        "$LOGS" "$ROOT"/build/sim*/sim.log "$COPY/tests/output"
+}
+
+step_script() {   # a step of its own in hack/steps/NAME.sh
+    ROOT="$ROOT" PY="$PY" VENV="$VENV" ANSIBLE_TEST="$ANSIBLE_TEST" PYVER="$PYVER" COPY="$COPY" LOGS="$LOGS" \
+        bash "$ROOT/hack/steps/$STEP_NAME.sh"
 }
 
 for step in "$@"; do
@@ -137,7 +148,14 @@ for step in "$@"; do
         units) run_step units step_units ;;
         integration) run_step integration step_integration ;;
         secret-scan) run_step secret-scan step_secret_scan ;;
-        *) echo "run_tests: unknown step $step" >&2; exit 2 ;;
+        *)
+            if [ -f "hack/steps/$step.sh" ]; then
+                STEP_NAME=$step run_step "$step" step_script
+            else
+                echo "run_tests: unknown step $step" >&2
+                exit 2
+            fi
+            ;;
     esac
 done
 
