@@ -148,8 +148,8 @@ def test_v2_subnet_and_primary_are_filtered_here_over_every_page(primary):
 def test_both_protocols_give_the_same_records(version):
     enis = world(30)
     found = make_api(version, enis=enis)[0].find_network_interfaces(vpc_id=VPC_B, primary=False)
-    other = make_api("2.0" if version == "3.0" else "3.0", enis=enis)[0].find_network_interfaces(vpc_id=VPC_B,
-                                                                                                   primary=False)
+    other_api = make_api("2.0" if version == "3.0" else "3.0", enis=enis)[0]
+    other = other_api.find_network_interfaces(vpc_id=VPC_B, primary=False)
     strip = [dict(r, attachment=r["attachment"] and dict(r["attachment"], device_index=None)) for r in found]
     strip_other = [dict(r, attachment=r["attachment"] and dict(r["attachment"], device_index=None)) for r in other]
     assert strip == strip_other and len(found) == 15
