@@ -274,8 +274,9 @@ class CredentialChain:
                     return self.assume_role(keys, str(self.params["role_arn"]))
                 return keys
         raise QcloudError(
-            "No Tencent Cloud credentials found; looked in: %s. Set secret_id and secret_key, the %s and %s "
-            "environment variables, or a tccli profile." % ("; ".join(self.looked), ENV_SECRET_ID, ENV_SECRET_KEY)
+            "No Tencent Cloud credentials found (looked in: %s): set secret_id and secret_key, the %s and %s "
+            "environment variables, a tccli profile, the SDK credentials file, or run on a CVM with a CAM role."
+            % ("; ".join(self.looked), ENV_SECRET_ID, ENV_SECRET_KEY)
         )
 
 

@@ -7,6 +7,7 @@ and failures that carry a mapped sentence plus ``error: {code, message, request_
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from typing import Any, Dict, Mapping, NoReturn, Optional
@@ -104,6 +105,12 @@ class QcloudModule:
 
     def _check_connection(self) -> None:
         self._check_url("api_endpoint", warn=True)
+        bundle = self.params["ca_bundle"]
+        if bundle and self.params["validate_certs"] and not os.path.isfile(bundle):
+            self.module.fail_json(
+                msg="ca_bundle %s does not exist or is not a file: give the path of a PEM file of CA certificates, "
+                "or leave ca_bundle unset." % _show(bundle)
+            )
         self.check_positive("api_timeout")
         if self.params["api_retries"] < 0:
             self.module.fail_json(msg="api_retries must be 0 or more (got %s)." % _show(self.params["api_retries"]))

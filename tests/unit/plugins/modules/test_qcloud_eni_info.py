@@ -325,7 +325,7 @@ def test_the_cvm_role_when_nothing_else_is_set(run, keys, monkeypatch):
 
 def test_no_credentials_anywhere_fails_listing_the_places(run):
     r = run(secret_id=None, secret_key=None)
-    assert r.failed and r.msg.startswith("No Tencent Cloud credentials found; looked in: module options; ")
+    assert r.failed and r.msg.startswith("No Tencent Cloud credentials found (looked in: module options; ")
     assert "CVM metadata service http://metadata.tencentyun.com (no answer: ConnectionError)" in r.msg
     assert r.session.calls == []
 
