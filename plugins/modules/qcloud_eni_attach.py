@@ -138,16 +138,15 @@ EXAMPLES = r"""
     state: absent
     api_version: "2.0"
 
-- name: Set the connection once for a whole play
-  module_defaults:
-    group/tencent.qcloud.qcloud:
-      region: ap-guangzhou
-      api_timeout: 20
-  block:
-    - name: Detach, from whichever instance holds it
-      tencent.qcloud.qcloud_eni_attach:
-        network_interface_id: eni-free0001
-        state: absent
+# Connection options are best set once for a play, with
+#   module_defaults:
+#     group/tencent.qcloud.qcloud:
+#       region: ap-guangzhou
+# (a module_defaults on a block replaces the play's for the same group, it does not add to it).
+- name: Detach, from whichever instance holds it
+  tencent.qcloud.qcloud_eni_attach:
+    network_interface_id: eni-free0001
+    state: absent
 """
 
 RETURN = r"""
