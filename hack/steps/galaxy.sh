@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Step `galaxy`: build the collection tarball and run galaxy-importer on it, as Galaxy and
+# Automation Hub do on upload. Passes only when the importer reports no error and no warning.
+#
+# The importer runs locally (no container: RUN_ANSIBLE_TEST off, which would use one), with its
+# ansible-lint pass on, configured by build/galaxy/galaxy-importer.cfg through GALAXY_IMPORTER_CONFIG.
+# ANSIBLE_COLLECTIONS_PATH and HOME point into build/galaxy, so nothing it installs shadows the
+# work tree from ~/.ansible. Tools: .venv-galaxy, keyed on the pinned list below.
+set -euo pipefail
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
+cd "$ROOT"
+
+TOOLS="$ROOT/.venv-galaxy"
+WORK="$ROOT/build/galaxy"
+TOOL_REQS='galaxy-importer==0.4.44
+ansible-lint==26.10.1
+ansible-core>=2.16,<2.22'
+
+key=$(printf '%s\n' "$TOOL_REQS" | sha256sum | cut -c1-16)
+if [ ! -f "$TOOLS/.installed-$key" ]; then
+    if [ ! -x "$TOOLS/bin/python" ]; then
+        if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
+            PYENV_VERSION=3.12.1 python3.12 -m venv "$TOOLS"
+        else
+            echo "galaxy: no pyenv Python 3.12.1; using python3 for .venv-galaxy" >&2
+            python3 -m venv "$TOOLS"
+        fi
+    fi
+    echo "galaxy: installing galaxy-importer, ansible-lint and ansible-core into .venv-galaxy"
+    printf '%s\n' "$TOOL_REQS" > "$TOOLS/tools-requirements.txt"
+    "$TOOLS/bin/python" -m pip install --disable-pip-version-check -q -r "$TOOLS/tools-requirements.txt"
+    rm -f "$TOOLS"/.installed-*
+    touch "$TOOLS/.installed-$key"
+fi
+
+rm -rf "$WORK"
+mkdir -p "$WORK/dist" "$WORK/home" "$WORK/collections" "$WORK/tmp"
+export PATH="$TOOLS/bin:$PATH"
+export HOME="$WORK/home"
+export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
+export ANSIBLE_LOCAL_TEMP="$WORK/tmp"
+export ANSIBLE_NOCOLOR=1 NO_COLOR=1
+
+echo "== ansible-galaxy collection build"
+ansible-galaxy collection build "$COPY" --output-path "$WORK/dist" --force
+tarball=$(ls "$WORK"/dist/tencent-qcloud-*.tar.gz)
+
+cat > "$WORK/galaxy-importer.cfg" <<EOF
+[galaxy-importer]
+LOG_LEVEL_MAIN = INFO
+RUN_ANSIBLE_TEST = False
+RUN_ANSIBLE_LINT = True
+ANSIBLE_LOCAL_TMP = $WORK/tmp
+CHECK_CHANGELOG = True
+EOF
+echo
+echo "== galaxy-importer $(basename "$tarball")"
+rc=0
+GALAXY_IMPORTER_CONFIG="$WORK/galaxy-importer.cfg" \
+    "$TOOLS/bin/python" -m galaxy_importer.main "$tarball" > "$WORK/importer.log" 2>&1 || rc=$?
+cat "$WORK/importer.log"
+if [ "$rc" -ne 0 ]; then
+    echo "galaxy: galaxy-importer failed (exit $rc)"
+    exit 1
+fi
+if grep -Eiq '^(WARNING|ERROR)|warning:|error:' "$WORK/importer.log"; then
+    echo "galaxy: galaxy-importer reported:"
+    grep -Ei '^(WARNING|ERROR)|warning:|error:' "$WORK/importer.log"
+    exit 1
+fi
+grep -q 'Importer processing completed successfully' "$WORK/importer.log" || {
+    echo "galaxy: galaxy-importer did not complete"; exit 1; }
+echo "galaxy: $(basename "$tarball") imports without an error or a warning"

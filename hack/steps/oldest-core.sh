@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Step `oldest-core`: units and integration on the oldest ansible-core the collection supports
+# (meta/runtime.yml requires_ansible, 2.16), the way hack/run_tests.sh runs them on the newest.
+#
+# ansible-core 2.16 runs on Python 3.10-3.12 controllers: the venv .venv-core216 is made with
+# pyenv's 3.11.7 (else 3.12.1, 3.10.13, python3.11, python3.12) and gets ansible-core 2.16.x plus
+# requirements-dev.txt; it is reinstalled only when those change. The tests run in a copy of
+# their own (build/collections-oldest/...), so this step leaves the main copy's tests/output alone,
+# and integration uses its own simulator in build/sim-oldest (the secret scan reads its secrets).
+set -uo pipefail
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+PY=${PY:-$ROOT/.venv/bin/python}
+cd "$ROOT"
+
+OLD_VENV="$ROOT/.venv-core216"
+OLD_COPY="$ROOT/build/collections-oldest/ansible_collections/tencent/qcloud"
+SIM="$ROOT/build/sim-oldest"
+CORE_PIN='ansible-core>=2.16,<2.17'
+
+pick_python() {
+    local v
+    if command -v pyenv >/dev/null 2>&1; then
+        for v in 3.11.7 3.12.1 3.10.13; do
+            if PYENV_VERSION=$v "python${v%.*}" -c '' >/dev/null 2>&1; then
+                echo "env PYENV_VERSION=$v python${v%.*}"; return
+            fi
+        done
+    fi
+    for v in python3.11 python3.12 python3.10; do
+        if command -v $v >/dev/null 2>&1; then echo $v; return; fi
+    done
+    echo "oldest-core: no Python 3.10-3.12 for ansible-core 2.16 (tried pyenv 3.11.7, 3.12.1, 3.10.13)" >&2
+    return 1
+}
+
+key=$( { echo "$CORE_PIN"; cat requirements-dev.txt; } | sha256sum | cut -c1-16)
+if [ ! -f "$OLD_VENV/.installed-$key" ]; then
+    if [ ! -x "$OLD_VENV/bin/python" ]; then
+        py=$(pick_python) || exit 1
+        echo "oldest-core: creating .venv-core216 with $py"
+        $py -m venv "$OLD_VENV" || exit 1
+    fi
+    echo "oldest-core: installing $CORE_PIN and requirements-dev.txt into .venv-core216"
+    "$OLD_VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip || exit 1
+    "$OLD_VENV/bin/python" -m pip install --disable-pip-version-check -q -r requirements-dev.txt "$CORE_PIN" || exit 1
+    "$OLD_VENV/bin/python" hack/seed_get_pip.py || exit 1
+    rm -f "$OLD_VENV"/.installed-*
+    touch "$OLD_VENV/.installed-$key"
+fi
+OLD_PYVER=$("$OLD_VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+AT="$OLD_VENV/bin/ansible-test"
+"$OLD_VENV/bin/python" -c 'import ansible, sys; print("oldest-core: ansible-core %s on Python %s" % (ansible.__version__, sys.version.split()[0]))'
+
+want=$(sed -n 's/^requires_ansible: *"*>=\([0-9.]*\)"*.*/\1/p' meta/runtime.yml)
+have=$("$OLD_VENV/bin/python" -c 'import ansible; print(ansible.__version__)')
+if [ "${have%.*}" != "${want%.*}" ]; then
+    echo "oldest-core: meta/runtime.yml requires_ansible >=$want but this step tests $have: keep them together"
+    exit 1
+fi
+
+bash hack/copy_collection.sh "$OLD_COPY" >/dev/null || exit 1
+AT_ARGS=(--python "$OLD_PYVER" --color no)
+failed=0
+
+echo
+echo "== units on ansible-core $have"
+(cd "$OLD_COPY" && "$AT" units "${AT_ARGS[@]}" --requirements) || failed=1
+
+echo
+echo "== integration on ansible-core $have"
+stop_sim() { "$PY" "$ROOT/hack/sim.py" stop "$SIM" || true; }
+trap stop_sim EXIT
+trap 'exit 130' INT TERM HUP
+"$PY" hack/sim.py start "$SIM" --task-seconds 0.5 || exit 1
+"$PY" hack/sim.py write-config "$SIM" "$OLD_COPY/tests/integration/integration_config.yml.template" \
+    "$OLD_COPY/tests/integration/integration_config.yml" || exit 1
+(cd "$OLD_COPY" && "$AT" integration "${AT_ARGS[@]}" -v --continue-on-error) || failed=1
+stop_sim
+trap - EXIT
+
+echo
+echo "== no secret in this copy's tests/output (the secret-scan step reads the main copy's only)"
+"$PY" hack/secret_scan.py --secrets "$SIM/secrets.json" --secret secret_key=simulatorSecretKey000000000000000 \
+    --exclude "$OLD_COPY/tests/integration/integration_config.yml" "$OLD_COPY/tests/output" || failed=1
+
+if [ "$failed" -ne 0 ]; then
+    echo "oldest-core: FAILED on ansible-core $have"
+    exit 1
+fi
+echo "oldest-core: units and integration pass on ansible-core $have"
