@@ -75,3 +75,18 @@ clean:
 	-$(PY) hack/sim.py stop build/sim >/dev/null 2>&1
 	-$(PY) hack/sim.py stop $(DEMO_SIM) >/dev/null 2>&1
 	rm -rf build $(VENV)
+
+# ---- docs, packaging and AWX (owner: docs/EE/AWX) ----------------------------------------------
+# make docs          lint the docs and changelog, build the HTML site offline (build/docs/html)
+# make galaxy        build the tarball and run galaxy-importer on it (no error, no warning)
+# make lint          ansible-lint, production profile, on examples/, awx/ and the integration targets
+# make awx           ansible-builder create/introspect and AWX-style ansible-runner jobs on the simulator
+# make oldest-core   units and integration on the oldest supported ansible-core (2.16)
+# Each step installs its own tools into .venv-NAME on first use (make clean-tools removes them).
+.PHONY: docs galaxy lint awx oldest-core clean-tools
+docs galaxy lint awx oldest-core: setup
+	bash hack/run_tests.sh $@
+
+clean-tools:
+	rm -rf .venv-docs .venv-galaxy .venv-lint .venv-awx .venv-core216
+# ---- end docs, packaging and AWX -----------------------------------------------------------------
