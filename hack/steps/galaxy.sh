@@ -57,8 +57,9 @@ EOF
 echo
 echo "== galaxy-importer $(basename "$tarball")"
 rc=0
-GALAXY_IMPORTER_CONFIG="$WORK/galaxy-importer.cfg" \
-    "$TOOLS/bin/python" -m galaxy_importer.main "$tarball" > "$WORK/importer.log" 2>&1 || rc=$?
+# From build/galaxy: the importer writes importer_result.json into its working directory.
+(cd "$WORK" && GALAXY_IMPORTER_CONFIG="$WORK/galaxy-importer.cfg" \
+    "$TOOLS/bin/python" -m galaxy_importer.main "$tarball") > "$WORK/importer.log" 2>&1 || rc=$?
 cat "$WORK/importer.log"
 if [ "$rc" -ne 0 ]; then
     echo "galaxy: galaxy-importer failed (exit $rc)"
