@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """Write the reference page of the doc fragment tencent.qcloud.qcloud (the shared connection
 options) from plugins/doc_fragments/qcloud.py, with antsibull-docs' markup parser.
 
