@@ -90,3 +90,10 @@ docs galaxy lint awx oldest-core: setup
 clean-tools:
 	rm -rf .venv-docs .venv-galaxy .venv-lint .venv-awx .venv-core216
 # ---- end docs, packaging and AWX -----------------------------------------------------------------
+
+# ---- soak (tests/reliability owner; not part of `make test`) ----------------------------------
+# 2,000 attach/detach/move operations over 100 ENIs, rate limits on, ~5% faults; prints its figures.
+.PHONY: soak
+soak: setup
+	$(PY) hack/soak.py
+# ---- end soak ----------------------------------------------------------------------------------
