@@ -303,6 +303,7 @@ class QcloudClient:
         send = self._send_v3 if self.api_version == "3.0" else self._send_v2
         attempt = 0
         renewed = False
+        lost_answer = False
         while True:
             remaining = deadline - self.monotonic()
             try:
@@ -317,6 +318,8 @@ class QcloudClient:
                     raise _transport_error(exc, action)
                 return self._parse(action, response)
             except QcloudApiError as err:
+                err.after_lost_answer = lost_answer
+                lost_answer = lost_answer or err.processed is None
                 if err.code in TOKEN_EXPIRED_CODES and not renewed and hasattr(self.credentials, "refresh"):
                     # Temporary keys expired early (clock skew, revocation): renew once, at once.
                     renewed = True

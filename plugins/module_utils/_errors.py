@@ -48,6 +48,9 @@ class QcloudApiError(QcloudError):
         self.http_status = http_status
         # False: the server certainly did not act on the request; None: it may have.
         self.processed = processed
+        # Set by the client: an earlier attempt of the same call may have been applied
+        # (its answer was lost), so this final answer may be about our own write.
+        self.after_lost_answer = False
 
     def to_result(self) -> Dict[str, Any]:
         return {
@@ -256,7 +259,7 @@ CATALOGUE.update(
             "ENI {eni} is the primary ENI of {holder}: a primary ENI cannot be detached or moved to another instance."
         ),
         MODULE_VPC_MISMATCH: Entry("ENI {eni} is in {eni_vpc}, not in {vpc}: check vpc_id and network_interface_id."),
-        MODULE_TASK_FAILED: Entry("Task {task_id} ({action}) failed: {output}. Check the instance and the ENI, then run again."),
+        MODULE_TASK_FAILED: Entry("Task {task_id} ({action}) failed ({output}): check the instance and the ENI, then run again."),
         MODULE_TASK_TIMEOUT: Entry(
             "Task {task_id} ({action}) was still {status} after wait_timeout ({wait_timeout} s): "
             "raise wait_timeout, or run again later to pick up where it is."

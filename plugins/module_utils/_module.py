@@ -109,7 +109,7 @@ class QcloudModule:
         if bundle and self.params["validate_certs"] and not os.path.isfile(bundle):
             self.module.fail_json(
                 msg="ca_bundle %s does not exist or is not a file: give the path of a PEM file of CA certificates, "
-                "or leave ca_bundle unset." % _show(bundle)
+                "or leave ca_bundle unset." % repr(bundle)
             )
         self.check_positive("api_timeout")
         if self.params["api_retries"] < 0:

@@ -289,9 +289,10 @@ MAX_ROUNDS = 4
 
 
 class _Conflict(Exception):
-    def __init__(self, error):
+    def __init__(self, error, wanted_holder):
         super().__init__(error.code)
         self.error = error
+        self.wanted_holder = wanted_holder  # the binding the refused write would have made
 
 
 def holder_of(record):
@@ -381,7 +382,7 @@ class EniAttachment:
                 task_id = self.api.detach(self.eni_id, instance_id, self.vpc_id)
         except QcloudError as err:
             if isinstance(err, QcloudApiError) and err.code in CONFLICT_CODES:
-                raise _Conflict(err)
+                raise _Conflict(err, instance_id if action == "attach" else None)
             self.qm.fail_api(err, **self.result)
         self.result["task_id"] = task_id
         return task_id
@@ -444,6 +445,9 @@ class EniAttachment:
                     self.fail(MODULE_ENI_NOT_FOUND)
                 if holder_of(fresh) == holder_of(record) or steps == last_plan:
                     self.qm.fail_api(conflict.error, **self.result)
+                if conflict.error.after_lost_answer and holder_of(fresh) == conflict.wanted_holder:
+                    # An attempt whose answer was lost (API 2.0 has no ClientToken) did the work.
+                    self.result["changed"] = True
                 last_plan, record = steps, fresh
         else:
             self.fail(MODULE_NO_CONVERGENCE, holder=holder_of(record) or "no instance", network_interface=record)

@@ -259,8 +259,6 @@ def test_fault(matrix, protocol, position, fault):
     assert result["changed"] is True, "the module applied a write but reported changed=%s" % result["changed"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an API 2.0 write whose answer is lost (applied, then retried) reports changed=false: "
-                   "the retry meets AlreadyAssociated/NotAttached, the re-read finds the work done, and changed is never set")
 @pytest.mark.parametrize("position", WRITE_POSITIONS)
 def test_v2_lost_answer_reports_changed(matrix, position):
     record = matrix["2.0"]["2.0/%s" % _run_of("2.0", position, "truncated")]
@@ -270,7 +268,6 @@ def test_v2_lost_answer_reports_changed(matrix, position):
     assert record["result"]["changed"] is True
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the Module.TaskFailed sentence doubles the full stop when the task output ends with one")
 def test_task_failed_sentence_has_one_full_stop(matrix):
     assert ".." not in matrix["3.0"]["3.0/attach/task_failed"]["result"]["msg"]
 

@@ -442,7 +442,7 @@ def test_a_failed_task_fails_with_its_output(run, cloud):
     cloud.task_plan = ("FAILED", 1, "the instance ins-xx44545f is not running")
     r = run()
     assert r.failed
-    assert "failed: the instance ins-xx44545f is not running" in r.msg
+    assert "failed (the instance ins-xx44545f is not running)" in r.msg
     assert "AttachNetworkInterface" in r.msg
     assert r.result["task_id"] in r.msg
     assert cloud.holder(ENI) is None
