@@ -97,3 +97,14 @@ clean-tools:
 soak: setup
 	$(PY) hack/soak.py
 # ---- end soak ----------------------------------------------------------------------------------
+
+# ---- bench (owner: benchmarks; not part of `make test`) ----------------------------------------
+# make bench   API calls, wait latency, module overhead, amazon.aws.ec2_eni on moto side by side, fleet
+#              and scaling against the simulator; prints one table, writes build/bench/results.json,
+#              bench/results.json, docs/benchmarks-*.png and docs/benchmarks.md. Installs its own
+#              .venv-bench (bench/requirements.txt) on first use; offline, loopback only.
+.PHONY: bench
+bench:
+	bash bench/setup.sh .venv-bench
+	.venv-bench/bin/python bench/bench.py
+# ---- end bench ---------------------------------------------------------------------------------

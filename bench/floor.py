@@ -3,7 +3,10 @@
 """The floor of item 3: a bare Python process that imports `requests` and makes one TC3-signed
 DescribeNetworkInterfaces call, then prints the answer as JSON. No Ansible, no retries.
 
-    python bench/floor.py ENDPOINT CAFILE|- ENI_ID      (keys from TENCENTCLOUD_SECRET_ID/KEY)
+    python bench/floor.py ENDPOINT CAFILE|- ENI_ID [stdlib]      (keys from TENCENTCLOUD_SECRET_ID/KEY)
+
+With `stdlib` it sends the same call with http.client + ssl instead of requests: the difference is
+what the module would save if it did not import requests (a proposal, not the floor of the goal).
 """
 import datetime
 import hashlib
@@ -13,7 +16,9 @@ import os
 import sys
 import time
 
-import requests
+STDLIB = len(sys.argv) > 4 and sys.argv[4] == "stdlib"
+if not STDLIB:
+    import requests
 
 
 def _h(key, msg):
@@ -36,9 +41,21 @@ def main(endpoint, cafile, eni):
                "X-TC-Version": "2017-03-12", "X-TC-Timestamp": str(ts), "X-TC-Region": "ap-guangzhou",
                "Authorization": "TC3-HMAC-SHA256 Credential=%s/%s, SignedHeaders=content-type;host, Signature=%s"
                % (sid, scope, sig)}
-    resp = requests.post(endpoint.rstrip("/") + "/", data=body, headers=headers, timeout=30,
-                         verify=cafile if cafile != "-" else True)
-    data = resp.json()["Response"]
+    if STDLIB:
+        import http.client
+        import ssl
+        port = int(host.rsplit(":", 1)[1])
+        if endpoint.startswith("https"):
+            ctx = ssl.create_default_context(cafile=cafile if cafile != "-" else None)
+            conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=ctx)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/", body=body.encode(), headers=headers)
+        data = json.loads(conn.getresponse().read())["Response"]
+    else:
+        resp = requests.post(endpoint.rstrip("/") + "/", data=body, headers=headers, timeout=30,
+                             verify=cafile if cafile != "-" else True)
+        data = resp.json()["Response"]
     print(json.dumps({"changed": False, "failed": "Error" in data, "count": len(data.get("NetworkInterfaceSet") or [])}))
 
 

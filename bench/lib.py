@@ -227,19 +227,31 @@ def write_az(name, text):
 
 
 def run_measured(argv, env=None, timeout=600):
-    """Run one process; wall, CPU (user+sys) and peak RSS of that process, its exit time, its JSON."""
+    """Run one process; wall, CPU (user+sys) and peak RSS of that process, its exit time, its JSON.
+
+    Through bench/launch.py (see there why): a child spawned from this harness would report at least
+    the harness's own peak RSS."""
     env = dict(os.environ if env is None else env)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        _, status, ru = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        ended = time.time()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        text = out.read().decode(errors="replace")
-        etext = err.read().decode(errors="replace")
+    fd, out_path = tempfile.mkstemp(prefix="run-", suffix=".out", dir=OUT)
+    efd, err_path = tempfile.mkstemp(prefix="run-", suffix=".err", dir=OUT)
+    try:
+        rfd, res_path = tempfile.mkstemp(prefix="run-", suffix=".json", dir=OUT)
+        os.close(rfd)
+        launcher = [PY, "-S", os.path.join(ROOT, "bench", "launch.py"), res_path]
+        subprocess.run(launcher + list(argv), stdin=subprocess.DEVNULL, stdout=fd, stderr=efd, env=env, timeout=timeout)
+        with open(res_path) as fh:
+            m = json.load(fh)
+        os.remove(res_path)
+        os.close(fd)
+        os.close(efd)
+        with open(out_path, errors="replace") as fh:
+            text = fh.read()
+        with open(err_path, errors="replace") as fh:
+            etext = fh.read()
+    finally:
+        for path in (out_path, err_path):
+            if os.path.exists(path):
+                os.remove(path)
     result = None
     for line in reversed(text.strip().splitlines()):
         if line.startswith("{"):
@@ -253,5 +265,5 @@ def run_measured(argv, env=None, timeout=600):
             result = json.loads(text)
         except ValueError:
             result = {"failed": True, "msg": "no JSON", "stdout": text[-2000:], "stderr": etext[-2000:]}
-    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mib": ru.ru_maxrss / 1024.0,
-            "ended": ended, "rc": proc.returncode, "result": result}
+    return {"wall": m["wall"], "cpu": m["cpu"], "rss_mib": m["rss_kib"] / 1024.0,
+            "ended": m["ended"], "rc": m["rc"], "result": result}

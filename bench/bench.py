@@ -1,0 +1,505 @@
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make bench`: the speed figures of tencent.qcloud.qcloud_eni_attach, against the simulator and
+side by side with amazon.aws.ec2_eni on a local moto server. Offline, loopback only.
+
+    .venv-bench/bin/python bench/bench.py [--quick] [--only 1,2,3,4,5,6] [--no-docs]
+
+Writes build/bench/results.json (and bench/results.json, the figures behind docs/benchmarks.md),
+docs/benchmarks-*.png, refreshes docs/benchmarks.md and prints one table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lib  # noqa: E402
+from lib import log, median  # noqa: E402
+
+OURS = "tencent.qcloud.qcloud_eni_attach"
+PROPOSED = {"first": 0.5, "factor": 1.38, "cap": 20.0}
+POLL_SIG = "def poll_delays(first: float = 0.25, factor: float = 1.5, cap: float = 5.0)"
+
+
+# -- setup -----------------------------------------------------------------------------------
+
+def proposed_collection():
+    """A copy of the collection with the proposed poll schedule (only under build/)."""
+    src = os.path.join(lib.COLLECTIONS, "ansible_collections")
+    dest_root = os.path.join(lib.OUT, "collections-proposed")
+    shutil.rmtree(dest_root, ignore_errors=True)
+    shutil.copytree(src, os.path.join(dest_root, "ansible_collections"))
+    path = os.path.join(dest_root, "ansible_collections", "tencent", "qcloud", "plugins", "module_utils", "_vpc.py")
+    text = open(path).read()
+    if POLL_SIG not in text:
+        raise RuntimeError("poll_delays changed in _vpc.py: update bench/bench.py POLL_SIG")
+    text = text.replace(POLL_SIG, "def poll_delays(first: float = %(first)s, factor: float = %(factor)s, cap: float = %(cap)s)"
+                        % PROPOSED)
+    open(path, "w").write(text)
+    return dest_root
+
+
+def schedule(first, factor, cap, horizon=400.0):
+    t, d, out = 0.0, first, []
+    while t < horizon:
+        t += d
+        out.append(t)
+        d = min(cap, d * factor)
+    return out
+
+
+def schedule_stats(ts, durations):
+    """Polls and overshoot of a poll schedule alone (no request time), and its worst case in 0.3..60 s."""
+    def at(d):
+        for i, t in enumerate(ts):
+            if t >= d:
+                return i + 1, t - d
+    per = {str(d): {"polls": at(d)[0], "overshoot": round(at(d)[1], 3)} for d in durations}
+    grid = [0.3 + i * 0.01 for i in range(5971)]
+    ok = sum(1 for d in grid if at(d)[1] + 0.08 <= max(0.25, 0.1 * d)) / len(grid)
+    worst = max(at(d)[1] / d for d in grid if d >= 2.5)
+    return {"per_duration": per, "share_of_durations_within_goal": round(ok, 3), "worst_overshoot_share_2_5_to_60s": round(worst, 3)}
+
+
+# -- item 1: API calls per operation ---------------------------------------------------------
+
+OPS = [
+    ("no-op", {"network_interface_id": "eni-held0001", "instance_id": "ins-run00002"}, False),
+    ("check mode", {"network_interface_id": "eni-free0001", "instance_id": "ins-run00003"}, True),
+    ("attach", {"network_interface_id": "eni-free0001", "instance_id": "ins-run00003"}, False),
+    ("detach", {"network_interface_id": "eni-held0001", "state": "absent"}, False),
+    ("move (force)", {"network_interface_id": "eni-held0001", "instance_id": "ins-run00003", "force": True}, False),
+]
+
+
+def count_calls(reqs):
+    c = {"describe": 0, "write": 0, "polls": 0, "total": len(reqs), "throttled": 0}
+    for r in reqs:
+        a = r["action"]
+        if r.get("outcome") == "RequestLimitExceeded":
+            c["throttled"] += 1
+        if a == "DescribeNetworkInterfaces":
+            c["describe"] += 1
+        elif a in ("AttachNetworkInterface", "DetachNetworkInterface"):
+            c["write"] += 1
+        elif a == "DescribeVpcTaskResult":
+            c["polls"] += 1
+    return c
+
+
+def item1(tmpl, sim):
+    rows = []
+    for proto in ("3.0", "2.0"):
+        for name, args, check in OPS:
+            a = dict(sim.module_args(), **args)
+            if proto == "2.0":
+                a.update(api_version="2.0", vpc_id="vpc-gz000001")
+            path = lib.write_az("ops-%s-%s" % (proto, re.sub(r"\W+", "_", name)), lib.with_args(tmpl, a, check=check, diff=check))
+            sim.reset()
+            r = lib.run_measured([lib.PY, path], env=lib.ansible_env())
+            c = count_calls(sim.requests())
+            res = r["result"]
+            if name in ("no-op", "check mode"):
+                goal, met = "1 call", c["total"] == 1
+            elif name == "move (force)":
+                goal, met = "2 describes + 2 writes + polls", c["describe"] == 2 and c["write"] == 2
+            else:
+                goal, met = "1 describe + 1 write + polls + 1 describe", c["describe"] == 2 and c["write"] == 1
+            rows.append(dict(protocol=proto, op=name, calls=c, goal=goal, met=met and not res.get("failed"),
+                             changed=res.get("changed"), failed=bool(res.get("failed")), wall=round(r["wall"], 3)))
+            log("item 1: %s %-13s %s changed=%s failed=%s" % (proto, name, c, res.get("changed"), res.get("failed")))
+    return rows
+
+
+# -- item 2: wait latency --------------------------------------------------------------------
+
+DURATIONS = [0.5, 2, 5, 15, 60]
+
+
+def latency_worker(tag, tmpl, duration, reps, out):
+    sim = lib.Sim("lat-%s-%s" % (tag, duration), task_seconds=duration)
+    try:
+        base = dict(sim.module_args(), network_interface_id="eni-free0001")
+        att = lib.write_az("lat-%s-%s-attach" % (tag, duration), lib.with_args(tmpl, dict(base, instance_id="ins-run00003")))
+        det = lib.write_az("lat-%s-%s-detach" % (tag, duration), lib.with_args(tmpl, dict(base, state="absent")))
+        samples = []
+        for i in range(reps):
+            sim.clear_requests()
+            r = lib.run_measured([lib.PY, att if i % 2 == 0 else det], env=lib.ansible_env())
+            task = sim.tasks()[-1]
+            polls = sum(1 for q in sim.requests() if q["action"] == "DescribeVpcTaskResult")
+            samples.append({"overshoot": r["ended"] - task["ends_at"], "polls": polls, "status": task["status"],
+                            "failed": bool(r["result"].get("failed")), "wall": r["wall"]})
+        out[duration] = samples
+    except Exception as exc:  # reported in the table as 0 samples
+        log("item 2 %s %s s: %r" % (tag, duration, exc))
+    finally:
+        sim.stop()
+
+
+def item2(tag, tmpl, quick):
+    reps = {0.5: 8, 2: 8, 5: 6, 15: 4, 60: 3} if not quick else {0.5: 3, 2: 3, 5: 2, 15: 1, 60: 1}
+    out = {}
+    threads = [threading.Thread(target=latency_worker, args=(tag, tmpl, d, reps[d], out)) for d in DURATIONS]
+    for t in threads:
+        t.start()
+    return threads, out
+
+
+def summarise_latency(out):
+    rows = []
+    for d in DURATIONS:
+        s = out.get(d, [])
+        over = median([x["overshoot"] for x in s])
+        limit = max(0.25, 0.1 * d)
+        polls = max([x["polls"] for x in s] or [0])
+        rows.append({"duration": d, "samples": len(s), "median_overshoot": round(over, 3) if over is not None else None,
+                     "max_overshoot": round(max(x["overshoot"] for x in s), 3) if s else None,
+                     "goal_overshoot": limit, "polls": polls,
+                     "met_overshoot": over is not None and over <= limit,
+                     "met_polls": d != 60 or polls <= 12,
+                     "failures": sum(1 for x in s if x["failed"] or x["status"] != "SUCCESS")})
+    return rows
+
+
+# -- items 3 and 4: one module process -------------------------------------------------------
+
+def measure_cases(cases, reps, before=None):
+    """cases: [(name, argv, env)], run interleaved `reps` times; medians of wall, CPU, peak RSS."""
+    raw = {name: [] for name, _, _ in cases}
+    for i in range(reps):
+        for name, argv, env in cases:
+            if before:
+                before(name)
+            r = lib.run_measured(argv, env=env)
+            if r["result"].get("failed"):
+                raise RuntimeError("%s failed: %s" % (name, json.dumps(r["result"])[:1500]))
+            raw[name].append(r)
+    out = {}
+    for name, rs in raw.items():
+        out[name] = {"wall": round(median([r["wall"] for r in rs]), 4), "cpu": round(median([r["cpu"] for r in rs]), 4),
+                     "rss_mib": round(median([r["rss_mib"] for r in rs]), 1), "runs": len(rs),
+                     "changed": rs[0]["result"].get("changed")}
+    return out
+
+
+def item3(tmpl, ping_tmpl, sim, reps):
+    noop = lib.write_az("overhead-noop", lib.with_args(tmpl, dict(sim.module_args(), network_interface_id="eni-held0001",
+                                                                     instance_id="ins-run00002")))
+    ping = lib.write_az("overhead-ping", lib.with_args(ping_tmpl, {}))
+    floor = [lib.PY, os.path.join(lib.ROOT, "bench", "floor.py"), sim.url, sim.cafile, "eni-held0001"]
+    env = lib.ansible_env()
+    sim.reset()
+    m = measure_cases([("ours (no-op)", [lib.PY, noop], env), ("ansible.builtin.ping", [lib.PY, ping], env),
+                       ("floor (requests + 1 call)", floor, env), ("floor, http.client instead of requests", floor + ["stdlib"], env)],
+                      reps)
+    o, p, f = m["ours (no-op)"], m["ansible.builtin.ping"], m["floor (requests + 1 call)"]
+    return {"cases": m, "ratio_ping_wall": round(o["wall"] / p["wall"], 2), "ratio_floor_wall": round(o["wall"] / f["wall"], 2),
+            "ratio_ping_cpu": round(o["cpu"] / p["cpu"], 2), "ratio_floor_cpu": round(o["cpu"] / f["cpu"], 2),
+            "ratio_ping_rss": round(o["rss_mib"] / p["rss_mib"], 2), "ratio_floor_rss": round(o["rss_mib"] / f["rss_mib"], 2),
+            "met_wall": o["wall"] <= 1.5 * p["wall"], "met_rss": o["rss_mib"] <= 40,
+            "requests_import_cpu": round(f["cpu"] - m["floor, http.client instead of requests"]["cpu"], 4),
+            "requests_import_wall": round(f["wall"] - m["floor, http.client instead of requests"]["wall"], 4)}
+
+
+class Moto:
+    def __init__(self):
+        self.port = lib.free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        exe = os.path.join(os.path.dirname(lib.PY), "moto_server")
+        self.log = open(os.path.join(lib.OUT, "moto.log"), "ab")
+        self.proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(self.port)], stdout=self.log, stderr=self.log,
+                                     stdin=subprocess.DEVNULL, start_new_session=True,
+                                     env=dict(os.environ, **self.env()))
+        import boto3  # noqa: E402
+        deadline = time.time() + 60
+        while True:
+            try:
+                self.ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=self.url,
+                                        aws_access_key_id="testing", aws_secret_access_key="testing")
+                self.ec2.describe_vpcs()
+                break
+            except Exception:
+                if time.time() > deadline or self.proc.poll() is not None:
+                    raise RuntimeError("moto_server did not start; see build/bench/moto.log")
+                time.sleep(0.2)
+        vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        self.subnet = self.ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+        ami = self.ec2.describe_images()["Images"][0]["ImageId"]
+        self.instance = self.ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.large",
+                                               SubnetId=self.subnet)["Instances"][0]["InstanceId"]
+        self.eni_held = self.ec2.create_network_interface(SubnetId=self.subnet)["NetworkInterface"]["NetworkInterfaceId"]
+        self.ec2.attach_network_interface(NetworkInterfaceId=self.eni_held, InstanceId=self.instance, DeviceIndex=1)
+        self.eni_free = self.ec2.create_network_interface(SubnetId=self.subnet)["NetworkInterface"]["NetworkInterfaceId"]
+
+    @staticmethod
+    def env():
+        return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "127.0.0.1,localhost"}
+
+    def args(self, eni, index):
+        return {"eni_id": eni, "instance_id": self.instance, "device_index": index, "attached": True,
+                "state": "present", "region": "us-east-1", "endpoint_url": self.url}
+
+    def detach_free(self):
+        eni = self.ec2.describe_network_interfaces(NetworkInterfaceIds=[self.eni_free])["NetworkInterfaces"][0]
+        if eni.get("Attachment"):
+            self.ec2.detach_network_interface(AttachmentId=eni["Attachment"]["AttachmentId"], Force=True)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+
+def item4(tmpl, reps):
+    """Ours on the simulator over plain HTTP, tasks instant; theirs on moto over plain HTTP (same transport)."""
+    sim = lib.Sim("peer", task_seconds=0, http=True)
+    moto = Moto()
+    try:
+        env = lib.ansible_env(Moto.env())
+        their_tmpl = lib.build_ansiballz("amazon.aws.ec2_eni", moto.args(moto.eni_held, 1), env_extra=Moto.env())
+        moto.detach_free()
+        ours_noop = lib.write_az("peer-ours-noop", lib.with_args(tmpl, dict(sim.module_args(), network_interface_id="eni-held0001",
+                                                                              instance_id="ins-run00002")))
+        ours_att = lib.write_az("peer-ours-attach", lib.with_args(tmpl, dict(sim.module_args(), network_interface_id="eni-free0001",
+                                                                               instance_id="ins-run00003")))
+        their_noop = lib.write_az("peer-theirs-noop", lib.with_args(their_tmpl, moto.args(moto.eni_held, 1)))
+        their_att = lib.write_az("peer-theirs-attach", lib.with_args(their_tmpl, moto.args(moto.eni_free, 2)))
+
+        def before(name):
+            if name == "ours attach":
+                sim.reset()
+            elif name == "amazon.aws.ec2_eni attach":
+                moto.detach_free()
+        m = measure_cases([("ours no-op", [lib.PY, ours_noop], env), ("amazon.aws.ec2_eni no-op", [lib.PY, their_noop], env),
+                           ("ours attach", [lib.PY, ours_att], env), ("amazon.aws.ec2_eni attach", [lib.PY, their_att], env)],
+                          reps, before=before)
+    finally:
+        moto.stop()
+        sim.stop()
+    out = {"cases": m}
+    for job in ("no-op", "attach"):
+        o, t = m["ours " + job], m["amazon.aws.ec2_eni " + job]
+        out[job] = {"ratio_wall": round(o["wall"] / t["wall"], 2), "ratio_cpu": round(o["cpu"] / t["cpu"], 2),
+                    "ratio_rss": round(o["rss_mib"] / t["rss_mib"], 2),
+                    "met": o["wall"] <= 0.5 * t["wall"] and o["rss_mib"] <= 0.5 * t["rss_mib"],
+                    "ours_changed": o["changed"], "theirs_changed": t["changed"]}
+    return out
+
+
+# -- items 5 and 6: fleets -------------------------------------------------------------------
+
+PLAYBOOK_ATTACH = """- name: Attach one ENI per host
+  hosts: fleet
+  gather_facts: false
+  module_defaults:
+    group/tencent.qcloud.qcloud:
+      api_endpoint: "{{ sim_url }}"
+      ca_bundle: "{{ sim_ca }}"
+  tasks:
+    - name: Attach
+      tencent.qcloud.qcloud_eni_attach:
+        network_interface_id: "{{ eni }}"
+        instance_id: "{{ ins }}"
+"""
+
+PLAYBOOK = """- name: Attach then detach one ENI per host
+  hosts: fleet
+  gather_facts: false
+  module_defaults:
+    group/tencent.qcloud.qcloud:
+      api_endpoint: "{{ sim_url }}"
+      ca_bundle: "{{ sim_ca }}"
+  tasks:
+    - name: Attach
+      tencent.qcloud.qcloud_eni_attach:
+        network_interface_id: "{{ eni }}"
+        instance_id: "{{ ins }}"
+    - name: Detach
+      tencent.qcloud.qcloud_eni_attach:
+        network_interface_id: "{{ eni }}"
+        state: absent
+"""
+
+
+def run_fleet(tag, sim, first, count, forks=50, playbook=PLAYBOOK):
+    d = os.path.join(lib.OUT, "fleet")
+    os.makedirs(d, exist_ok=True)
+    inv = {"fleet": {"hosts": {}, "vars": {"ansible_connection": "local", "ansible_python_interpreter": lib.PY,
+                                          "sim_url": sim.url, "sim_ca": sim.cafile}}}
+    for i in range(first, first + count):
+        eni, ins = lib.fleet_ids(i)
+        inv["fleet"]["hosts"]["h%04d" % i] = {"eni": eni, "ins": ins}
+    inv_path = os.path.join(d, "%s.json" % tag)
+    with open(inv_path, "w") as fh:
+        json.dump(inv, fh)
+    pb = os.path.join(d, "attach.yml" if playbook is PLAYBOOK_ATTACH else "attach-detach.yml")
+    with open(pb, "w") as fh:
+        fh.write(playbook)
+    exe = os.path.join(os.path.dirname(lib.PY), "ansible-playbook")
+    logf = os.path.join(d, "%s.log" % tag)
+    t0 = time.perf_counter()
+    with open(logf, "w") as out:
+        # Pipelining: the module is piped into python instead of written to a temp file first;
+        # the same for every case, it only trims Ansible's own per-task cost on this 2-core machine.
+        proc = subprocess.Popen([exe, "-i", inv_path, "-f", str(forks), pb], stdout=out, stderr=subprocess.STDOUT,
+                                env=lib.ansible_env({"ANSIBLE_PIPELINING": "True"}), cwd=d)
+        _, status, ru = os.wait4(proc.pid, 0)
+        rc = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    text = open(logf).read()
+    ok = failed = unreachable = 0
+    for m in re.finditer(r"ok=(\d+)\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)", text):
+        ok += int(m.group(1))
+        unreachable += int(m.group(2))
+        failed += int(m.group(3))
+    return {"wall": round(wall, 2), "rc": rc, "hosts": count, "ok_tasks": ok, "failed": failed, "unreachable": unreachable,
+            "cpu": round(ru.ru_utime + ru.ru_stime, 1)}
+
+
+def fleet_case(tag, count, rate_limits, playbooks=1, playbook=PLAYBOOK):
+    sim = lib.Sim("fleet-%s" % tag, task_seconds=2, rate_limits=rate_limits, world=lib.fleet_world(count * playbooks))
+    try:
+        load0 = lib.loadavg()
+        results = [None] * playbooks
+        threads = [threading.Thread(target=lambda k=k: results.__setitem__(k, run_fleet("%s-%d" % (tag, k), sim, k * count, count,
+                                                                                     playbook=playbook)))
+                   for k in range(playbooks)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+        calls = count_calls(sim.requests())
+    finally:
+        sim.stop()
+    out = {"count": count, "playbooks": playbooks, "rate_limits": rate_limits, "wall": round(wall, 2),
+           "failed": sum(r["failed"] + r["unreachable"] for r in results), "rc": [r["rc"] for r in results],
+           "cpu": round(sum(r["cpu"] for r in results), 1), "ops": "attach" if playbook is PLAYBOOK_ATTACH else "attach+detach",
+           "calls": calls, "per_playbook_wall": [r["wall"] for r in results], "load_before": load0,
+           "load_after": lib.loadavg()}
+    # Every throttled answer was retried unless a host failed: then retries = throttled answers.
+    out["retries"] = calls["throttled"] if out["failed"] == 0 else None
+    log("fleet %s: %s" % (tag, json.dumps(out)))
+    return out
+
+
+def item5(quick):
+    n = 200 if not quick else 20
+    off = fleet_case("off", n, False)
+    on = fleet_case("on", n, True)
+    two = fleet_case("two", n // 2, True, playbooks=2)
+    return {"off": off, "on": on, "two": two, "ratio_on_off": round(on["wall"] / off["wall"], 2),
+            "ratio_two_on": round(two["wall"] / on["wall"], 2),
+            "met": off["failed"] == on["failed"] == two["failed"] == 0 and on["wall"] <= 1.3 * off["wall"]}
+
+
+def item6(quick):
+    """Attach only (one task per host), rate limits on, task 2 s, 50 forks."""
+    counts = [10, 50, 200, 500] if not quick else [5, 10, 20]
+    return [fleet_case("scale-%d" % c, c, True, playbook=PLAYBOOK_ATTACH) for c in counts]
+
+
+# -- main ------------------------------------------------------------------------------------
+
+def machine():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        mem = "%.1f GiB" % (int(open("/proc/meminfo").readline().split()[1]) / 1048576)
+    except (OSError, ValueError, IndexError):
+        pass
+    import ansible
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=lib.ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "plugins"], cwd=lib.ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "os": platform.platform(),
+            "python": platform.python_version(), "ansible_core": ansible.__version__, "commit": rev,
+            "plugins_dirty": bool(dirty), "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser()
+    p.add_argument("--quick", action="store_true", help="few repetitions, small fleets (a smoke test)")
+    p.add_argument("--only", default="1,2,3,4,5,6")
+    p.add_argument("--no-docs", action="store_true")
+    args = p.parse_args(argv)
+    only = set(args.only.split(","))
+    t_start = time.perf_counter()
+    os.makedirs(lib.OUT, exist_ok=True)
+    res = {"machine": machine(), "load_start": lib.loadavg(), "quick": args.quick, "items": {}}
+    log("machine: %s; load %s" % (res["machine"], res["load_start"]))
+    lib.copy_collection()
+    main_sim = lib.Sim("ops", task_seconds=2)
+    try:
+        tmpl = lib.build_ansiballz(OURS, dict(main_sim.module_args(), network_interface_id="eni-held0001", instance_id="ins-run00002"))
+        ping_tmpl = lib.build_ansiballz("ansible.builtin.ping", {})
+        prop_root = proposed_collection()
+        prop_tmpl = lib.build_ansiballz(OURS, dict(main_sim.module_args(), network_interface_id="eni-held0001",
+                                                   instance_id="ins-run00002"), env_extra={"ANSIBLE_COLLECTIONS_PATH": prop_root})
+        lat = None
+        if "2" in only:
+            log("item 2: latency, durations %s, current and proposed schedule, in parallel" % DURATIONS)
+            lat = (item2("cur", tmpl, args.quick), item2("prop", prop_tmpl, args.quick))
+        if "1" in only:
+            res["items"]["1"] = item1(tmpl, main_sim)
+        if lat:  # item 2 runs beside item 1 only: the timed items 3 and 4 come after it
+            for threads, _ in lat:
+                for t in threads:
+                    t.join()
+            res["items"]["2"] = {"current": summarise_latency(lat[0][1]), "proposed": summarise_latency(lat[1][1]),
+                                 "proposed_schedule": PROPOSED,
+                                 "schedule_current": schedule_stats(schedule(0.25, 1.5, 5.0), DURATIONS),
+                                 "schedule_proposed": schedule_stats(schedule(**PROPOSED), DURATIONS),
+                                 "load": lib.loadavg()}
+            log("item 2: %s" % json.dumps(res["items"]["2"]["current"]))
+        if "3" in only:
+            log("item 3: module overhead")
+            res["items"]["3"] = item3(tmpl, ping_tmpl, main_sim, 15 if not args.quick else 3)
+            res["items"]["3"]["load"] = lib.loadavg()
+        if "4" in only:
+            log("item 4: side by side with amazon.aws.ec2_eni on moto")
+            res["items"]["4"] = item4(tmpl, 10 if not args.quick else 2)
+            res["items"]["4"]["load"] = lib.loadavg()
+    finally:
+        main_sim.stop()
+    if "5" in only:
+        log("item 5: fleet")
+        res["items"]["5"] = item5(args.quick)
+    if "6" in only:
+        log("item 6: scaling")
+        res["items"]["6"] = item6(args.quick)
+    res["load_end"] = lib.loadavg()
+    res["seconds"] = round(time.perf_counter() - t_start, 1)
+    with open(os.path.join(lib.OUT, "results.json"), "w") as fh:
+        json.dump(res, fh, indent=1, default=str)
+    import report
+    report.emit(res, write_docs=not args.no_docs and not args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The table, the plots and docs/benchmarks.md from build/bench/results.json.
+
+    .venv-bench/bin/python bench/report.py [RESULTS_JSON]    (re-renders without rerunning)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCS = os.path.join(ROOT, "docs")
+
+
+def yes(flag):
+    return "met" if flag else "**MISSED**"
+
+
+def rows(res):
+    """(item, figure, value, goal, verdict) for every figure."""
+    it = res["items"]
+    out = []
+    for r in it.get("1", []):
+        c = r["calls"]
+        value = "%d calls: %d describe, %d write, %d polls%s" % (
+            c["total"], c["describe"], c["write"], c["polls"], ", FAILED" if r["failed"] else "")
+        out.append(("1 API calls", "%s API %s %s" % (r["op"], r["protocol"], "(task 2 s)" if c["polls"] else ""), value,
+                    r["goal"], yes(r["met"])))
+    lat = it.get("2")
+    if lat:
+        for label, key in (("current", "current"), ("proposed", "proposed")):
+            for r in lat[key]:
+                out.append(("2 wait latency", "%s schedule, task %g s (n=%d)" % (label, r["duration"], r["samples"]),
+                            "median overshoot %.3f s (max %.3f), %d polls%s" % (
+                                r["median_overshoot"], r["max_overshoot"], r["polls"],
+                                ", %d failed" % r["failures"] if r["failures"] else ""),
+                            "<= %.2f s%s" % (r["goal_overshoot"], ", <= 12 polls" if r["duration"] == 60 else ""),
+                            yes(r["met_overshoot"] and r["met_polls"] and not r["failures"])))
+    o = it.get("3")
+    if o:
+        c = o["cases"]
+        for name, v in c.items():
+            out.append(("3 module overhead", name, "wall %.3f s, CPU %.3f s, peak %.1f MiB" % (v["wall"], v["cpu"], v["rss_mib"]),
+                        "", ""))
+        out.append(("3 module overhead", "ours / ping, wall", "%.2fx (CPU %.2fx, memory %.2fx)" % (
+            o["ratio_ping_wall"], o["ratio_ping_cpu"], o["ratio_ping_rss"]), "<= 1.5x", yes(o["met_wall"])))
+        out.append(("3 module overhead", "ours peak memory", "%.1f MiB" % c["ours (no-op)"]["rss_mib"], "<= 40 MiB",
+                    yes(o["met_rss"])))
+        out.append(("3 module overhead", "ours / floor", "wall %.2fx, CPU %.2fx, memory %.2fx" % (
+            o["ratio_floor_wall"], o["ratio_floor_cpu"], o["ratio_floor_rss"]), "(reported)", ""))
+    p = it.get("4")
+    if p:
+        for name, v in p["cases"].items():
+            out.append(("4 vs amazon.aws.ec2_eni", name, "wall %.3f s, CPU %.3f s, peak %.1f MiB" % (
+                v["wall"], v["cpu"], v["rss_mib"]), "", ""))
+        for job in ("no-op", "attach"):
+            j = p[job]
+            out.append(("4 vs amazon.aws.ec2_eni", "ours / theirs, %s" % job, "wall %.2fx, memory %.2fx (CPU %.2fx)" % (
+                j["ratio_wall"], j["ratio_rss"], j["ratio_cpu"]), "<= 0.5x wall and memory", yes(j["met"])))
+    f = it.get("5")
+    if f:
+        for key, label in (("off", "rate limits off"), ("on", "rate limits on"), ("two", "two playbooks at once, limits on")):
+            v = f[key]
+            out.append(("5 fleet", "%d ENIs x %d playbook(s), 50 forks each, %s" % (v["count"], v["playbooks"], label),
+                        "wall %.1f s, %d failed, %d calls, %d throttled, %s retries" % (
+                            v["wall"], v["failed"], v["calls"]["total"], v["calls"]["throttled"], v["retries"]),
+                        "0 failures", yes(v["failed"] == 0)))
+        out.append(("5 fleet", "wall(on) / wall(off)", "%.2f" % f["ratio_on_off"], "<= 1.3",
+                    yes(f["ratio_on_off"] <= 1.3)))
+        out.append(("5 fleet", "wall(two at once) / wall(on)", "%.2f" % f["ratio_two_on"], "(reported)", ""))
+    for v in it.get("6", []):
+        out.append(("6 scaling", "%d ENIs attached, limits on" % v["count"],
+                    "wall %.1f s, %d calls (%.1f per ENI), %d throttled, %d failed" % (
+                        v["wall"], v["calls"]["total"], v["calls"]["total"] / v["count"], v["calls"]["throttled"], v["failed"]),
+                    "(plotted)", ""))
+    return out
+
+
+def table(res):
+    r = rows(res)
+    w = [max(len(str(x[i])) for x in r + [("item", "figure", "value", "goal", "verdict")]) for i in range(5)]
+    lines = ["  ".join(str(h).ljust(w[i]) for i, h in enumerate(("item", "figure", "value", "goal", "verdict")))]
+    lines.append("  ".join("-" * n for n in w))
+    for x in r:
+        lines.append("  ".join(str(v).replace("**", "").ljust(w[i]) for i, v in enumerate(x)))
+    return "\n".join(lines)
+
+
+def plots(res):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    made = []
+    it = res["items"]
+    if it.get("6"):
+        rs = sorted(it["6"], key=lambda v: v["count"])
+        n = [v["count"] for v in rs]
+        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+        ax[0].plot(n, [v["wall"] for v in rs], "o-")
+        ax[0].set_xlabel("ENIs (hosts), 50 forks, one attach each")
+        ax[0].set_ylabel("wall time (s)")
+        ax[0].set_title("Fleet wall time (rate limits on, task 2 s)")
+        ax[1].plot(n, [v["calls"]["total"] for v in rs], "o-", label="all API calls")
+        ax[1].plot(n, [v["calls"]["throttled"] for v in rs], "s--", label="throttled")
+        ax[1].plot(n, [v["calls"]["polls"] for v in rs], "^:", label="DescribeVpcTaskResult")
+        ax[1].set_xlabel("ENIs (hosts)")
+        ax[1].set_ylabel("calls")
+        ax[1].set_title("API calls")
+        ax[1].legend()
+        for a in ax:
+            a.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(os.path.join(DOCS, "benchmarks-scaling.png"), dpi=90)
+        plt.close(fig)
+        made.append("benchmarks-scaling.png")
+    if it.get("2"):
+        fig, ax = plt.subplots(figsize=(7, 4))
+        d = [r["duration"] for r in it["2"]["current"]]
+        ax.plot(d, [max(0.25, 0.1 * x) for x in d], "k--", label="goal: max(0.25 s, 10%)")
+        ax.plot(d, [r["median_overshoot"] for r in it["2"]["current"]], "o-", label="current poll_delays(0.25, 1.5, 5)")
+        ax.plot(d, [r["median_overshoot"] for r in it["2"]["proposed"]], "s-", label="proposed poll_delays(0.5, 1.38, 20)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("task duration (s)")
+        ax.set_ylabel("median overshoot (s)")
+        ax.set_title("From task SUCCESS to module return")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(DOCS, "benchmarks-latency.png"), dpi=90)
+        plt.close(fig)
+        made.append("benchmarks-latency.png")
+    if it.get("3") and it.get("4"):
+        cases = dict(it["3"]["cases"])
+        cases.update({"(vs peer) " + k: v for k, v in it["4"]["cases"].items()})
+        names = list(cases)
+        fig, ax = plt.subplots(1, 2, figsize=(11, 4.5))
+        ax[0].barh(names, [cases[k]["wall"] for k in names])
+        ax[0].set_xlabel("wall time (s), median")
+        ax[1].barh(names, [cases[k]["rss_mib"] for k in names])
+        ax[1].set_xlabel("peak RSS (MiB), median")
+        ax[1].set_yticklabels([])
+        fig.suptitle("One module process (AnsiballZ run directly)")
+        fig.tight_layout()
+        fig.savefig(os.path.join(DOCS, "benchmarks-overhead.png"), dpi=90)
+        plt.close(fig)
+        made.append("benchmarks-overhead.png")
+    return made
+
+
+def emit(res, write_docs=True):
+    text = table(res)
+    print(text)
+    print("make bench: %.0f s in all; load average at start %s, at end %s" % (res["seconds"], res["load_start"], res["load_end"]))
+    if write_docs:
+        with open(os.path.join(ROOT, "bench", "results.json"), "w") as fh:
+            json.dump(res, fh, indent=1, default=str)
+        made = plots(res)
+        import docs
+        with open(os.path.join(DOCS, "benchmarks.md"), "w") as fh:
+            fh.write(docs.render(res, rows(res), made))
+
+
+if __name__ == "__main__":
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "bench", "results.json")
+    with open(path) as fh:
+        emit(json.load(fh))

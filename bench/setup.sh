@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Create or update the benchmark's venv (default .venv-bench) from bench/requirements.txt:
+# Python 3.12 (pyenv's 3.12.1, else python3.12, else python3 with a warning), matplotlib, moto[server],
+# the `ansible` package (ansible-core + amazon.aws for the peer module), boto3, requests.
+# A stamp named after a hash of the requirements and the interpreter skips the install on reruns.
+#
+# Usage: bench/setup.sh [VENV_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${1:-.venv-bench}
+
+pick_python() {
+    if [ -n "${BENCH_PYTHON:-}" ]; then echo "$BENCH_PYTHON"; return; fi
+    if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
+        echo "env PYENV_VERSION=3.12.1 python3.12"; return
+    fi
+    if command -v python3.12 >/dev/null 2>&1 && python3.12 -c '' >/dev/null 2>&1; then
+        echo "python3.12"; return
+    fi
+    echo "bench: WARNING: no Python 3.12; using python3 ($(python3 --version 2>&1))" >&2
+    echo "python3"
+}
+
+if [ ! -x "$VENV/bin/python" ]; then
+    PY=$(pick_python)
+    echo "bench: creating $VENV with $PY ($($PY --version 2>&1))"
+    $PY -m venv "$VENV"
+fi
+key=$( { "$VENV/bin/python" --version 2>&1; cat bench/requirements.txt; } | sha256sum | cut -c1-16 )
+stamp="$VENV/.installed-$key"
+[ -f "$stamp" ] && exit 0
+echo "bench: installing bench/requirements.txt into $VENV (first run only; a few minutes)"
+"$VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip
+"$VENV/bin/python" -m pip install --disable-pip-version-check -q -r bench/requirements.txt
+rm -f "$VENV"/.installed-*
+touch "$stamp"
+"$VENV/bin/python" -c 'import ansible, sys; print("bench: Python %s, ansible-core %s" % (sys.version.split()[0], ansible.__version__))'
