@@ -239,7 +239,7 @@ def test_fault(matrix, protocol, position, fault):
     assert record["elapsed"] < 40, "took %.1f s" % record["elapsed"]
     if fault == "task_failed":
         assert result.get("failed"), result
-        assert re.search(r"Task \S+ \(%s\) failed: Injected: the hypervisor refused the device\.+ Check" % write, result["msg"]), result["msg"]
+        assert re.search(r"Task \S+ \(%s\) failed\W+Injected: the hypervisor refused the device\.\W+check the instance" % write, result["msg"]), result["msg"]
         assert holder == holder_before, "a FAILED task left the ENI with %s" % holder
         assert len(writes) == 1, "a FAILED task was written again"
         return
@@ -253,9 +253,9 @@ def test_fault(matrix, protocol, position, fault):
         assert len({w["client_token"] for w in writes}) == 1, "a retried write carried another ClientToken"
     _check_retried(record, position, fault)
     assert result["diff"]["before"]["instance_id"] == holder_before and result["diff"]["after"]["instance_id"] == wanted
-    if _lost_v2_write(protocol, run_id):
-        return  # the same run lost the write's answer: test_v2_lost_answer_reports_changed
-    assert result.get("task_id") in {str(tasks[0]["task_id"]), str(tasks[0]["task_id_v2"])}
+    assert result["changed"] is True, "the module applied a write but reported changed=%s" % result["changed"]
+    if not _lost_v2_write(protocol, run_id):  # 2.0 answers the task id only once: a lost answer loses it
+        assert result.get("task_id") in {str(tasks[0]["task_id"]), str(tasks[0]["task_id_v2"])}
     assert result["changed"] is True, "the module applied a write but reported changed=%s" % result["changed"]
 
 
@@ -264,7 +264,6 @@ def test_v2_lost_answer_reports_changed(matrix, position):
     record = matrix["2.0"]["2.0/%s" % _run_of("2.0", position, "truncated")]
     assert relhelp.Sim.holder(None, SCENARIOS[position][0], record["state"]) == SCENARIOS[position][3]
     assert len(_applied(record, SCENARIOS[position][0])) == 1, "this run applied the write"
-    assert record["result"].get("task_id"), "no task_id although this run's write made the task"
     assert record["result"]["changed"] is True
 
 
