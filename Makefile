@@ -43,7 +43,7 @@ setup: venv copy
 
 # The steps of `make test`, in order; the secret scan always comes last and reads every output.
 # A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh.
-TEST_STEPS := sanity simulator-tests units integration
+TEST_STEPS := sanity simulator-tests units integration reliability awx
 
 test: setup
 	bash hack/run_tests.sh $(TEST_STEPS) secret-scan

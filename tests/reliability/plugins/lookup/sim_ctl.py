@@ -22,6 +22,7 @@ import urllib.request
 
 from ansible.plugins.lookup import LookupBase
 
+
 def _call(path, body=None, method=None):
     base = os.environ["REL_SIM_URL"].rstrip("/")
     cafile = os.environ.get("REL_SIM_CA") or None
