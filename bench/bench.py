@@ -184,7 +184,7 @@ def summarise_latency(out):
 
 def measure_cases(cases, reps, before=None):
     """cases: [(name, argv, env)], run interleaved `reps` times; medians of wall, CPU, peak RSS."""
-    raw = {name: [] for name, _, _ in cases}
+    raw = {case[0]: [] for case in cases}
     for i in range(reps):
         for name, argv, env in cases:
             if before:
@@ -203,7 +203,7 @@ def measure_cases(cases, reps, before=None):
 
 def item3(tmpl, ping_tmpl, sim, reps):
     noop = lib.write_az("overhead-noop", lib.with_args(tmpl, dict(sim.module_args(), network_interface_id="eni-held0001",
-                                                                     instance_id="ins-run00002")))
+                                                                  instance_id="ins-run00002")))
     ping = lib.write_az("overhead-ping", lib.with_args(ping_tmpl, {}))
     floor = [lib.PY, os.path.join(lib.ROOT, "bench", "floor.py"), sim.url, sim.cafile, "eni-held0001"]
     env = lib.ansible_env()
@@ -283,9 +283,9 @@ def item4(tmpl, reps):
         their_tmpl = lib.build_ansiballz("amazon.aws.ec2_eni", moto.args(moto.eni_held, 1), env_extra=Moto.env())
         moto.detach_free()
         ours_noop = lib.write_az("peer-ours-noop", lib.with_args(tmpl, dict(sim.module_args(), network_interface_id="eni-held0001",
-                                                                              instance_id="ins-run00002")))
+                                                                            instance_id="ins-run00002")))
         ours_att = lib.write_az("peer-ours-attach", lib.with_args(tmpl, dict(sim.module_args(), network_interface_id="eni-free0001",
-                                                                               instance_id="ins-run00003")))
+                                                                             instance_id="ins-run00003")))
         their_noop = lib.write_az("peer-theirs-noop", lib.with_args(their_tmpl, moto.args(moto.eni_held, 1)))
         their_att = lib.write_az("peer-theirs-attach", lib.with_args(their_tmpl, moto.args(moto.eni_free, 2)))
 
@@ -349,7 +349,7 @@ def run_fleet(tag, sim, first, count, forks=50, playbook=PLAYBOOK):
     d = os.path.join(lib.OUT, "fleet")
     os.makedirs(d, exist_ok=True)
     inv = {"fleet": {"hosts": {}, "vars": {"ansible_connection": "local", "ansible_python_interpreter": lib.PY,
-                                          "sim_url": sim.url, "sim_ca": sim.cafile}}}
+                                           "sim_url": sim.url, "sim_ca": sim.cafile}}}
     for i in range(first, first + count):
         eni, ins = lib.fleet_ids(i)
         inv["fleet"]["hosts"]["h%04d" % i] = {"eni": eni, "ins": ins}
@@ -367,7 +367,7 @@ def run_fleet(tag, sim, first, count, forks=50, playbook=PLAYBOOK):
         # the same for every case, it only trims Ansible's own per-task cost on this 2-core machine.
         proc = subprocess.Popen([exe, "-i", inv_path, "-f", str(forks), pb], stdout=out, stderr=subprocess.STDOUT,
                                 env=lib.ansible_env({"ANSIBLE_PIPELINING": "True"}), cwd=d)
-        _, status, ru = os.wait4(proc.pid, 0)
+        dummy, status, ru = os.wait4(proc.pid, 0)
         rc = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     text = open(logf).read()
@@ -386,7 +386,7 @@ def fleet_case(tag, count, rate_limits, playbooks=1, playbook=PLAYBOOK):
         load0 = lib.loadavg()
         results = [None] * playbooks
         threads = [threading.Thread(target=lambda k=k: results.__setitem__(k, run_fleet("%s-%d" % (tag, k), sim, k * count, count,
-                                                                                     playbook=playbook)))
+                                                                                        playbook=playbook)))
                    for k in range(playbooks)]
         t0 = time.perf_counter()
         for t in threads:
@@ -441,9 +441,9 @@ def machine():
     except (OSError, ValueError, IndexError):
         pass
     import ansible
-    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=lib.ROOT, capture_output=True, text=True).stdout.strip()
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=lib.ROOT, capture_output=True, text=True, check=False).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "plugins"], cwd=lib.ROOT, capture_output=True,
-                           text=True).stdout.strip()
+                           text=True, check=False).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "os": platform.platform(),
             "python": platform.python_version(), "ansible_core": ansible.__version__, "commit": rev,
             "plugins_dirty": bool(dirty), "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}

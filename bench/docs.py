@@ -87,7 +87,7 @@ def findings(res):
         for job in ("no-op", "attach"):
             j = p[job]
             parts.append("%s: %.2fx wall, %.2fx memory, %.2fx CPU (%s)" % (job, j["ratio_wall"], j["ratio_rss"], j["ratio_cpu"],
-                                                                     "met" if j["met"] else "missed"))
+                                                                           "met" if j["met"] else "missed"))
         txt = "**4. Against amazon.aws.ec2_eni** (ours / theirs): %s. " % "; ".join(parts)
         txt += ("Theirs imports boto3 and botocore, which load their service models; ours imports `requests`. "
                 "Both run over plain HTTP here (moto serves HTTP), the simulator finishes tasks at once "
@@ -113,7 +113,7 @@ def findings(res):
         rs = sorted(it["6"], key=lambda v: v["count"])
         out.append("**6. Scaling** (one attach per ENI, limits on): " + "; ".join(
             "%d ENIs %.1f s, %d calls (%.1f/ENI), %d throttled" % (v["count"], v["wall"], v["calls"]["total"],
-                                                                v["calls"]["total"] / v["count"], v["calls"]["throttled"])
+                                                                   v["calls"]["total"] / v["count"], v["calls"]["throttled"])
             for v in rs) + ". Calls grow linearly (one describe, one write, the polls and one describe per ENI, plus "
             "the retries of throttled calls); wall time grows with the count because the controller's CPU, not the API, "
             "limits how many modules run at once.")

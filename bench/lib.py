@@ -191,7 +191,7 @@ def build_ansiballz(module, args, env_extra=None):
     env.update(env_extra or {})
     exe = os.path.join(os.path.dirname(PY), "ansible")
     argv = [exe, "localhost", "-i", "localhost,", "-c", "local", "-m", module] + (["-a", json.dumps(args)] if args else [])
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=False)
     found = glob.glob(os.path.join(rt, "ansible-tmp-*", "AnsiballZ_*.py"))
     if not found:
         raise RuntimeError("no AnsiballZ file for %s:\n%s\n%s" % (module, proc.stdout, proc.stderr))
@@ -238,7 +238,7 @@ def run_measured(argv, env=None, timeout=600):
         rfd, res_path = tempfile.mkstemp(prefix="run-", suffix=".json", dir=OUT)
         os.close(rfd)
         launcher = [PY, "-S", os.path.join(ROOT, "bench", "launch.py"), res_path]
-        subprocess.run(launcher + list(argv), stdin=subprocess.DEVNULL, stdout=fd, stderr=efd, env=env, timeout=timeout)
+        subprocess.run(launcher + list(argv), stdin=subprocess.DEVNULL, stdout=fd, stderr=efd, env=env, timeout=timeout, check=False)
         with open(res_path) as fh:
             m = json.load(fh)
         os.remove(res_path)
