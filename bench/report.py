@@ -25,8 +25,9 @@ def rows(res):
     out = []
     for r in it.get("1", []):
         c = r["calls"]
-        value = "%d calls: %d describe, %d write, %d polls%s" % (
-            c["total"], c["describe"], c["write"], c["polls"], ", FAILED" if r["failed"] else "")
+        value = "%d call%s: %d describe, %d write, %d poll%s%s" % (
+            c["total"], "" if c["total"] == 1 else "s", c["describe"], c["write"], c["polls"],
+            "" if c["polls"] == 1 else "s", ", FAILED" if r["failed"] else "")
         out.append(("1 API calls", "%s API %s %s" % (r["op"], r["protocol"], "(task 2 s)" if c["polls"] else ""), value,
                     r["goal"], yes(r["met"])))
     lat = it.get("2")
@@ -34,8 +35,8 @@ def rows(res):
         for label, key in (("current", "current"), ("proposed", "proposed")):
             for r in lat[key]:
                 out.append(("2 wait latency", "%s schedule, task %g s (n=%d)" % (label, r["duration"], r["samples"]),
-                            "median overshoot %.3f s (max %.3f), %d polls%s" % (
-                                r["median_overshoot"], r["max_overshoot"], r["polls"],
+                            "median overshoot %.3f s (max %.3f), %d poll%s%s" % (
+                                r["median_overshoot"], r["max_overshoot"], r["polls"], "" if r["polls"] == 1 else "s",
                                 ", %d failed" % r["failures"] if r["failures"] else ""),
                             "<= %.2f s%s" % (r["goal_overshoot"], ", <= 12 polls" if r["duration"] == 60 else ""),
                             yes(r["met_overshoot"] and r["met_polls"] and not r["failures"])))
