@@ -157,8 +157,8 @@ def proposal(res):
               "overshoot goal (today %.0f%%), and a task of 2.5 to 60 s may wait up to %.0f%% of its length "
               "(today %.0f%%); with a 20 s cap a very long task may wait up to 20 s longer (today 5 s). It also "
               "sends fewer polls (12 instead of %d for 60 s), which matters when many jobs share the 20/s task "
-              "API. It costs the item 4 attach 0.25 s more (the first poll comes after 0.5 s, not 0.25 s). Whether the benchmark's five durations or the general case should decide is the module "
-              "owner's call; no schedule meets both goals for every duration." % (
+              "API. It costs the item 4 attach 0.25 s more (the first poll comes after 0.5 s, not 0.25 s). Whether the benchmark's five "
+              "durations or the general case should decide is the module owner's call; no schedule meets both goals for every duration." % (
                   100 * sp["share_of_durations_within_goal"], 100 * sc["share_of_durations_within_goal"],
                   100 * sp["worst_overshoot_share_2_5_to_60s"], 100 * sc["worst_overshoot_share_2_5_to_60s"],
                   sc["per_duration"]["60"]["polls"]), ""]
