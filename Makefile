@@ -1,6 +1,7 @@
 # Build and test harness of the tencent.qcloud collection.
 #
-#   make test              venv + sanity, simulator tests, units, integration, secret scan; one summary
+#   make test              venv + sanity, simulator tests, units, integration (newest and oldest
+#                          ansible-core), reliability, AWX, docs, galaxy, lint, secret scan; one summary
 #   make sanity | units | integration | simulator-tests | secret-scan    one step
 #   make demo              build + install the collection, run examples/ against the simulator
 #   make clean             remove build/ and the venv
@@ -42,8 +43,9 @@ copy: $(STAMP)
 setup: venv copy
 
 # The steps of `make test`, in order; the secret scan always comes last and reads every output.
-# A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh.
-TEST_STEPS := sanity simulator-tests units integration reliability awx
+# A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh; A+B runs both at once
+# (integration on the newest and on the oldest ansible-core mostly wait, each on its own simulator).
+TEST_STEPS := sanity simulator-tests units integration+oldest-core reliability awx docs galaxy lint
 
 test: setup
 	bash hack/run_tests.sh $(TEST_STEPS) secret-scan

@@ -3,7 +3,8 @@
 # then print one summary (each step PASS/FAIL/SKIP with its duration). Exit 1 if any step failed.
 #
 # Usage: hack/run_tests.sh STEP...   (called by the Makefile, after the venv is ready)
-# Steps: sanity simulator-tests units integration secret-scan, and any hack/steps/NAME.sh
+# Steps: sanity simulator-tests units integration secret-scan, and any hack/steps/NAME.sh;
+# A+B runs steps A and B at the same time (each logs to its own file, printed when both end).
 #
 # A step script in hack/steps/ runs with ROOT, PY, VENV, ANSIBLE_TEST, PYVER, COPY, LOGS in its
 # environment; exit 0 = PASS, 99 = SKIP, anything else = FAIL. A step that starts a simulator
@@ -31,16 +32,8 @@ declare -a SUMMARY=()
 FAILED=0
 N_PASS=0 N_FAIL=0 N_SKIP=0
 
-run_step() {   # run_step NAME FUNCTION: times FUNCTION, logs its output, records PASS/FAIL/SKIP
-    local name=$1 fn=$2 start end rc
-    echo
-    echo "==================== $name ===================="
-    start=$(date +%s)
-    # A subshell per step: a step's traps (the simulator's stop) fire when the step ends.
-    ( "$fn" ) 2>&1 | tee "$LOGS/$name.log"
-    rc=${PIPESTATUS[0]}
-    end=$(date +%s)
-    local dur=$((end - start))
+record() {   # record NAME RC SECONDS: one summary line; 0 = PASS, 99 = SKIP, else FAIL
+    local name=$1 rc=$2 dur=$3
     if [ "$rc" -eq 0 ]; then
         SUMMARY+=("$(printf '%-16s PASS  %4ss' "$name" "$dur")")
         N_PASS=$((N_PASS + 1))
@@ -52,6 +45,56 @@ run_step() {   # run_step NAME FUNCTION: times FUNCTION, logs its output, record
         FAILED=1
         N_FAIL=$((N_FAIL + 1))
     fi
+}
+
+run_step() {   # run_step NAME FUNCTION: times FUNCTION, logs its output, records PASS/FAIL/SKIP
+    local name=$1 fn=$2 start rc
+    echo
+    echo "==================== $name ===================="
+    start=$(date +%s)
+    # A subshell per step: a step's traps (the simulator's stop) fire when the step ends.
+    ( "$fn" ) 2>&1 | tee "$LOGS/$name.log"
+    rc=${PIPESTATUS[0]}
+    record "$name" "$rc" $(($(date +%s) - start))
+}
+
+step_function() {   # the function that runs step NAME, or nothing if there is none
+    case "$1" in
+        sanity) echo step_sanity ;;
+        simulator-tests) echo step_simulator_tests ;;
+        units) echo step_units ;;
+        integration) echo step_integration ;;
+        secret-scan) echo step_secret_scan ;;
+        *) if [ -f "hack/steps/$1.sh" ]; then echo step_script; fi ;;
+    esac
+}
+
+run_together() {   # run_together A+B...: the steps at once, each into its own log, shown when all end
+    # For steps that mostly wait (on simulated tasks, on ansible start-up) and share nothing: each
+    # has its own copy of the collection and its own simulator. Their outputs would interleave, so
+    # each goes to its log and is printed whole afterwards.
+    local names name fn start dir
+    IFS=+ read -ra names <<< "$1"
+    dir=$(mktemp -d)
+    echo
+    echo "==================== ${names[*]} (at the same time) ===================="
+    for name in "${names[@]}"; do
+        fn=$(step_function "$name")
+        (
+            start=$(date +%s)
+            ( STEP_NAME=$name "$fn" ) > "$LOGS/$name.log" 2>&1
+            echo "$? $(($(date +%s) - start))" > "$dir/$name"
+        ) &
+    done
+    wait
+    for name in "${names[@]}"; do
+        echo
+        echo "==================== $name ===================="
+        cat "$LOGS/$name.log"
+        read -r rc dur < "$dir/$name" || { rc=1; dur=0; }
+        record "$name" "$rc" "$dur"
+    done
+    rm -rf "$dir"
 }
 
 step_sanity() {
@@ -142,20 +185,15 @@ step_script() {   # a step of its own in hack/steps/NAME.sh
 }
 
 for step in "$@"; do
+    for name in ${step//+/ }; do
+        if [ -z "$(step_function "$name")" ]; then
+            echo "run_tests: unknown step $name" >&2
+            exit 2
+        fi
+    done
     case "$step" in
-        sanity) run_step sanity step_sanity ;;
-        simulator-tests) run_step simulator-tests step_simulator_tests ;;
-        units) run_step units step_units ;;
-        integration) run_step integration step_integration ;;
-        secret-scan) run_step secret-scan step_secret_scan ;;
-        *)
-            if [ -f "hack/steps/$step.sh" ]; then
-                STEP_NAME=$step run_step "$step" step_script
-            else
-                echo "run_tests: unknown step $step" >&2
-                exit 2
-            fi
-            ;;
+        *+*) run_together "$step" ;;
+        *) STEP_NAME=$step run_step "$step" "$(step_function "$step")" ;;
     esac
 done
 

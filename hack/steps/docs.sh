@@ -82,6 +82,7 @@ for md in docs/*.md; do
     cp "$md" "$OUT/rst/guides/"
 done
 cp -r docs/images "$OUT/rst/guides/images"
+cp docs/*.png "$OUT/rst/guides/"   # the plots of docs/benchmarks.md (make bench), next to it
 sphinx-build -b html -W --keep-going -q -c docs/site "$OUT/rst" "$OUT/html" || failed=1
 for page in index guides/awx guides/troubleshooting collection/qcloud_eni_attach_module \
         collection/qcloud_eni_info_module collection/qcloud_doc_fragment guides/images/attach-flow.svg; do

@@ -222,7 +222,7 @@ task_id:
     - The id of the last attach or detach task the module started (the RequestId with API 3.0, the integer taskId
       as a string with API 2.0).
     - Absent with API 2.0 when the answer to the write was lost and a re-read showed the write applied (API 2.0
-      has no ClientToken, so that task cannot be named); RV(changed) is still V(true).
+      has no ClientToken, so that task cannot be named); the result still says C(changed=true).
   returned: when a write was made and its answer was received
   type: str
   sample: 5b2a8e4c-9f0e-4c43-8f7e-0d5c4e3b8f11
