@@ -8,8 +8,8 @@
       waits for its port file and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
       collector that keeps every signature the simulator received (GET /_sim/signatures) and every
       secret key and token of its world (GET /_sim/state) in DIR/secrets.json for hack/secret_scan.py.
-      The collector polls, because POST /_sim/reset (which integration targets call) empties the
-      simulator's signature log.
+      The collector polls, because POST /_sim/reset (which integration targets call) drops the
+      temporary keys and tokens the simulator minted; it reads only what is new each time.
   sim.py stop DIR
       Takes a last snapshot of signatures and secrets, then stops the collector and the simulator
       (SIGTERM, then SIGKILL). Safe to call twice or when nothing runs.
@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -28,7 +29,7 @@ import string
 import subprocess
 import sys
 import time
-import urllib.request
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIM_DIR = os.path.join(ROOT, "tests", "simulator")
@@ -66,10 +67,37 @@ def _alive(pid):
         return True
 
 
-def _get_json(base, path, cafile):
-    context = ssl.create_default_context(cafile=cafile) if base.startswith("https") else None
-    with urllib.request.urlopen(base + path, timeout=10, context=context) as resp:
-        return json.loads(resp.read().decode("utf-8"))
+class _Reader:
+    """GET JSON from the simulator over one kept-alive connection (a new TLS handshake and CA load
+    four times a second would be most of the collector's cost)."""
+
+    def __init__(self, base, cafile):
+        parts = urllib.parse.urlsplit(base)
+        self.https = parts.scheme == "https"
+        self.host, self.port = parts.hostname, parts.port
+        self.context = ssl.create_default_context(cafile=cafile) if self.https else None
+        self.conn = None
+
+    def get(self, path):
+        for attempt in (1, 2):  # the simulator may have closed an idle connection
+            if self.conn is None:
+                if self.https:
+                    self.conn = http.client.HTTPSConnection(self.host, self.port, timeout=10, context=self.context)
+                else:
+                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+            try:
+                self.conn.request("GET", path)
+                resp = self.conn.getresponse()
+                body = resp.read()
+                if resp.status != 200:
+                    raise ValueError("GET %s: HTTP %d" % (path, resp.status))
+                return json.loads(body.decode("utf-8"))
+            except (OSError, http.client.HTTPException):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
 
 def _harvest(data, found):
@@ -108,6 +136,7 @@ class Collector:
         self.sim_dir = sim_dir
         self.base = _read(os.path.join(sim_dir, "url"))
         self.cafile = _read(os.path.join(sim_dir, "cafile")) or None
+        self.reader = _Reader(self.base, self.cafile)
         self.path = os.path.join(sim_dir, "secrets.json")
         self.found = {"secret_key": {SECRET_KEY}, "token": set(), "signature": set()}
         old = _read(self.path)
@@ -115,13 +144,21 @@ class Collector:
             for kind, values in json.loads(old).items():
                 self.found.setdefault(kind, set()).update(values)
         self.size = -1
+        self.seen = 0  # signatures read so far: each poll asks only for the ones after them
 
     def poll(self):
+        # Incremental on purpose: the signature list and the task table grow with every call, and
+        # reading them whole four times a second cost a long run (make soak) a tenth of its CPU.
         try:
-            sigs = _get_json(self.base, "/_sim/signatures", self.cafile).get("signatures", [])
-            self.found["signature"].update(_signature_values(sigs))
-            _harvest(_get_json(self.base, "/_sim/state", self.cafile), self.found)
-        except (OSError, ValueError):
+            answer = self.reader.get("/_sim/signatures?since=%d" % self.seen)
+            if answer.get("seen", 0) < self.seen:  # another simulator process: read it all
+                self.seen = 0
+                answer = self.reader.get("/_sim/signatures")
+            self.found["signature"].update(_signature_values(answer.get("signatures", [])))
+            self.seen = answer.get("seen", 0)
+            # the key table holds every key and token, minted ones included (STS, metadata)
+            _harvest(self.reader.get("/_sim/state?fields=keys,roles"), self.found)
+        except (OSError, ValueError, http.client.HTTPException):
             return False
         size = sum(len(v) for v in self.found.values())
         if size != self.size:

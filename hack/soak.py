@@ -12,7 +12,7 @@ the writes the simulator applied must equal the writes the operations needed (no
 and no output may hold a traceback. Prints operations, faults injected, throttled calls, retries,
 failures, duplicate writes and wall time; exit 1 if an expectation fails.
 
-  python hack/soak.py [--enis 100] [--ops 20] [--forks 8] [--fault-rate 0.05] [--seed N]
+  python hack/soak.py [--enis 100] [--ops 20] [--forks 12] [--fault-rate 0.05] [--seed N]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -106,7 +107,7 @@ class FaultInjector(threading.Thread):
         self.queued = 0
 
     def run(self):
-        seen, per_second = 0, 20.0
+        last_seq, per_second = 0, 20.0
         while not self.stop.is_set():
             started = time.monotonic()
             want = self.rate * per_second * self.period
@@ -118,9 +119,9 @@ class FaultInjector(threading.Thread):
                 self.sim.call("/_sim/faults", spec)
                 self.queued += 1
             self.stop.wait(max(0.0, self.period - (time.monotonic() - started)))
-            total = self.sim.call("/_sim/requests")["requests"]
-            per_second = max(1.0, (len(total) - seen) / max(0.1, time.monotonic() - started))
-            seen = len(total)
+            new = self.sim.call("/_sim/requests?since=%d" % last_seq)["requests"]  # only the new ones
+            per_second = max(1.0, len(new) / max(0.1, time.monotonic() - started))
+            last_seq = new[-1]["seq"] if new else last_seq
 
 
 def playbook(hosts):
@@ -144,7 +145,7 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enis", type=int, default=100)
     parser.add_argument("--ops", type=int, default=20)
-    parser.add_argument("--forks", type=int, default=8)
+    parser.add_argument("--forks", type=int, default=12)
     parser.add_argument("--fault-rate", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--limit-seconds", type=float, default=900)
@@ -177,6 +178,8 @@ def main(argv):
             proc = subprocess.run([os.path.join(relhelp.BIN, "ansible-playbook"), "-i", inv_path, "--forks", str(args.forks), path],
                                   cwd=relhelp.WORK, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
         wall = time.monotonic() - started
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # ansible-playbook, its workers and the modules
+        cpu = usage.ru_utime + usage.ru_stime
         injector.stop.set()
         injector.join()
         sim.call("/_sim/faults", method="DELETE")
@@ -215,6 +218,7 @@ def main(argv):
         ("retries (calls answered with a fault or a retryable error)", retries), ("writes applied", sum(applied.values())),
         ("writes needed", sum(needed.values())), ("duplicate writes", duplicates), ("failures (unexpected)", len(failures)),
         ("ENIs not in the last state asked", len(wrong_state)), ("tracebacks", tracebacks), ("wall time", "%.0f s" % wall),
+        ("CPU time of Ansible and the modules (per operation)", "%.0f s (%.2f s)" % (cpu, cpu / max(1, items))),
     ]
     print("\nsoak figures")
     for name, value in figures:

@@ -1,5 +1,6 @@
 """The control API under /_sim/ (no auth; the server only lets loopback clients in)."""
 import json
+from urllib.parse import parse_qsl
 
 from .common import HttpResponse, json_response
 from .faults import FaultError
@@ -24,6 +25,14 @@ def _error(status, message):
     return json_response({"error": message}, status)
 
 
+def _since(query):
+    """?since=N (a whole number >= 0), else 0; ValueError on anything else."""
+    value = dict(parse_qsl(query or "")).get("since", "0")
+    if not value.isdigit():
+        raise ValueError("since must be a whole number >= 0")
+    return int(value)
+
+
 def handle(sim, req):
     path = req.path.rstrip("/")
     m = req.method
@@ -37,7 +46,11 @@ def handle(sim, req):
         if path == "/_sim/health" and m == "GET":
             return json_response({"ok": True})
         if path == "/_sim/state" and m == "GET":
-            return json_response(sim.state())
+            # for pollers: ?tasks=0 leaves out the task table, which grows with every write;
+            # ?fields=keys,roles gives only those parts of the world
+            query = dict(parse_qsl(req.query or ""))
+            fields = [f for f in query.get("fields", "").split(",") if f]
+            return json_response(sim.state(tasks=query.get("tasks") != "0", fields=fields))
         if path == "/_sim/reset" and m == "POST":
             sim.reset()
             return json_response({"ok": True, "config": dict(sim.config)})
@@ -66,16 +79,15 @@ def handle(sim, req):
                 return json_response({"ok": True})
         if path == "/_sim/requests":
             if m == "GET":
-                return json_response({"requests": sim.request_log()})
+                return json_response({"requests": sim.request_log(_since(req.query))})
             if m == "DELETE":
                 with sim.lock:
                     sim.requests.clear()
                 return json_response({"ok": True})
         if path == "/_sim/signatures":
             if m == "GET":
-                with sim.lock:
-                    sigs = list(sim.signatures)
-                return json_response({"signatures": sigs})
+                sigs, seen = sim.signatures_since(_since(req.query))
+                return json_response({"signatures": sigs, "seen": seen})
             if m == "DELETE":
                 with sim.lock:
                     sim.signatures.clear()

@@ -93,6 +93,7 @@ class Simulator:
             # DELETE /_sim/signatures clears them
             if not hasattr(self, "signatures"):
                 self.signatures = collections.deque(maxlen=LOG_MAX)
+                self.signatures_seen = 0  # ever recorded: GET /_sim/signatures?since=N reads on from N
             self.faults.clear()
             self.ratelimiter.reset()
 
@@ -152,13 +153,16 @@ class Simulator:
                 self.ratelimiter.reset()
             return dict(self.config)
 
-    def state(self):
+    def state(self, tasks=True, fields=None):
         with self.lock:
             self.advance()
+            if fields:  # only these top-level parts of the world (a poller that wants the keys)
+                return {f: copy.deepcopy(self.world.data[f]) for f in fields if f in self.world.data}
             data = self.world.to_dict()
             for e in data["enis"]:
                 e["state"] = self.eni_state(e)
-            data["tasks"] = self.tasks.all()
+            if tasks:
+                data["tasks"] = self.tasks.all()
             data["config"] = dict(self.config)
             return data
 
@@ -212,7 +216,17 @@ class Simulator:
     # ---- logs --------------------------------------------------------------------------
     def record_signature(self, sig):
         if sig:
-            self.signatures.append(sig)
+            with self.lock:
+                self.signatures.append(sig)
+                self.signatures_seen += 1
+
+    def signatures_since(self, since=0):
+        """(the signatures recorded after the first `since`, how many were ever recorded)."""
+        with self.lock:
+            sigs = list(self.signatures)
+            seen = self.signatures_seen
+        first = seen - len(sigs)  # the count of those cleared or pushed out of the deque
+        return sigs[max(0, since - first):], seen
 
     def log_request(self, entry):
         entry = dict(entry)
@@ -234,9 +248,10 @@ class Simulator:
         with self.lock:
             return next(self._seq)
 
-    def request_log(self):
+    def request_log(self, since=0):
+        """The request log in order; with `since`, only the entries whose seq is above it."""
         with self.lock:
-            return sorted((dict(e) for e in self.requests), key=lambda e: e["seq"])
+            return sorted((dict(e) for e in self.requests if e["seq"] > since), key=lambda e: e["seq"])
 
     # ---- tasks -------------------------------------------------------------------------
     def _apply(self, task):

@@ -94,6 +94,33 @@ def test_request_log_fields(api):
     assert len(api.ok("GET", "signatures")["signatures"]) == 3
 
 
+def test_pollers_read_only_what_is_new(api):
+    """?since= on the request log and the signatures, ?tasks=0 on the state: what hack/sim.py's
+    collector and the soak poll many times a second, without rereading what they already have."""
+    for eni in ("eni-free0001", "eni-free0002"):
+        api.v3("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [eni]})
+    log = api.ok("GET", "requests")["requests"]
+    assert [e["params"]["NetworkInterfaceIds"] for e in api.ok("GET", "requests?since=%d" % log[0]["seq"])["requests"]] \
+        == [["eni-free0002"]]
+    assert api.ok("GET", "requests?since=%d" % log[-1]["seq"])["requests"] == []
+    sigs = api.ok("GET", "signatures")
+    seen = sigs["seen"]  # counts every signature since the simulator started, cleared or not
+    assert len(sigs["signatures"]) == 2 and seen >= 2
+    assert api.ok("GET", "signatures?since=%d" % (seen - 1))["signatures"] == sigs["signatures"][1:]
+    assert api.ok("GET", "signatures?since=%d" % seen)["signatures"] == []
+    api.ok("DELETE", "signatures")  # cleared, but still counted: a poller's since stays valid
+    api.v3("DescribeNetworkInterfaces", {"NetworkInterfaceIds": ["eni-free0003"]})
+    later = api.ok("GET", "signatures?since=%d" % seen)
+    assert len(later["signatures"]) == 1 and later["seen"] == seen + 1
+    assert later["signatures"][0] not in sigs["signatures"]
+    api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001"})
+    assert "tasks" not in api.ok("GET", "state?tasks=0") and len(api.ok("GET", "state")["tasks"]) == 1
+    keys = api.ok("GET", "state?fields=keys,roles")
+    assert sorted(keys) == ["keys", "roles"] and keys["keys"] == api.ok("GET", "state")["keys"]
+    status, out = api.ctl("GET", "requests?since=-1")
+    assert status == 400 and "since" in out["error"]
+
+
 def test_unknown_control_path_and_api_path(api):
     assert api.ctl("GET", "nothing")[0] == 404
     st, dummy, dummy2 = api.raw("GET", "/other")
