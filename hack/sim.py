@@ -148,7 +148,7 @@ class Collector:
 
     def poll(self):
         # Incremental on purpose: the signature list and the task table grow with every call, and
-        # reading them whole four times a second cost a long run (make soak) a tenth of its CPU.
+        # reading them whole four times a second cost a long run (make soak) about 5% of its CPU.
         try:
             answer = self.reader.get("/_sim/signatures?since=%d" % self.seen)
             if answer.get("seen", 0) < self.seen:  # another simulator process: read it all
