@@ -171,6 +171,19 @@ def proposal(res):
     return "\n".join(lines)
 
 
+
+def _load_sentence(res, machine):
+    """What the load averages say about this run: a shared machine, or only the bench's own load."""
+    cores = machine.get("cores") or 2
+    if res["load_start"] and res["load_start"][0] > cores:
+        return ("The machine was shared with other jobs when this run started (see the load averages): wall "
+                "times are longer than on an idle machine, and the ratios, measured in the same run with the "
+                "cases interleaved, are the figures to compare. CPU times are less sensitive to the load than "
+                "wall times.")
+    return ("Nothing else ran when this run started (1-minute load %.1f on %d cores); the load at the end is the "
+            "benchmark's own fleet runs (50 forks). Ratios are measured in the same run with the cases "
+            "interleaved." % (res["load_start"][0], cores))
+
 def render(res, rows, plots):
     m = res["machine"]
     it = res["items"]
@@ -223,9 +236,7 @@ def render(res, rows, plots):
         "| date | %s |" % m["date"],
         "| `make bench` run time | %.0f s (%.1f min) |" % (res["seconds"], res["seconds"] / 60),
         "| load average (1, 5, 15 min) | %s at the start, %s at the end |" % (res["load_start"], res["load_end"]), "",
-        "The machine was shared with other test jobs during this run (see the load averages): wall times are "
-        "longer than on an idle machine, and the ratios, measured in the same run with the cases interleaved, "
-        "are the figures to compare. CPU times are less sensitive to the load than wall times.", "",
+        _load_sentence(res, m), "",
         "## Results", "",
         _md_table(rows), "",
         "## Goals met and missed", "",
