@@ -171,7 +171,6 @@ def proposal(res):
     return "\n".join(lines)
 
 
-
 def _load_sentence(res, machine):
     """What the load averages say about this run: a shared machine, or only the bench's own load."""
     cores = machine.get("cores") or 2
@@ -183,6 +182,7 @@ def _load_sentence(res, machine):
     return ("Nothing else ran when this run started (1-minute load %.1f on %d cores); the load at the end is the "
             "benchmark's own fleet runs (50 forks). Ratios are measured in the same run with the cases "
             "interleaved." % (res["load_start"][0], cores))
+
 
 def render(res, rows, plots):
     m = res["machine"]
