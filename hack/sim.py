@@ -78,26 +78,27 @@ class _Reader:
         self.context = ssl.create_default_context(cafile=cafile) if self.https else None
         self.conn = None
 
+    def _get(self, path):
+        if self.conn is None:
+            if self.https:
+                self.conn = http.client.HTTPSConnection(self.host, self.port, timeout=10, context=self.context)
+            else:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        self.conn.request("GET", path)
+        resp = self.conn.getresponse()
+        body = resp.read()
+        if resp.status != 200:
+            raise ValueError("GET %s: HTTP %d" % (path, resp.status))
+        return json.loads(body.decode("utf-8"))
+
     def get(self, path):
-        for attempt in (1, 2):  # the simulator may have closed an idle connection
-            if self.conn is None:
-                if self.https:
-                    self.conn = http.client.HTTPSConnection(self.host, self.port, timeout=10, context=self.context)
-                else:
-                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
-            try:
-                self.conn.request("GET", path)
-                resp = self.conn.getresponse()
-                body = resp.read()
-                if resp.status != 200:
-                    raise ValueError("GET %s: HTTP %d" % (path, resp.status))
-                return json.loads(body.decode("utf-8"))
-            except (OSError, http.client.HTTPException):
+        try:
+            return self._get(path)
+        except (OSError, http.client.HTTPException):  # the simulator may have closed an idle connection
+            if self.conn is not None:
                 self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+            self.conn = None
+            return self._get(path)
 
 
 def _harvest(data, found):

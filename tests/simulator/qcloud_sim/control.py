@@ -27,7 +27,7 @@ def _error(status, message):
 
 def _since(query):
     """?since=N (a whole number >= 0), else 0; ValueError on anything else."""
-    value = dict(parse_qsl(query or "")).get("since", "0")
+    value = query.get("since", "0")
     if not value.isdigit():
         raise ValueError("since must be a whole number >= 0")
     return int(value)
@@ -36,6 +36,7 @@ def _since(query):
 def handle(sim, req):
     path = req.path.rstrip("/")
     m = req.method
+    query = dict(parse_qsl(req.query or ""))
     try:
         body = _body(req) if m in ("POST", "PUT") else {}
     except ValueError as exc:
@@ -46,11 +47,8 @@ def handle(sim, req):
         if path == "/_sim/health" and m == "GET":
             return json_response({"ok": True})
         if path == "/_sim/state" and m == "GET":
-            # for pollers: ?tasks=0 leaves out the task table, which grows with every write;
-            # ?fields=keys,roles gives only those parts of the world
-            query = dict(parse_qsl(req.query or ""))
-            fields = [f for f in query.get("fields", "").split(",") if f]
-            return json_response(sim.state(tasks=query.get("tasks") != "0", fields=fields))
+            # ?fields=keys,roles: only those parts of the world (pollers; the task table grows)
+            return json_response(sim.state(fields=[f for f in query.get("fields", "").split(",") if f]))
         if path == "/_sim/reset" and m == "POST":
             sim.reset()
             return json_response({"ok": True, "config": dict(sim.config)})
@@ -79,14 +77,14 @@ def handle(sim, req):
                 return json_response({"ok": True})
         if path == "/_sim/requests":
             if m == "GET":
-                return json_response({"requests": sim.request_log(_since(req.query))})
+                return json_response({"requests": sim.request_log(_since(query))})
             if m == "DELETE":
                 with sim.lock:
                     sim.requests.clear()
                 return json_response({"ok": True})
         if path == "/_sim/signatures":
             if m == "GET":
-                sigs, seen = sim.signatures_since(_since(req.query))
+                sigs, seen = sim.signatures_since(_since(query))
                 return json_response({"signatures": sigs, "seen": seen})
             if m == "DELETE":
                 with sim.lock:

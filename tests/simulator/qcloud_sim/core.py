@@ -153,7 +153,7 @@ class Simulator:
                 self.ratelimiter.reset()
             return dict(self.config)
 
-    def state(self, tasks=True, fields=None):
+    def state(self, fields=None):
         with self.lock:
             self.advance()
             if fields:  # only these top-level parts of the world (a poller that wants the keys)
@@ -161,8 +161,7 @@ class Simulator:
             data = self.world.to_dict()
             for e in data["enis"]:
                 e["state"] = self.eni_state(e)
-            if tasks:
-                data["tasks"] = self.tasks.all()
+            data["tasks"] = self.tasks.all()
             data["config"] = dict(self.config)
             return data
 
