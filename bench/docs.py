@@ -233,7 +233,7 @@ def render(res, rows, plots):
         "1. Each operation runs once per protocol (API 3.0 and API 2.0) on a freshly reset simulator (task time 2 s); "
         "the calls are counted in the simulator's request log (`/_sim/requests`).",
         "2. The module (AnsiballZ, as in item 3) attaches and detaches by turns against a simulator whose tasks "
-        "take the given time: 8 runs for 0.5 and 2 s and 6 for 5 s, one at a time on one simulator (many module "
+        "take the given time: 7 runs for 0.5 and 2 s and 5 for 5 s, one at a time on one simulator (many module "
         "start-ups at once would load the two cores and lengthen the last calls); 4 runs for 15 s and 3 for 60 s, "
         "each on a simulator of its own, started 1 s apart in the background (they mostly sleep). Overshoot = the "
         "module process's exit time minus the task's `ends_at` in `/_sim/state` (the moment it turns SUCCESS); "
