@@ -544,8 +544,8 @@ def main(argv=None):
     only = set(args.only.split(","))
     t_start = time.perf_counter()
     os.makedirs(lib.OUT, exist_ok=True)
-    res = {"machine": machine(), "load_start": lib.loadavg(), "quick": args.quick, "items": {}}
-    log("machine: %s; load %s" % (res["machine"], res["load_start"]))
+    res = {"machine": machine(), "load_start": lib.loadavg(), "cpu_busy_start": lib.cpu_busy(), "quick": args.quick, "items": {}}
+    log("machine: %s; load %s, CPU busy %s" % (res["machine"], res["load_start"], res["cpu_busy_start"]))
     lib.copy_collection()
     main_sim = lib.Sim("ops", task_seconds=2)
     peer = None

@@ -199,16 +199,20 @@ def proposal(res):
 
 
 def _load_sentence(res, machine):
-    """What the load averages say about this run: a shared machine, or only the bench's own load."""
+    """Whether anything but the bench ran when it started: CPU busy over 2 s (the load average lags)."""
     cores = machine.get("cores") or 2
-    if res["load_start"] and res["load_start"][0] > cores:
-        return ("The machine was shared with other jobs when this run started (see the load averages): wall "
-                "times are longer than on an idle machine, and the ratios, measured in the same run with the "
-                "cases interleaved, are the figures to compare. CPU times are less sensitive to the load than "
-                "wall times.")
-    return ("Nothing else ran when this run started (1-minute load %.1f on %d cores); the load at the end is the "
-            "benchmark's own fleet runs (50 forks). Ratios are measured in the same run with the cases "
-            "interleaved." % (res["load_start"][0], cores))
+    busy = res.get("cpu_busy_start")
+    if busy is None:  # results of a bench without the CPU sample
+        return ("The CPUs were not sampled when this run started; the 1-minute load average was %.1f on %d cores. "
+                "Ratios are measured in the same run with the cases interleaved." % (res["load_start"][0], cores))
+    if busy > 0.25:
+        return ("Other jobs were using %.0f%% of the CPUs when this run started: wall times are longer than on an "
+                "idle machine, and the ratios, measured in the same run with the cases interleaved, are the figures "
+                "to compare. CPU times are less sensitive to the load than wall times." % (100 * busy))
+    return ("Nothing else ran when this run started (CPUs %.0f%% busy over 2 s; the 1-minute load average, %.1f on "
+            "%d cores, still counts what ran in the minutes before). The load at the end is the benchmark's own fleet "
+            "runs (50 forks). Ratios are measured in the same run with the cases interleaved." % (
+                100 * busy, res["load_start"][0], cores))
 
 
 def render(res, rows, plots):
@@ -261,7 +265,9 @@ def render(res, rows, plots):
         "| commit | %s%s |" % (m["commit"], " (with uncommitted changes in plugins/)" if m["plugins_dirty"] else ""),
         "| date | %s |" % m["date"],
         "| `make bench` run time | %.0f s (%.1f min) |" % (res["seconds"], res["seconds"] / 60),
-        "| load average (1, 5, 15 min) | %s at the start, %s at the end |" % (res["load_start"], res["load_end"]), "",
+        "| load average (1, 5, 15 min) | %s at the start, %s at the end |" % (res["load_start"], res["load_end"]),
+        "| CPUs busy at the start (2 s sample) | %s |" % (
+            "%.0f%%" % (100 * res["cpu_busy_start"]) if res.get("cpu_busy_start") is not None else "not sampled"), "",
         _load_sentence(res, m), "",
         "## Results", "",
         _md_table(rows), "",

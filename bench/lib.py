@@ -39,6 +39,22 @@ def loadavg():
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def cpu_busy(seconds=2.0):
+    """The share of all CPUs busy over the next `seconds` (from /proc/stat), or None. Unlike the load
+    average, which takes minutes to decay, it says whether anything else is running now."""
+    def sample():
+        with open("/proc/stat") as fh:
+            v = [int(x) for x in fh.readline().split()[1:]]
+        return sum(v), v[3] + v[4]  # all, idle + iowait
+    try:
+        t0, i0 = sample()
+        time.sleep(seconds)
+        t1, i1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return round(1 - (i1 - i0) / max(1, t1 - t0), 3)
+
+
 def median(values):
     v = sorted(values)
     if not v:
