@@ -264,7 +264,7 @@ def render(res, rows, plots):
         "| Python, ansible-core | %s, %s (from the `ansible` package in `.venv-bench`) |" % (m["python"], m["ansible_core"]),
         "| commit | %s%s |" % (m["commit"], " (with uncommitted changes in plugins/)" if m["plugins_dirty"] else ""),
         "| date | %s |" % m["date"],
-        "| `make bench` run time | %.0f s (%.1f min) |" % (res["seconds"], res["seconds"] / 60),
+        "| `bench/bench.py` run time (`.venv-bench` already installed) | %.0f s (%.1f min) |" % (res["seconds"], res["seconds"] / 60),
         "| load average (1, 5, 15 min) | %s at the start, %s at the end |" % (res["load_start"], res["load_end"]),
         "| CPUs busy at the start (2 s sample) | %s |" % (
             "%.0f%%" % (100 * res["cpu_busy_start"]) if res.get("cpu_busy_start") is not None else "not sampled"), "",
