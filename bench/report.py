@@ -121,7 +121,7 @@ def plots(res):
         lat = it["2"]
         d = [r["duration"] for r in lat["current"]]
 
-        def computed(key, x):  # when the schedule's polls fall, computed, plus the measured tail (bench/docs.py)
+        def computed(key, x):  # the schedule's own overshoot at duration x, computed (bench.schedule_stats)
             return lat[key]["per_duration"][str(x)]["overshoot"]
         cur = "poll_delays(%(first)g, %(factor)g, %(cap)g)" % lat["current_schedule"]
         measured = [r["median_overshoot"] for r in lat["current"]]
