@@ -45,22 +45,25 @@ def findings(res):
                     parts.append("the 60 s task: %d polls against 12" % r["polls"])
             sc = lat["schedule_current"]
             sp = lat["schedule_proposed"]
+            shipped = res["poll_schedules"]["shipped"]
+            at15 = sc["per_duration"]["15"]
             out.append(
                 "**2. Wait latency: missed** with today's `poll_delays(first=%g, factor=%g, cap=%g)`: %s. "
-                "Why: after the first seconds the polls are 5 s apart, so a task ending just after a poll waits up to "
-                "5 s (%.2f s for the 15 s task: its polls fall at 12.3 s and 17.3 s), and a 60 s task needs %d polls "
-                "at one per 5 s. The two goals pull apart: a poll every 10%% of the elapsed time (what a 10%% "
+                "Why: after the first seconds the polls are %g s apart, so a task ending just after a poll waits up to "
+                "%g s (%.2f s for the 15 s task: its polls fall at %.1f s and %.1f s), and a 60 s task needs %d polls "
+                "at one per %g s. The two goals pull apart: a poll every 10%% of the elapsed time (what a 10%% "
                 "overshoot needs for every duration) takes about 43 polls to reach 60 s, while 12 polls up to 60 s "
                 "mean polls about 1.5x apart, so some durations overshoot by up to half their length. "
                 "Today's schedule keeps %.0f%% of the durations from 0.3 to 60 s within the overshoot goal "
-                "(schedule alone, +0.08 s for the last calls); the tuned one (see below) meets both goals at the five "
+                "(schedule alone, +%g s for the last calls); the tuned one (see below) meets both goals at the five "
                 "durations of this benchmark (computed) but only %.0f%% over that range (worst case %.0f%% of the duration "
                 "above 2.5 s, against %.0f%% today). See *A schedule tuned to the five durations* below. At the short durations about 0.2 s of "
                 "the overshoot is not the schedule but the last poll, the confirming describe and the module's exit "
                 "(the 0.5 s task: %.3f s against 0.25 s, little margin on a loaded machine)." % (
-                    lat["current_schedule"]["first"], lat["current_schedule"]["factor"], lat["current_schedule"]["cap"],
-                    "; ".join(parts), sc["per_duration"]["15"]["overshoot"], sc["per_duration"]["60"]["polls"],
-                    100 * sc["share_of_durations_within_goal"], 100 * sp["share_of_durations_within_goal"],
+                    shipped["first"], shipped["factor"], shipped["cap"], "; ".join(parts),
+                    shipped["cap"], shipped["cap"], at15["overshoot"], at15["poll_before"], at15["poll_at"],
+                    sc["per_duration"]["60"]["polls"], shipped["cap"], 100 * sc["share_of_durations_within_goal"], lat["model_tail"],
+                    100 * sp["share_of_durations_within_goal"],
                     100 * sp["worst_overshoot_share_2_5_to_60s"], 100 * sc["worst_overshoot_share_2_5_to_60s"],
                     _lat(res, "current", 0.5)["median_overshoot"]))
         else:
@@ -93,18 +96,19 @@ def findings(res):
             parts.append("%s: %.2fx wall, %.2fx memory, %.2fx CPU (%s)" % (job, j["ratio_wall"], j["ratio_rss"], j["ratio_cpu"],
                                                                            "met" if j["met"] else "missed"))
         txt = "**4. Against amazon.aws.ec2_eni** (ours / theirs): %s. " % "; ".join(parts)
+        first, tuned_first = res["poll_schedules"]["shipped"]["first"], res["poll_schedules"]["tuned"]["first"]
         txt += ("Theirs imports boto3 and botocore, which load their service models; ours imports `requests`. "
                 "Both run over plain HTTP here (moto serves HTTP), the simulator finishes tasks at once "
-                "(task time 0) as moto does, so our attach includes the first poll's fixed 0.25 s sleep "
-                "(0.5 s with the tuned schedule below).")
+                "(task time 0) as moto does, so our attach includes the first poll's fixed %g s sleep "
+                "(%g s with the tuned schedule below)." % (first, tuned_first))
         if not p["attach"]["met"]:
             c = p["cases"]
             txt += (" The attach misses the wall-time goal by %.0f%% (%.2fx against 0.5x); that sleep is why: "
-                    "without its 0.25 s the ratio would be about %.2fx. The tuned poll schedule (first poll "
-                    "after 0.5 s) would make this ratio worse, about %.2fx." % (
-                        100 * (p["attach"]["ratio_wall"] / 0.5 - 1), p["attach"]["ratio_wall"],
-                        (c["ours attach"]["wall"] - 0.25) / c["amazon.aws.ec2_eni attach"]["wall"],
-                        (c["ours attach"]["wall"] + 0.25) / c["amazon.aws.ec2_eni attach"]["wall"]))
+                    "without its %g s the ratio would be about %.2fx. The tuned poll schedule (first poll "
+                    "after %g s) would make this ratio worse, about %.2fx." % (
+                        100 * (p["attach"]["ratio_wall"] / 0.5 - 1), p["attach"]["ratio_wall"], first,
+                        (c["ours attach"]["wall"] - first) / c["amazon.aws.ec2_eni attach"]["wall"], tuned_first,
+                        (c["ours attach"]["wall"] - first + tuned_first) / c["amazon.aws.ec2_eni attach"]["wall"]))
         out.append(txt)
     if "5" in it:
         f = it["5"]
@@ -131,7 +135,17 @@ def findings(res):
     return out
 
 
-def _tail(res, d):
+def _and(words):
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _runs(res, durations):
+    """"7, 7 and 5 runs for 0.5, 2 and 5 s": the sample counts of item 2, as run."""
+    counts = ["%d" % _lat(res, "current", d)["samples"] if "2" in res["items"] else "?" for d in durations]
+    return "%s runs for %s s" % (_and(counts), _and(["%g" % d for d in durations]))
+
+
+def tail(res, d):
     """Measured minus computed overshoot of the shipped schedule: the last calls and the module's exit."""
     lat = res["items"]["2"]
     return _lat(res, "current", d)["median_overshoot"] - lat["schedule_current"]["per_duration"][str(d)]["overshoot"]
@@ -142,7 +156,7 @@ def proposal(res):
     if "2" not in it:
         return ""
     lat = it["2"]
-    p, c = lat["proposed_schedule"], lat["current_schedule"]
+    c, p = res["poll_schedules"]["shipped"], res["poll_schedules"]["tuned"]
     sc, sp = lat["schedule_current"], lat["schedule_proposed"]
     lines = ["## A schedule tuned to the five durations (considered, not applied)", "",
              "In `plugins/module_utils/_vpc.py`:", "", "```diff",
@@ -159,20 +173,21 @@ def proposal(res):
     for d in (0.5, 2, 5, 15, 60):
         m = _lat(res, "current", d)
         cc, pc = sc["per_duration"][str(d)], sp["per_duration"][str(d)]
-        tail = _tail(res, d)
+        t = tail(res, d)
         lines.append("| %g s | %.3f s, %d | %.3f s | %.3f s | %.3f s, %d | %.2f s%s |" % (
-            d, m["median_overshoot"], m["polls"], cc["overshoot"], tail, pc["overshoot"] + tail, pc["polls"],
+            d, m["median_overshoot"], m["polls"], cc["overshoot"], t, pc["overshoot"] + t, pc["polls"],
             m["goal_overshoot"], ", <= 12 polls" if d == 60 else ""))
     lines += ["",
               "The catch, said plainly: its numbers are chosen so that polls land just after 0.5, 2, 5, 15 "
               "and 60 s. Over all durations from 0.3 to 60 s the schedule alone keeps %.0f%% of them within the "
               "overshoot goal (today %.0f%%), and a task of 2.5 to 60 s may wait up to %.0f%% of its length "
-              "(today %.0f%%); with a 20 s cap a very long task may wait up to 20 s longer (today 5 s). It also "
-              "sends fewer polls (12 instead of %d for 60 s), which matters when many jobs share the 20/s task "
-              "API. It costs the item 4 attach 0.25 s more (the first poll comes after 0.5 s, not 0.25 s)." % (
+              "(today %.0f%%); with a %g s cap a very long task may wait up to %g s longer (today %g s). It also "
+              "sends fewer polls (%d instead of %d for 60 s), which matters when many jobs share the 20/s task "
+              "API. It costs the item 4 attach %g s more (the first poll comes after %g s, not %g s)." % (
                   100 * sp["share_of_durations_within_goal"], 100 * sc["share_of_durations_within_goal"],
                   100 * sp["worst_overshoot_share_2_5_to_60s"], 100 * sc["worst_overshoot_share_2_5_to_60s"],
-                  sc["per_duration"]["60"]["polls"]), ""]
+                  p["cap"], p["cap"], c["cap"], sp["per_duration"]["60"]["polls"], sc["per_duration"]["60"]["polls"],
+                  p["first"] - c["first"], p["first"], c["first"]), ""]
     search = lat.get("schedule_search")
     if search:
         sp_ = search["space"]
@@ -237,11 +252,12 @@ def render(res, rows, plots):
         "1. Each operation runs once per protocol (API 3.0 and API 2.0) on a freshly reset simulator (task time 2 s); "
         "the calls are counted in the simulator's request log (`/_sim/requests`).",
         "2. The module (AnsiballZ, as in item 3) attaches and detaches by turns against a simulator whose tasks "
-        "take the given time: 7 runs for 0.5 and 2 s and 5 for 5 s, one at a time on one simulator (many module "
-        "start-ups at once would load the two cores and lengthen the last calls); 4 runs for 15 s and 3 for 60 s, "
+        "take the given time: %s, one at a time on one simulator (many module "
+        "start-ups at once would load the two cores and lengthen the last calls); %s, "
         "each on a simulator of its own, started 1 s apart in the background (they mostly sleep). Overshoot = the "
         "module process's exit time minus the task's `ends_at` in `/_sim/state` (the moment it turns SUCCESS); "
-        "polls = `DescribeVpcTaskResult` calls. The tuned poll schedule discussed below is computed, not run.",
+        "polls = `DescribeVpcTaskResult` calls. The tuned poll schedule discussed below is computed, not run." % (
+            _runs(res, (0.5, 2, 5)), _runs(res, (15, 60))),
         "3. Ansible writes the module's AnsiballZ file once (`ANSIBLE_KEEP_REMOTE_FILES=1`); the bench then runs that "
         "file directly with its arguments, as Ansible does on the target, without `ansible-playbook` start-up. "
         "Wall time, CPU (user + system) and peak RSS come from `os.wait4` on that one process; medians of "

@@ -11,6 +11,8 @@ import json
 import os
 import sys
 
+import docs
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(ROOT, "docs")
 
@@ -118,18 +120,13 @@ def plots(res):
         made.append("benchmarks-scaling.png")
     if it.get("2"):
         fig, ax = plt.subplots(figsize=(7, 4))
-        lat = it["2"]
+        lat, sched = it["2"], res["poll_schedules"]
         d = [r["duration"] for r in lat["current"]]
-
-        def computed(key, x):  # the schedule's own overshoot at duration x, computed (bench.schedule_stats)
-            return lat[key]["per_duration"][str(x)]["overshoot"]
-        cur = "poll_delays(%(first)g, %(factor)g, %(cap)g)" % lat["current_schedule"]
-        measured = [r["median_overshoot"] for r in lat["current"]]
-        tails = [m - computed("schedule_current", x) for m, x in zip(measured, d)]
+        cur = "poll_delays(%(first)g, %(factor)g, %(cap)g)" % sched["shipped"]
         ax.plot(d, [max(0.25, 0.1 * x) for x in d], "k--", label="goal: max(0.25 s, 10%)")
-        ax.plot(d, measured, "o-", label="shipped %s, measured" % cur)
-        ax.plot(d, [computed("schedule_proposed", x) + t for x, t in zip(d, tails)], "s:",
-                label="tuned poll_delays(%(first)g, %(factor)g, %(cap)g), computed + tail" % lat["proposed_schedule"])
+        ax.plot(d, [r["median_overshoot"] for r in lat["current"]], "o-", label="shipped %s, measured" % cur)
+        ax.plot(d, [lat["schedule_proposed"]["per_duration"][str(x)]["overshoot"] + docs.tail(res, x) for x in d], "s:",
+                label="tuned poll_delays(%(first)g, %(factor)g, %(cap)g), computed + tail" % sched["tuned"])
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("task duration (s)")
@@ -167,7 +164,6 @@ def emit(res, write_docs=True):
         with open(os.path.join(ROOT, "bench", "results.json"), "w") as fh:
             json.dump(res, fh, indent=1, default=str)
         made = plots(res)
-        import docs
         with open(os.path.join(DOCS, "benchmarks.md"), "w") as fh:
             fh.write(docs.render(res, rows(res), made))
 
