@@ -42,6 +42,7 @@ class Call:
         self.action = None
         self.region = None
         self.version = None
+        self.scope_service = None  # the TC3 credential scope's service (None for a form)
         self.params = {}
         self.secret_id = None
         self.token = None

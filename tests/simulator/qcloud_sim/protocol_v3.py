@@ -1,29 +1,43 @@
-"""API 3.0 front end: POST / (TC3-HMAC-SHA256, JSON) and the HmacSHA1/HmacSHA256 form (GET/POST)."""
+"""API 3.0 front end: POST / (TC3-HMAC-SHA256, JSON) and the HmacSHA1/HmacSHA256 form (GET/POST).
+
+Every service answers on this one port. A TC3 request goes to the service its credential scope
+names (``Credential=<id>/<date>/<service>/tc3_request``) at the ``X-TC-Version`` it asks for; a
+form request, which has no scope, to the service of that ``Version`` that offers the action. Each
+service is a module of its own with ``SERVICE``, ``VERSION``, ``ACTIONS`` (action -> parameter
+names), ``HANDLERS`` (action -> handler(sim, call, request_id) -> (body, log fields)) and
+``REGIONAL`` (whether it answers only in the world's regions).
+"""
 import hashlib
 import json
 from urllib.parse import parse_qsl
 
-from . import signing, sts
-from .common import Call, HttpResponse, as_int, authenticate, unflatten
+from . import signing, sts, vpc
+from .common import Call, HttpResponse, authenticate, unflatten
 from .errors import SimError, v3_code
-from .world import well_formed
 
-VERSION = "2017-03-12"
-SERVICE = "vpc"
-ACTIONS = {
-    "DescribeNetworkInterfaces": {"NetworkInterfaceIds", "Filters", "Offset", "Limit"},
-    "AttachNetworkInterface": {"NetworkInterfaceId", "InstanceId", "AttachType", "ClientToken"},
-    "DetachNetworkInterface": {"NetworkInterfaceId", "InstanceId", "ClientToken"},
-    "DescribeVpcTaskResult": {"TaskId"},
-}
-# action -> (Version, TC3 credential-scope service)
-ACTION_API = {a: (VERSION, SERVICE) for a in ACTIONS}
-ACTION_API["AssumeRole"] = (sts.VERSION, sts.SERVICE)
-ACTIONS = dict(ACTIONS, AssumeRole=sts.PARAMS)
+SERVICES = (vpc, sts)
 FORM_COMMON = {"Action", "Version", "Region", "Nonce", "Timestamp", "SecretId", "Signature",
                "SignatureMethod", "Token", "Language", "RequestClient"}
-FILTERS = {"vpc-id", "subnet-id", "network-interface-id", "attachment.instance-id",
-           "network-interface-name", "network-interface-description", "address-ip", "is-primary"}
+
+
+def service_for(scope_service, version, action):
+    """The service module that serves this call, or None.
+
+    ``scope_service`` is None for a form request (no credential scope)."""
+    for service in SERVICES:
+        if scope_service is not None and service.SERVICE != scope_service:
+            continue
+        if service.VERSION == version and (scope_service is not None or action in service.ACTIONS):
+            return service
+    return None
+
+
+def offered_by_any(action):
+    return any(action in service.ACTIONS for service in SERVICES)
+
+
+def versions_of(action):
+    return {service.VERSION for service in SERVICES if action in service.ACTIONS}
 
 
 def response(obj):
@@ -59,6 +73,7 @@ def _parse_tc3(req, call, auth):
         call.pre_auth_error = SimError("signature", "The Authorization header is malformed.")
         return
     call.secret_id = parsed["secret_id"]
+    call.scope_service = parsed["service"]
     call.signature = parsed["signature"]
     content_type = req.header("Content-Type", "")
     if req.method == "GET":
@@ -82,9 +97,13 @@ def _parse_tc3(req, call, auth):
     def verify(secret_key):
         if "content-type" not in signed or "host" not in signed:
             return False
-        # the scope's service must be the action's (vpc for the VPC actions, sts for AssumeRole)
-        service = ACTION_API.get(call.action, (VERSION, SERVICE))[1]
-        if parsed["service"] != service:
+        # the scope names a service of this port that offers the action; a request signed for
+        # one service with an action of another was meant for another host: its signature fails
+        service = parsed["service"]
+        if not any(s.SERVICE == service for s in SERVICES):
+            return False
+        if offered_by_any(call.action) and not any(
+                s.SERVICE == service and call.action in s.ACTIONS for s in SERVICES):
             return False
         try:
             if parsed["date"] != signing.tc3_date(int(call.timestamp)):
@@ -161,25 +180,22 @@ def process(sim, call):
             raise call.parse_error
         if not call.version:
             raise SimError("missing", "The parameter `Version` is missing.")
-        api = ACTION_API.get(call.action)
-        if api is None and call.version not in (VERSION, sts.VERSION):
-            api = (None, None)
-        if api is not None and call.version != api[0]:
+        if not offered_by_any(call.action):
+            raise SimError("unknown_action", "The action `%s` does not exist." % call.action)
+        service = service_for(call.scope_service, call.version, call.action)
+        if service is None or call.action not in service.ACTIONS:
             raise SimError("unknown_action", "Version `%s` of action `%s` is not supported."
                            % (call.version, call.action))
-        if call.action not in ACTIONS:
-            raise SimError("unknown_action", "The action `%s` does not exist." % call.action)
         if not sim.rate_allow(call.account, call.action):
             raise SimError("rate_limit", "Your requests of %s exceed the rate limit." % call.action)
         if not call.region:
             raise SimError("missing", "The parameter `Region` is missing.")
-        # STS answers in any region; the VPC actions only in the world's regions
-        if api[1] != sts.SERVICE and not sim.world.has_region(call.region):
+        if service.REGIONAL and not sim.world.has_region(call.region):
             raise SimError("region", "The region `%s` is not supported." % call.region)
-        unknown = sorted(set(call.params) - ACTIONS[call.action])
+        unknown = sorted(set(call.params) - service.ACTIONS[call.action])
         if unknown:
             raise SimError("unknown_parameter", "The parameter `%s` is not recognized." % unknown[0])
-        handler = _HANDLERS[call.action]
+        handler = service.HANDLERS[call.action]
         body, extra = handler(sim, call, request_id)
         log.update(extra)
         body["RequestId"] = body.get("RequestId", request_id)
@@ -190,166 +206,3 @@ def process(sim, call):
         return error_response(code, err.message, request_id), log
 
 
-def _need_str(params, name):
-    value = params.get(name)
-    if value is None or value == "":
-        raise SimError("missing", "The parameter `%s` is missing." % name)
-    if not isinstance(value, str):
-        raise SimError("invalid_parameter", "The parameter `%s` must be a string." % name)
-    return value
-
-
-def _eni_v3(e, state, sim):
-    att = None
-    if e["instance_id"]:
-        att = {"InstanceId": e["instance_id"], "DeviceIndex": e["device_index"] or 0,
-               "InstanceAccountId": str(sim.world_uin()), "AttachTime": e["attach_time"] or ""}
-    elif e.get("empty_attachment") or sim.world.data["options"].get("empty_attachment_object"):
-        att = {"InstanceId": "", "DeviceIndex": 0, "InstanceAccountId": "", "AttachTime": ""}
-    return {
-        "NetworkInterfaceId": e["eni_id"],
-        "NetworkInterfaceName": e["name"],
-        "NetworkInterfaceDescription": e["description"],
-        "SubnetId": e["subnet_id"],
-        "VpcId": e["vpc_id"],
-        "GroupSet": list(e.get("groups", [])),
-        "Primary": bool(e["primary"]),
-        "MacAddress": e["mac"],
-        "State": state,
-        "NetworkInterfaceState": state,
-        "PrivateIpAddressSet": [{
-            "PrivateIpAddress": e["private_ip"], "Primary": True, "PublicIpAddress": "",
-            "AddressId": "", "Description": "", "IsWanIpBlocked": False, "State": "AVAILABLE",
-            "QosLevel": "AU"}],
-        "Attachment": att,
-        "Zone": e["zone"],
-        "CreatedTime": e["created_time"],
-        "Ipv6AddressSet": [],
-        "TagSet": [],
-        "EniType": 0,
-        "Business": "cvm",
-        "CdcId": "",
-        "AttachType": int(e.get("attach_type") or 0),
-        "ResourceId": "",
-        "QosLevel": "",
-    }
-
-
-def _filter_match(e, state, name, values):
-    if name == "vpc-id":
-        return e["vpc_id"] in values
-    if name == "subnet-id":
-        return e["subnet_id"] in values
-    if name == "network-interface-id":
-        return e["eni_id"] in values
-    if name == "attachment.instance-id":
-        return (e["instance_id"] or "") in values and bool(e["instance_id"])
-    if name == "network-interface-name":
-        return e["name"] in values
-    if name == "network-interface-description":
-        return e["description"] in values
-    if name == "address-ip":
-        return e["private_ip"] in values
-    if name == "is-primary":
-        return ("true" if e["primary"] else "false") in [str(v).lower() for v in values]
-    return False
-
-
-def describe_network_interfaces(sim, call, request_id):
-    p = call.params
-    ids = p.get("NetworkInterfaceIds")
-    filters = p.get("Filters")
-    if ids is not None and filters is not None:
-        raise SimError("coexist", "NetworkInterfaceIds and Filters cannot be specified together.")
-    if ids is not None:
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise SimError("invalid_parameter", "NetworkInterfaceIds must be a list of strings.")
-        if len(ids) > 100:
-            raise SimError("invalid_value", "NetworkInterfaceIds accepts at most 100 ids.")
-        for i in ids:
-            if not well_formed("eni", i):
-                raise SimError("malformed", "The id `%s` is malformed." % i)
-    parsed_filters = []
-    if filters is not None:
-        if not isinstance(filters, list):
-            raise SimError("invalid_parameter", "Filters must be a list.")
-        for f in filters:
-            if not isinstance(f, dict) or not isinstance(f.get("Name"), str):
-                raise SimError("invalid_parameter", "Each filter needs a Name and Values.")
-            values = f.get("Values")
-            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                raise SimError("invalid_parameter", "Filter Values must be a list of strings.")
-            if set(f) - {"Name", "Values"}:
-                raise SimError("unknown_parameter", "Unknown filter field.")
-            if f["Name"] not in FILTERS:
-                raise SimError("filter_key", "The filter `%s` is not supported." % f["Name"])
-            parsed_filters.append((f["Name"], values))
-    offset = as_int(p.get("Offset", 0), "Offset")
-    limit = as_int(p.get("Limit", 20), "Limit")
-    if offset < 0:
-        raise SimError("invalid_value", "Offset must be >= 0.")
-    if limit < 0 or limit > 100:
-        raise SimError("invalid_value", "Limit must be between 0 and 100.")
-    id_set = set(ids) if ids is not None else None
-
-    def wanted(e):
-        if id_set is not None and e["eni_id"] not in id_set:
-            return False
-        return all(_filter_match(e, None, n, v) for n, v in parsed_filters)
-
-    total, page = sim.select_enis(call.region, wanted, offset, limit)
-    return ({"TotalCount": total,
-             "NetworkInterfaceSet": [_eni_v3(e, s, sim) for e, s in page]}, {})
-
-
-def _write(sim, call, request_id, action):
-    p = call.params
-    eni_id = _need_str(p, "NetworkInterfaceId")
-    ins_id = _need_str(p, "InstanceId")
-    if not well_formed("eni", eni_id):
-        raise SimError("malformed", "NetworkInterfaceId `%s` is malformed." % eni_id)
-    if not well_formed("ins", ins_id):
-        raise SimError("malformed", "InstanceId `%s` is malformed." % ins_id)
-    attach_type = 0
-    if "AttachType" in p:
-        attach_type = as_int(p["AttachType"], "AttachType")
-        if attach_type not in (0, 1):
-            raise SimError("invalid_value", "AttachType must be 0 or 1.")
-    token = p.get("ClientToken")
-    if token is not None:
-        if not isinstance(token, str) or len(token) > 64 or not token.isascii():
-            raise SimError("invalid_value", "ClientToken must be at most 64 ASCII characters.")
-        token = token or None
-    task, replayed = sim.write(action, "3.0", call.account, call.region, eni_id, ins_id,
-                               request_id, attach_type=attach_type, client_token=token)
-    return ({"RequestId": task["task_id"]},
-            {"task_id": task["task_id"], "client_token": token, "replayed": replayed})
-
-
-def attach_network_interface(sim, call, request_id):
-    return _write(sim, call, request_id, "AttachNetworkInterface")
-
-
-def detach_network_interface(sim, call, request_id):
-    return _write(sim, call, request_id, "DetachNetworkInterface")
-
-
-def describe_vpc_task_result(sim, call, request_id):
-    task_id = call.params.get("TaskId")
-    if task_id is None or task_id == "":
-        raise SimError("missing", "The parameter `TaskId` is missing.")
-    if isinstance(task_id, bool) or not isinstance(task_id, (str, int)):
-        raise SimError("invalid_parameter", "TaskId must be a string.")
-    task = sim.task_v3(call.account, str(task_id))
-    result = [{"ResourceId": task["eni_id"], "Status": task["status"]}]
-    return ({"Status": task["status"], "Output": task["output"] or "", "Result": result},
-            {"task_id": task["task_id"]})
-
-
-_HANDLERS = {
-    "DescribeNetworkInterfaces": describe_network_interfaces,
-    "AttachNetworkInterface": attach_network_interface,
-    "DetachNetworkInterface": detach_network_interface,
-    "DescribeVpcTaskResult": describe_vpc_task_result,
-    "AssumeRole": sts.assume_role,
-}

@@ -64,3 +64,8 @@ def assume_role(sim, call, request_id):
                             "TmpSecretKey": minted["secret_key"]},
             "ExpiredTime": expired, "Expiration": iso8601(expired)}
     return body, {"minted_secret_id": minted["secret_id"]}
+
+
+ACTIONS = {"AssumeRole": PARAMS}
+HANDLERS = {"AssumeRole": assume_role}
+REGIONAL = False  # STS answers in any region
