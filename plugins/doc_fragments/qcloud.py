@@ -14,7 +14,8 @@ options:
     description:
       - The SecretId of a Tencent Cloud API key.
       - If not set, the environment variable E(TENCENTCLOUD_SECRET_ID) is used.
-      - O(secret_id) and O(secret_key) are used together; the first source that has both wins.
+      - O(secret_id) and O(secret_key) go together: giving one without the other fails before any call, even when the
+        environment holds complete keys (they might belong to another account). Neither goes with O(profile).
     type: str
   secret_key:
     description:
@@ -27,6 +28,7 @@ options:
       - The token of temporary credentials (from STS or a CVM role).
       - If not set, the environment variable E(TENCENTCLOUD_SECURITY_TOKEN) or E(TENCENTCLOUD_TOKEN) is used,
         when the keys also come from the environment.
+      - It goes with keys from the module options or the environment; with keys from any other source it fails before any call.
     type: str
   region:
     description:
@@ -60,20 +62,27 @@ options:
     default: true
   api_timeout:
     description:
-      - Seconds to wait for each HTTP answer.
+      - Seconds to wait for each HTTP answer (one attempt of one call).
+      - A module that waits (its C(wait_timeout) option) returns within its wait_timeout plus one api_timeout, whatever the
+        network does.
     type: float
     default: 30
   api_retries:
     description:
-      - How many times one API call is retried after throttling, a busy resource, an HTTP 5xx answer,
-        an unreadable answer or a network error, with capped, jittered exponential backoff.
+      - How many times one API call is retried after throttling, an HTTP 5xx answer, an unreadable answer or a network
+        error, with capped, jittered exponential backoff.
+      - A busy resource (another task runs on the ENI or the instance) is not counted here: it is waited out, with the
+        same backoff, until the module's wait_timeout.
       - Quota, authentication and validation errors are never retried.
+      - In a module that waits, no retry starts after its wait_timeout.
     type: int
     default: 5
   profile:
     description:
       - The tccli profile to read keys (C(~/.tccli/<profile>.credential)) and region (C(~/.tccli/<profile>.configure)) from.
       - If not set, the environment variable E(TENCENTCLOUD_PROFILE) or E(TCCLI_PROFILE) is used, else V(default).
+      - A profile named here outranks keys in the environment (as C(--profile) does for tccli), so it works in AWX,
+        which injects E(TENCENTCLOUD_SECRET_ID) and E(TENCENTCLOUD_SECRET_KEY); a profile named by the environment does not.
       - A profile named here or in the environment must exist; the V(default) profile is only used when its file exists.
     type: str
   role_arn:
@@ -84,6 +93,7 @@ options:
   role_session_name:
     description:
       - The session name for O(role_arn), as CloudAudit shows it. Defaults to V(ansible-tencent-qcloud).
+      - Fails before any call when no role is assumed.
     type: str
   role_duration:
     description:
@@ -100,9 +110,10 @@ options:
         Defaults to V(http://metadata.tencentyun.com). Set it to reach a simulator or a proxy.
     type: str
 notes:
-  - "Keys are looked for in this order, the first complete source winning: the module options; the environment
-    (E(TENCENTCLOUD_SECRET_ID), E(TENCENTCLOUD_SECRET_KEY), token in E(TENCENTCLOUD_SECURITY_TOKEN) or E(TENCENTCLOUD_TOKEN));
-    the tccli profile (O(profile)), which may also name a CVM role (C(\"type\": \"cvm-role\")) or a role to assume (C(role-arn));
+  - "Keys are looked for in this order, the first complete source winning: the module options; the tccli profile named by
+    O(profile); the environment (E(TENCENTCLOUD_SECRET_ID), E(TENCENTCLOUD_SECRET_KEY), token in E(TENCENTCLOUD_SECURITY_TOKEN)
+    or E(TENCENTCLOUD_TOKEN)); the tccli profile named by E(TENCENTCLOUD_PROFILE) or E(TCCLI_PROFILE), else V(default).
+    A profile may also name a CVM role (C(\"type\": \"cvm-role\")) or a role to assume (C(role-arn));
     the SDK file C(~/.tencentcloud/credentials), then C(/etc/tencentcloud/credentials) (section C([default]));
     the CAM role of the CVM instance the module runs on (O(metadata_endpoint)). The result's C(credential_source) names the source."
   - The region comes from O(region), then E(TENCENTCLOUD_REGION), then C(_sys_param.region) of the tccli profile's C(.configure) file.

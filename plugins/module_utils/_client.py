@@ -8,9 +8,14 @@ API 3.0 sends JSON to ``POST /`` signed with TC3-HMAC-SHA256; API 2.0 sends a fo
 ``POST /v2/index.php`` signed with HmacSHA256. Both envelopes are parsed here and every
 failure becomes a :class:`QcloudApiError`. Throttling, busy codes, 5xx answers,
 unreadable answers and network errors are retried with capped, jittered exponential
-backoff inside one deadline; quota, auth and validation errors never are. Callers make
-writes safe to retry by putting one ``ClientToken`` in ``params`` per logical write:
-the same params (and so the same token) go out on every attempt.
+backoff inside one deadline; quota, auth and validation errors never are. Answers that
+mean "another task holds this resource" are waited out, with the same backoff, until the
+run's deadline, whatever ``api_retries`` says. Callers make writes safe to retry by
+putting one ``ClientToken`` in ``params`` per logical write: the same params (and so the
+same token) go out on every attempt.
+
+The client may carry the run's deadline (``deadline``, a ``monotonic()`` time): no retry
+starts after it, and an attempt in flight ends within one ``timeout`` of it.
 """
 
 from __future__ import annotations
@@ -18,22 +23,26 @@ from __future__ import annotations
 import json
 import random
 import re
+import socket
+import ssl
 import time
 import traceback
-from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional
+from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import urlparse
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     CLIENT_BAD_REQUEST,
     CLIENT_BAD_RESPONSE,
+    CLIENT_CA_BUNDLE,
     CLIENT_HTTP,
     CLIENT_HTTP_RETRY,
     CLIENT_NETWORK,
+    CLIENT_NOT_TLS,
+    CLIENT_PLAIN_HTTP,
     CLIENT_TIMEOUT,
     CLIENT_TLS,
-    CATALOGUE,
     QcloudApiError,
-    is_retryable,
+    entry_for,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._signing import (
     tc3_authorization,
@@ -65,6 +74,8 @@ TOKEN_EXPIRED_CODES = frozenset(("AuthFailure.TokenFailure", "4105"))
 
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
+# Waiting out a busy resource: tasks take seconds, so look again at least this often.
+BUSY_CAP = 4.0
 
 
 class Credentials(NamedTuple):
@@ -86,9 +97,9 @@ class ApiResult(NamedTuple):
     request_id: Optional[str]
 
 
-def backoff_delay(attempt: int, rng: Callable[[], float] = random.random) -> float:
+def backoff_delay(attempt: int, rng: Callable[[], float] = random.random, cap: float = BACKOFF_CAP) -> float:
     """Equal-jitter exponential backoff: half the step for sure, half at random, capped."""
-    step = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+    step = min(cap, BACKOFF_BASE * (2 ** attempt))
     return step / 2 + rng() * step / 2
 
 
@@ -116,11 +127,34 @@ def flatten_v2(params: Mapping[str, Any]) -> Dict[str, str]:
 
 
 _TLS_REASON = re.compile(r"certificate verify failed: ([^(')\]]+)")
+# OpenSSL's words for a CA file that holds no PEM certificate.
+_NOT_PEM = ("NO_CERTIFICATE_OR_CRL_FOUND", "no certificate or crl found", "PEM lib", "PEM routines")
+# What a TLS client reads when the server answers in plain HTTP.
+_PLAIN_ANSWER = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "http request")
+# nginx and others answer a plain request on a TLS port with a 400 page that says so.
+_PLAIN_REFUSED = (b"plain HTTP request was sent to HTTPS port", b"speak plain HTTP to an SSL-enabled")
+
+
+def speaks_tls(host: str, port: int, timeout: float) -> bool:
+    """Whether host:port completes a TLS handshake (no certificate check: only the protocol)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=host):
+                return True
+    except (OSError, ValueError):
+        return False
 
 
 def _transport_error(exc: Exception, action: str) -> QcloudApiError:
     text = str(exc)
     if requests is not None and isinstance(exc, requests.exceptions.SSLError):
+        if any(word in text for word in _NOT_PEM):
+            return QcloudApiError(CLIENT_CA_BUNDLE, "no PEM certificate could be read from it", action, processed=False)
+        if any(word in text for word in _PLAIN_ANSWER):
+            return QcloudApiError(CLIENT_NOT_TLS, "it answered the TLS handshake in plain text", action, processed=False)
         match = _TLS_REASON.search(text)
         reason = match.group(1).strip() if match else "TLS handshake failed"
         return QcloudApiError(CLIENT_TLS, reason, action, processed=False)
@@ -159,6 +193,7 @@ class QcloudClient:
         retries: int = 5,
         service: str = "vpc",
         version: str = VPC_VERSION_V3,
+        deadline: Optional[float] = None,
         session: Any = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
@@ -178,6 +213,7 @@ class QcloudClient:
         self.retries = retries
         self.service = service
         self.version = version
+        self.deadline = deadline
         self.session = session if session is not None else requests.Session()
         self.sleep = sleep
         self.clock = clock
@@ -185,6 +221,14 @@ class QcloudClient:
         self.rng = rng
         self.requests_sent = 0
         self.retries_made = 0
+
+    def __repr__(self) -> str:  # the keys stay out of tracebacks and logs
+        return "QcloudClient(endpoint=%r, service=%r, api_version=%r, region=%r)" % (
+            self.endpoint,
+            self.service,
+            self.api_version,
+            self.region,
+        )
 
     # -- one attempt -------------------------------------------------------------------------
 
@@ -240,6 +284,8 @@ class QcloudClient:
 
     def _parse(self, action: str, response: Any) -> ApiResult:
         status = response.status_code
+        if status == 400 and self.endpoint.startswith("http://") and any(w in (response.content or b"") for w in _PLAIN_REFUSED):
+            raise QcloudApiError(CLIENT_PLAIN_HTTP, "HTTP 400", action, http_status=status, processed=False)
         if status != 200:
             transient = status >= 500 or status == 429
             code = CLIENT_HTTP_RETRY if transient else CLIENT_HTTP
@@ -280,32 +326,51 @@ class QcloudClient:
             raise QcloudApiError(CLIENT_BAD_RESPONSE, "code %r is not a number" % (body["code"],), action)
         if number == 0:
             return ApiResult(body, request_id)
+        # The error is its codeDesc (the numeric code when there is none); the numeric code
+        # stays beside it for the catalogue's fallback.
         code_desc = str(body.get("codeDesc") or "")
         message = str(body.get("message") or "")
-        # Key on codeDesc where the catalogue knows it; else on the numeric code.
-        known = code_desc and any(code_desc == c or code_desc.startswith(c + ".") for c in CATALOGUE)
-        code = code_desc if known else str(number)
-        if code_desc and not known:
-            message = "%s: %s" % (code_desc, message) if message else code_desc
-        raise QcloudApiError(code, message, action, request_id=request_id, processed=False)
+        raise QcloudApiError(code_desc or str(number), message, action, request_id=request_id, processed=False, number=str(number))
 
     # -- the retry loop ----------------------------------------------------------------------
+
+    def _window(self, deadline: Optional[float]) -> Tuple[float, float]:
+        """(the last moment an attempt may start, the moment every attempt must have ended)."""
+        if deadline is None and self.deadline is None:
+            # Every attempt its full timeout, plus the backoff between them.
+            end = self.monotonic() + (self.retries + 1) * self.timeout + self.retries * BACKOFF_CAP
+            return end, end
+        if self.deadline is None:
+            return deadline, deadline
+        if deadline is None:
+            return self.deadline, self.deadline + self.timeout
+        return min(deadline, self.deadline), min(deadline, self.deadline + self.timeout)
+
+    def _plain_http_to_tls(self, err: QcloudApiError) -> bool:
+        """An http:// endpoint that closed the connection unanswered, and that speaks TLS."""
+        if err.code != CLIENT_NETWORK or not self.endpoint.startswith("http://") or err.message == "connection refused":
+            return False
+        parsed = urlparse(self.url)
+        return speaks_tls(parsed.hostname or "", parsed.port or 80, min(self.timeout, 3.0))
 
     def call(self, action: str, params: Optional[Mapping[str, Any]] = None, deadline: Optional[float] = None) -> ApiResult:
         """Send ``action`` until it succeeds, fails for good, or retries or deadline run out.
 
-        ``deadline`` is a ``monotonic()`` time; by default it allows every attempt its
-        full ``timeout`` plus the backoff between them.
+        ``deadline`` is a ``monotonic()`` time by which the call ends; by default the run's
+        (no retry starts after it, the last attempt ends within one ``timeout``), else one
+        that allows every attempt its full ``timeout`` plus the backoff between them. Busy
+        answers are waited out until then; other transient failures are retried at most
+        ``retries`` times.
         """
         params = dict(params or {})
-        if deadline is None:
-            deadline = self.monotonic() + (self.retries + 1) * self.timeout + self.retries * BACKOFF_CAP
+        start_by, end_by = self._window(deadline)
         send = self._send_v3 if self.api_version == "3.0" else self._send_v2
         attempt = 0
+        busy_waits = 0
         renewed = False
         lost_answer = False
         while True:
-            remaining = deadline - self.monotonic()
+            remaining = end_by - self.monotonic()
             try:
                 if remaining <= 0:
                     raise QcloudApiError(CLIENT_TIMEOUT, "the deadline passed before an answer", action, processed=False)
@@ -325,13 +390,20 @@ class QcloudClient:
                     renewed = True
                     self.credentials.refresh()
                     continue
-                delay = backoff_delay(attempt, self.rng)
-                if (
-                    not is_retryable(err.code)
-                    or attempt >= self.retries
-                    or self.monotonic() + delay >= deadline
-                ):
+                if attempt == 0 and busy_waits == 0 and self._plain_http_to_tls(err):
+                    raise QcloudApiError(CLIENT_PLAIN_HTTP, err.message, action, processed=False)
+                entry = entry_for(err)
+                if entry.busy:
+                    delay = backoff_delay(busy_waits, self.rng, BUSY_CAP)
+                    give_up = False
+                else:
+                    delay = backoff_delay(attempt, self.rng)
+                    give_up = not entry.retry or attempt >= self.retries
+                if give_up or self.monotonic() + delay >= start_by:
                     raise
-                attempt += 1
+                if entry.busy:
+                    busy_waits += 1
+                else:
+                    attempt += 1
                 self.retries_made += 1
                 self.sleep(delay)

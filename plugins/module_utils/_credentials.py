@@ -4,11 +4,15 @@
 
 """Where keys and region come from, in the order Tencent's own tools look.
 
-Keys: module options, the environment, a tccli profile (``~/.tccli/<profile>.credential``,
+Keys: module options, the tccli profile named by the ``profile`` option, the environment,
+a tccli profile named by the environment or ``default`` (``~/.tccli/<profile>.credential``,
 which may name a CVM role or a role to assume), the SDK file ``~/.tencentcloud/credentials``
 (then ``/etc/tencentcloud/credentials``), and the CVM instance role from the metadata service.
 The first complete source wins and is named in the result, never the keys. With
 ``role_arn``, the keys found assume that role through STS ``AssumeRole``.
+
+An option the user gives is never passed over: half a key pair, keys beside a profile, a
+token or a session name that no source would use all fail before any call.
 
 Temporary keys (CVM role, STS) come wrapped in a provider that fetches fresh ones before
 they expire, so a long wait does not outlive them; the client asks for ``current()`` keys
@@ -108,27 +112,35 @@ def _expand(path: str, environ: Mapping[str, str]) -> str:
 class CredentialChain:
     """Finds keys; ``looked`` says where, for the error when none is found."""
 
-    def __init__(self, params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, session: Any = None) -> None:
+    def __init__(
+        self,
+        params: Mapping[str, Any],
+        environ: Optional[Mapping[str, str]] = None,
+        session: Any = None,
+        deadline: Optional[float] = None,
+    ) -> None:
         self.params = params
         self.environ = os.environ if environ is None else environ
         self.session = session
+        self.deadline = deadline  # the run's deadline, for STS calls made while waiting
         self.looked: List[str] = []
-        self.warnings: List[str] = []
+        self.assumed = False
 
     # Each source returns credentials (or a provider), or None after noting why in ``looked``.
 
     def from_options(self) -> Any:
         sid, key = self.params.get("secret_id"), self.params.get("secret_key")
+        if bool(sid) != bool(key):
+            given, missing = ("secret_id", "secret_key") if sid else ("secret_key", "secret_id")
+            raise QcloudError(
+                "%s was given without %s: give both in the module options, or neither to use the environment or a profile."
+                % (given, missing)
+            )
+        if sid and self.params.get("profile"):
+            raise QcloudError("secret_id and secret_key were given together with profile %r: give the keys or the profile, not both." % self.params["profile"])
         if sid and key:
             return Credentials(str(sid), str(key), self.params.get("security_token") or None, "module options")
-        if sid or key:
-            self.warnings.append(
-                "Only %s was given in the module options, so they were ignored: give both secret_id and secret_key."
-                % ("secret_id" if sid else "secret_key")
-            )
-            self.looked.append("module options (only %s)" % ("secret_id" if sid else "secret_key"))
-        else:
-            self.looked.append("module options")
+        self.looked.append("module options")
         return None
 
     def from_environment(self) -> Any:
@@ -247,8 +259,10 @@ class CredentialChain:
             retries=int(params.get("api_retries") if params.get("api_retries") is not None else 5),
             service="sts",
             version=STS_VERSION,
+            deadline=self.deadline,
             session=self.session,
         )
+        self.assumed = True
 
         def fetch() -> Tuple[Credentials, float]:
             try:
@@ -266,10 +280,25 @@ class CredentialChain:
 
     # -- the chain ----------------------------------------------------------------------------
 
+    def check_all_used(self, found: Any) -> None:
+        """Fail when an option the user gave had no part in the keys ``found`` (before any role_arn)."""
+        if self.params.get("security_token") and not found.source.startswith(("module options", "environment")):
+            raise _unused("security_token", found.source)
+        if self.params.get("role_session_name") and not (self.assumed or self.params.get("role_arn")):
+            raise _unused("role_session_name", found.source)
+
+    def sources(self) -> List[Callable[[], Any]]:
+        """The sources in order: a ``profile`` option outranks the environment's keys, as
+        ``--profile`` does for tccli and the AWS CLI; a profile named by the environment does not."""
+        if self.params.get("profile"):
+            return [self.from_options, self.from_tccli, self.from_environment, self.from_sdk_file, self.from_cvm_role]
+        return [self.from_options, self.from_environment, self.from_tccli, self.from_sdk_file, self.from_cvm_role]
+
     def resolve(self) -> Any:
-        for source in (self.from_options, self.from_environment, self.from_tccli, self.from_sdk_file, self.from_cvm_role):
+        for source in self.sources():
             keys = source()
             if keys is not None:
+                self.check_all_used(keys)
                 if self.params.get("role_arn"):
                     return self.assume_role(keys, str(self.params["role_arn"]))
                 return keys
@@ -278,6 +307,10 @@ class CredentialChain:
             "environment variables, a tccli profile, the SDK credentials file, or run on a CVM with a CAM role."
             % ("; ".join(self.looked), ENV_SECRET_ID, ENV_SECRET_KEY)
         )
+
+
+def _unused(option: str, source: str) -> QcloudError:
+    return QcloudError("%s was given, but the keys came from %s, which does not use it: remove %s or give the keys it belongs to." % (option, source, option))
 
 
 def resolve_credentials(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, session: Any = None) -> Any:

@@ -40,6 +40,7 @@ class QcloudApiError(QcloudError):
         request_id: Optional[str] = None,
         http_status: Optional[int] = None,
         processed: Optional[bool] = None,
+        number: Optional[str] = None,
     ) -> None:
         super().__init__("%s: %s" % (code, message), code)
         self.message = message
@@ -48,6 +49,9 @@ class QcloudApiError(QcloudError):
         self.http_status = http_status
         # False: the server certainly did not act on the request; None: it may have.
         self.processed = processed
+        # API 2.0's numeric ``code`` beside its ``codeDesc``: the sentence and the retry
+        # decision fall back to it when the catalogue does not know the codeDesc.
+        self.number = number
         # Set by the client: an earlier attempt of the same call may have been applied
         # (its answer was lost), so this final answer may be about our own write.
         self.after_lost_answer = False
@@ -64,6 +68,9 @@ class QcloudApiError(QcloudError):
 class Entry(NamedTuple):
     sentence: str
     retry: bool = False
+    # A busy resource (another task holds it): waited out until the module's deadline,
+    # not counted against api_retries.
+    busy: bool = False
 
 
 # Client-side codes: failures before an API answer could be read.
@@ -74,6 +81,14 @@ CLIENT_HTTP = "ClientError.HttpStatus"
 CLIENT_HTTP_RETRY = "ClientError.HttpServerError"
 CLIENT_BAD_RESPONSE = "ClientError.MalformedResponse"
 CLIENT_BAD_REQUEST = "ClientError.InvalidRequest"
+CLIENT_PLAIN_HTTP = "ClientError.PlainHttpToHttps"
+CLIENT_NOT_TLS = "ClientError.NotTls"
+CLIENT_CA_BUNDLE = "ClientError.CaBundle"
+
+_BUSY = (
+    "Another task kept ENI {eni} or instance {instance} busy for the whole wait_timeout ({wait_timeout} s) "
+    "(Tencent Cloud said: {message}): raise wait_timeout, or run again when that task has finished."
+)
 
 _AUTH_KEYS = (
     "Tencent Cloud rejected the request signature: check that secret_id and secret_key belong together "
@@ -98,6 +113,11 @@ CATALOGUE: Dict[str, Entry] = {
         True,
     ),
     CLIENT_BAD_REQUEST: Entry("The request to {endpoint} could not be built ({message}): check api_endpoint, region and the ids."),
+    CLIENT_PLAIN_HTTP: Entry("{endpoint} speaks HTTPS, but api_endpoint says http://: use https:// in api_endpoint."),
+    CLIENT_NOT_TLS: Entry(
+        "{endpoint} does not speak HTTPS ({message}): use http:// in api_endpoint for a plain-HTTP test endpoint, or check its port."
+    ),
+    CLIENT_CA_BUNDLE: Entry("The ca_bundle file is not a PEM bundle of CA certificates ({message}): give a PEM file of CA certificates."),
     # --- authentication and authorisation (API 3.0) ---
     "AuthFailure.SignatureFailure": Entry(_AUTH_KEYS),
     "AuthFailure.SignatureExpire": Entry(
@@ -134,15 +154,16 @@ CATALOGUE: Dict[str, Entry] = {
         "The account's cross-region request rate limit was exceeded after every retry: lower forks and run again.", True
     ),
     "LimitExceeded.ActionLimited": Entry("Tencent Cloud limited the frequency of {action}: wait a moment and run again.", True),
-    "UnsupportedOperation.MutexOperationTaskRunning": Entry(
-        "Another task is still running on ENI {eni} or instance {instance}: wait for it to finish and run again.", True
-    ),
+    "UnsupportedOperation.MutexOperationTaskRunning": Entry(_BUSY, True, True),
     "UnsupportedOperation.IdempotentProcessing": Entry(
-        "Tencent Cloud is still processing an identical request: run again in a moment.", True
+        "Tencent Cloud was still processing an identical request when wait_timeout ({wait_timeout} s) passed: "
+        "run again in a moment.",
+        True,
+        True,
     ),
-    "ResourceInUse": Entry("The resource is in use by another operation: wait for it to finish and run again.", True),
+    "ResourceInUse": Entry(_BUSY, True, True),
     "ResourceUnavailable": Entry("The resource is temporarily unavailable: run again in a moment.", True),
-    "ResourceBusy": Entry("The resource is busy: run again in a moment.", True),
+    "ResourceBusy": Entry(_BUSY, True, True),
     "InternalError": Entry("Tencent Cloud had an internal error on {action}: run again; if it persists, open a ticket with the request id.", True),
     "InternalError.ModuleError": Entry(
         "Tencent Cloud had an internal error on {action}: run again; if it persists, open a ticket with the request id.", True
@@ -159,8 +180,8 @@ CATALOGUE: Dict[str, Entry] = {
         "ENI {eni} is already attached to another instance: set force=true to move it to {instance}."
     ),
     "UnsupportedOperation.InvalidState": Entry(
-        "Instance {instance} or ENI {eni} is not in a state that allows this ({message}): "
-        "the instance must be RUNNING or STOPPED, so wait until it is and run again."
+        "{action} was refused because instance {instance} or ENI {eni} is in the wrong state (Tencent Cloud said: {message}): "
+        "wait until both have settled and run again."
     ),
     "UnsupportedOperation.ResourceIsInvalidState": Entry(
         "Instance {instance} or ENI {eni} is not in a state that allows this ({message}): wait until it has settled and run again."
@@ -169,10 +190,10 @@ CATALOGUE: Dict[str, Entry] = {
         "The instance type of {instance} does not support elastic network interfaces: use an instance family that does."
     ),
     "UnsupportedOperation.VpcMismatch": Entry(
-        "ENI {eni} is in {eni_vpc} but instance {instance} is in another VPC: use an ENI from the instance's VPC."
+        "ENI {eni} is in {eni_vpc} but instance {instance} is in {instance_vpc}: use an ENI from the instance's VPC."
     ),
     "UnsupportedOperation.ZoneMismatch": Entry(
-        "ENI {eni} is in zone {eni_zone} but instance {instance} is in another zone: "
+        "ENI {eni} is in zone {eni_zone} but instance {instance} is in zone {instance_zone}: "
         "use an ENI from a subnet in the instance's zone."
     ),
     "UnsupportedOperation.IdempotentParameterMismatch": Entry(
@@ -248,10 +269,14 @@ MODULE_TASK_FAILED = "Module.TaskFailed"
 MODULE_TASK_TIMEOUT = "Module.TaskTimeout"
 MODULE_SETTLE_TIMEOUT = "Module.SettleTimeout"
 MODULE_NO_CONVERGENCE = "Module.NoConvergence"
+MODULE_INSTANCE_NOT_FOUND = "Module.InstanceNotFound"
 
 CATALOGUE.update(
     {
         MODULE_ENI_NOT_FOUND: Entry("ENI {eni} was not found in region {region}: check network_interface_id and region."),
+        MODULE_INSTANCE_NOT_FOUND: Entry(
+            "Instance {instance} was not found in region {region} (ENI {eni} is there): check instance_id and region."
+        ),
         MODULE_ATTACHED_ELSEWHERE: Entry(
             "ENI {eni} is attached to {holder}, not to {instance}: set force=true to move it, or detach it from {holder} first."
         ),
@@ -278,9 +303,13 @@ CATALOGUE.update(
 _UNKNOWN = Entry("Tencent Cloud answered {code} to {action} ({message}).")
 
 
+# What a sentence says where the context lacks a value.
+_DEFAULTS = {"instance_zone": "another zone", "instance_vpc": "another VPC"}
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
-        return "(unknown)"
+        return _DEFAULTS.get(key, "(unknown)")
 
 
 def lookup(code: Optional[str]) -> Entry:
@@ -291,6 +320,14 @@ def lookup(code: Optional[str]) -> Entry:
             return entry
         code = code.rpartition(".")[0]
     return _UNKNOWN
+
+
+def entry_for(error: QcloudApiError) -> Entry:
+    """The entry of an API error: its code's, else (API 2.0) its numeric code's."""
+    entry = lookup(error.code)
+    if entry is _UNKNOWN and error.number:
+        return lookup(error.number)
+    return entry
 
 
 def is_retryable(code: Optional[str]) -> bool:
@@ -309,4 +346,6 @@ def explain(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) 
     values = dict(context or {})
     values.setdefault("action", error.action)
     values.setdefault("message", error.message or "no message")
-    return sentence(error.code, values)
+    values = _Blank((k, v) for k, v in values.items() if v not in (None, ""))
+    values.setdefault("code", error.code)
+    return entry_for(error).sentence.format_map(values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 import time
 from typing import Any, Dict, Mapping, NoReturn, Optional
 from urllib.parse import urlparse
@@ -73,6 +74,8 @@ class QcloudModule:
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.context: Dict[str, Any] = {"timeout": self.params["api_timeout"]}
+        # Set by vpc(wait_timeout=...): when waiting must stop.
+        self.wait_deadline: Optional[float] = None
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -106,19 +109,34 @@ class QcloudModule:
     def _check_connection(self) -> None:
         self._check_url("api_endpoint", warn=True)
         bundle = self.params["ca_bundle"]
-        if bundle and self.params["validate_certs"] and not os.path.isfile(bundle):
-            self.module.fail_json(
-                msg="ca_bundle %s does not exist or is not a file: give the path of a PEM file of CA certificates, "
-                "or leave ca_bundle unset." % repr(bundle)
-            )
+        if bundle and self.params["validate_certs"]:
+            if not os.path.isfile(bundle):
+                self.module.fail_json(
+                    msg="ca_bundle %s does not exist or is not a file: give the path of a PEM file of CA certificates, "
+                    "or leave ca_bundle unset." % repr(bundle)
+                )
+            try:
+                ssl.create_default_context(cafile=bundle)
+            except (ssl.SSLError, ValueError, OSError, UnicodeDecodeError):
+                self.module.fail_json(
+                    msg="ca_bundle %s is not a PEM bundle of CA certificates: give a file of -----BEGIN CERTIFICATE----- "
+                    "blocks, or leave ca_bundle unset." % repr(bundle)
+                )
         self.check_positive("api_timeout")
         if self.params["api_retries"] < 0:
             self.module.fail_json(msg="api_retries must be 0 or more (got %s)." % _show(self.params["api_retries"]))
 
     # -- the client --------------------------------------------------------------------------
 
-    def vpc(self) -> VpcApi:
-        """Checks connection options, finds keys and region, and returns the VPC operations."""
+    def vpc(self, wait_timeout: Optional[float] = None) -> VpcApi:
+        """Checks connection options, finds keys and region, and returns the VPC operations.
+
+        With ``wait_timeout``, the run has one deadline, ``wait_deadline`` (now + wait_timeout):
+        no poll, retry or busy wait starts after it, and the call in flight then ends within
+        one api_timeout, so the module returns within wait_timeout + api_timeout.
+        """
+        if wait_timeout is not None:
+            self.wait_deadline = deadline_after(wait_timeout)
         self._check_connection()
         for option in ("sts_endpoint", "metadata_endpoint"):
             self._check_url(option, warn=False)
@@ -128,12 +146,10 @@ class QcloudModule:
             region = resolve_region(self.params)
             if not _REGION.fullmatch(region):
                 self.module.fail_json(msg="region must look like ap-guangzhou (got %s)." % _show(region))
-            chain = CredentialChain(self.params)
+            chain = CredentialChain(self.params, deadline=self.wait_deadline)
             credentials = chain.resolve()
         except QcloudError as err:
             self.module.fail_json(msg=err.msg)
-        for warning in chain.warnings:
-            self.module.warn(warning)
         client = QcloudClient(
             credentials,
             region,
@@ -143,6 +159,7 @@ class QcloudModule:
             ca_bundle=self.params["ca_bundle"],
             timeout=self.params["api_timeout"],
             retries=self.params["api_retries"],
+            deadline=self.wait_deadline,
         )
         self.context.update(
             region=region,

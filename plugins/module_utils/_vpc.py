@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional
+from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError
@@ -24,6 +24,22 @@ TRANSITIONAL_STATES = frozenset(("ATTACHING", "DETACHING", "PENDING", "DELETING"
 # How an unknown id shows up: 3.0 may answer an empty set or ResourceNotFound, 2.0 a codeDesc.
 NOT_FOUND_CODES = frozenset(("ResourceNotFound", "InvalidNetworkInterface.NotFound"))
 
+# Answers to a write that mean "the binding is not what was read" (3.0 codes, 2.0 codeDescs).
+CONFLICT_CODES = frozenset(
+    (
+        "UnsupportedOperation.AttachmentAlreadyExists",
+        "InvalidNetworkInterface.AlreadyAssociated",
+        "InvalidNetworkInterface.NotAttached",
+        "UnsupportedOperation.InvalidState",
+    )
+)
+# Answers to a write that mean "the ENI or the instance does not exist".
+MISSING_CODES = NOT_FOUND_CODES | frozenset(("InvalidInstance.NotFound",))
+# Answers to an attach that mean "the instance is in another VPC or zone than the ENI".
+PLACEMENT_CODES = frozenset(("UnsupportedOperation.VpcMismatch", "UnsupportedOperation.ZoneMismatch"))
+
+ATTACH_TYPES = {"standard": 0, "extended": 1}
+ACTIONS = {"attach": "AttachNetworkInterface", "detach": "DetachNetworkInterface"}
 PAGE_SIZE = {"3.0": 100, "2.0": 50}
 V2_TASK_STATES = {0: "SUCCESS", 1: "FAILED", 2: "RUNNING"}
 
@@ -32,6 +48,41 @@ class TaskStatus(NamedTuple):
     task_id: str
     status: str
     output: str
+
+
+class Task(NamedTuple):
+    """A write the cloud accepted: its task id, and the action it runs (for sentences)."""
+
+    task_id: str
+    action: str
+
+
+class WriteRefused(Exception):
+    """An attach or detach the API refused for a reason the caller decides about.
+
+    ``kind`` is ``conflict`` (the binding differs from what was read), ``missing`` (the ENI
+    or the instance does not exist) or ``placement`` (another VPC or zone).
+    ``maybe_applied``: an earlier attempt of this very write may have been applied (its
+    answer was lost), so the refusal may be about our own work.
+    """
+
+    def __init__(self, kind: str, error: QcloudApiError) -> None:
+        super().__init__(error.code)
+        self.kind = kind
+        self.error = error
+        self.maybe_applied = error.after_lost_answer
+
+
+def _refusal(error: QcloudApiError) -> Optional[WriteRefused]:
+    for kind, codes in (("conflict", CONFLICT_CODES), ("missing", MISSING_CODES), ("placement", PLACEMENT_CODES)):
+        if error.code in codes:
+            return WriteRefused(kind, error)
+    return None
+
+
+def missing_answer(action: str, request_id: Optional[str]) -> Dict[str, Any]:
+    """``error`` for a look-up the API answered without the resource (an empty set)."""
+    return {"code": None, "message": "the answer holds no such resource", "request_id": request_id, "action": action}
 
 
 def _attachment(instance_id: Any, device_index: Any = None, attach_time: Any = None) -> Optional[Dict[str, Any]]:
@@ -113,26 +164,38 @@ class VpcApi:
         self.v3 = client.api_version == "3.0"
         self.sleep = sleep
         self.monotonic = monotonic
+        # What the API answered when the last describe found no ENI, for the failure's ``error``.
+        self.last_miss: Optional[Dict[str, Any]] = None
 
     # -- reads -------------------------------------------------------------------------------
 
     def describe_network_interface(self, eni_id: str) -> Optional[Dict[str, Any]]:
-        """The ENI's record, or None when it does not exist (in this region)."""
+        """The ENI's record, or None when it does not exist (in this region; see ``last_miss``)."""
         try:
             if self.v3:
-                data = self.client.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [eni_id]}).data
-                items = [normalise_v3(item) for item in data.get("NetworkInterfaceSet") or []]
+                answer = self.client.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [eni_id]})
+                items = [normalise_v3(item) for item in answer.data.get("NetworkInterfaceSet") or []]
             else:
-                data = self.client.call("DescribeNetworkInterfaces", {"networkInterfaceId": eni_id}).data
-                items = [normalise_v2(item) for item in v2_page(data)[1]]
+                answer = self.client.call("DescribeNetworkInterfaces", {"networkInterfaceId": eni_id})
+                items = [normalise_v2(item) for item in v2_page(answer.data)[1]]
         except QcloudApiError as err:
             if err.code in NOT_FOUND_CODES:
+                self.last_miss = err.to_result()
                 return None
             raise
         for item in items:
             if item["network_interface_id"] == eni_id:
                 return item
+        self.last_miss = missing_answer("DescribeNetworkInterfaces", answer.request_id)
         return None
+
+    def instance_placement(self, instance_id: str) -> Tuple[Optional[str], Optional[str]]:
+        """(VPC, zone) of an instance, read from its primary ENI; (None, None) if unknown."""
+        try:
+            found = self.find_network_interfaces(instance_id=instance_id, primary=True)
+        except QcloudApiError:
+            return None, None
+        return (found[0]["vpc_id"], found[0]["zone"]) if found else (None, None)
 
     def list_network_interfaces(self, ids: Optional[List[str]] = None, filters: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
         """Every ENI matching ``ids`` or ``filters`` (3.0 names or 2.0 names), all pages."""
@@ -231,7 +294,16 @@ class VpcApi:
 
     # -- writes ------------------------------------------------------------------------------
 
-    def _write(self, action: str, eni_id: str, instance_id: str, vpc_id: Optional[str], extra: Mapping[str, Any]) -> str:
+    def _write(self, action: str, eni_id: str, instance_id: str, vpc_id: Optional[str], extra: Mapping[str, Any]) -> Task:
+        try:
+            return Task(self._send_write(action, eni_id, instance_id, vpc_id, extra), action)
+        except QcloudApiError as err:
+            refusal = _refusal(err)
+            if refusal is not None:
+                raise refusal
+            raise
+
+    def _send_write(self, action: str, eni_id: str, instance_id: str, vpc_id: Optional[str], extra: Mapping[str, Any]) -> str:
         if self.v3:
             # One token per logical write: every retry of this call carries the same one.
             params = dict(extra, NetworkInterfaceId=eni_id, InstanceId=instance_id, ClientToken=str(uuid.uuid4()))
@@ -245,12 +317,13 @@ class VpcApi:
             raise QcloudApiError(CLIENT_BAD_RESPONSE, "no taskId in the answer", action)
         return str(task_id)
 
-    def attach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None, attach_type: Optional[int] = None) -> str:
-        extra = {"AttachType": attach_type} if attach_type is not None and self.v3 else {}
-        return self._write("AttachNetworkInterface", eni_id, instance_id, vpc_id, extra)
+    def attach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None, attach_type: Optional[str] = None) -> Task:
+        """Start attaching; ``attach_type`` is ``standard`` or ``extended`` (API 3.0 only)."""
+        extra = {"AttachType": ATTACH_TYPES[attach_type]} if attach_type and self.v3 else {}
+        return self._write(ACTIONS["attach"], eni_id, instance_id, vpc_id, extra)
 
-    def detach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None) -> str:
-        return self._write("DetachNetworkInterface", eni_id, instance_id, vpc_id, {})
+    def detach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None) -> Task:
+        return self._write(ACTIONS["detach"], eni_id, instance_id, vpc_id, {})
 
     # -- waits -------------------------------------------------------------------------------
 

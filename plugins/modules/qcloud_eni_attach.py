@@ -68,7 +68,10 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds the whole module may wait for tasks, and for an ENI that is already attaching or detaching to settle.
+      - Seconds the whole module may wait, from its start; the one deadline of everything it does while waiting.
+      - It bounds the wait for an ENI that is already attaching or detaching to settle, the wait for its own tasks,
+        busy answers (another task runs on the ENI or the instance) waited out before a write is accepted, and
+        retries: none starts after it, and the call in flight then ends within O(api_timeout).
       - A task still running then fails the module with its task id; a rerun picks up from there.
     type: int
     default: 300
@@ -238,12 +241,17 @@ diff:
   sample: {"before": {"instance_id": null, "network_interface_id": "eni-free0001"},
            "after": {"instance_id": "ins-run00001", "network_interface_id": "eni-free0001"}}
 error:
-  description: The API error behind a failure.
-  returned: on failure caused by an API error
+  description:
+    - The API answer behind a failure.
+    - For an ENI that was not found, the describe's answer (API 3.0 answers an empty set, so its code is V(null)
+      and RV(error.request_id) names the answer).
+  returned: on failure caused by an API answer
   type: dict
   contains:
     code:
-      description: The API code (API 3.0 C(Error.Code), API 2.0 C(codeDesc) or numeric C(code)), or C(ClientError.*) for transport errors.
+      description:
+        - The API code (API 3.0 C(Error.Code), API 2.0 C(codeDesc), or its numeric C(code) when there is no C(codeDesc)),
+          or C(ClientError.*) for transport errors.
       type: str
       sample: UnsupportedOperation.ZoneMismatch
     message:
@@ -263,37 +271,26 @@ import copy
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ATTACHED_ELSEWHERE,
     MODULE_ENI_NOT_FOUND,
+    MODULE_INSTANCE_NOT_FOUND,
     MODULE_NO_CONVERGENCE,
     MODULE_PRIMARY_ENI,
     MODULE_SETTLE_TIMEOUT,
     MODULE_TASK_FAILED,
     MODULE_TASK_TIMEOUT,
     MODULE_VPC_MISMATCH,
-    QcloudApiError,
     QcloudError,
     sentence,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule, deadline_after
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import TRANSITIONAL_STATES
+from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import TRANSITIONAL_STATES, WriteRefused
 
-ATTACH_TYPES = {"standard": 0, "extended": 1}
-
-# Answers that mean "the binding is not what we read": read again and decide again.
-CONFLICT_CODES = frozenset(
-    (
-        "UnsupportedOperation.AttachmentAlreadyExists",
-        "InvalidNetworkInterface.AlreadyAssociated",
-        "InvalidNetworkInterface.NotAttached",
-        "UnsupportedOperation.InvalidState",
-    )
-)
 MAX_ROUNDS = 4
 
 
 class _Conflict(Exception):
-    def __init__(self, error, wanted_holder):
-        super().__init__(error.code)
-        self.error = error
+    def __init__(self, refusal, wanted_holder):
+        super().__init__(refusal.error.code)
+        self.refusal = refusal
         self.wanted_holder = wanted_holder  # the binding the refused write would have made
 
 
@@ -320,10 +317,10 @@ class EniAttachment:
         self.present = params["state"] == "present"
         self.force = params["force"]
         self.wait = params["wait"]
-        self.attach_type = ATTACH_TYPES.get(params["attach_type"])
-        self.deadline = deadline_after(params["wait_timeout"])
+        self.attach_type = params["attach_type"]
         qm.context.update(eni=self.eni_id, instance=self.instance_id, vpc=self.vpc_id, wait_timeout=params["wait_timeout"])
-        self.api = qm.vpc()
+        self.api = qm.vpc(wait_timeout=params["wait_timeout"])
+        self.deadline = qm.wait_deadline
         self.result = {"changed": False, "credential_source": qm.credential_source}
 
     # -- reading -----------------------------------------------------------------------------
@@ -347,11 +344,17 @@ class EniAttachment:
             self.qm.context.update(eni_vpc=record["vpc_id"], eni_zone=record["zone"])
         return record
 
-    def fail(self, code, network_interface=None, **context):
+    def fail(self, code, network_interface=None, error=None, **context):
         result = dict(self.result)
         if network_interface is not None:
             result["network_interface"] = network_interface
+        if error is not None:
+            result["error"] = error
         self.qm.fail_decision(code, context, **result)
+
+    def fail_not_found(self):
+        """The ENI is not there; ``error`` keeps what the API answered."""
+        self.fail(MODULE_ENI_NOT_FOUND, error=self.api.last_miss)
 
     # -- deciding ----------------------------------------------------------------------------
 
@@ -379,35 +382,48 @@ class EniAttachment:
     def write(self, action, instance_id):
         try:
             if action == "attach":
-                task_id = self.api.attach(self.eni_id, instance_id, self.vpc_id, self.attach_type)
+                task = self.api.attach(self.eni_id, instance_id, self.vpc_id, self.attach_type)
             else:
-                task_id = self.api.detach(self.eni_id, instance_id, self.vpc_id)
+                task = self.api.detach(self.eni_id, instance_id, self.vpc_id)
+        except WriteRefused as refusal:
+            if refusal.kind == "conflict":
+                raise _Conflict(refusal, instance_id if action == "attach" else None)
+            self.refused(refusal, instance_id)
         except QcloudError as err:
-            if isinstance(err, QcloudApiError) and err.code in CONFLICT_CODES:
-                raise _Conflict(err, instance_id if action == "attach" else None)
             self.qm.fail_api(err, **self.result)
-        self.result["task_id"] = task_id
-        return task_id
+        self.result["task_id"] = task.task_id
+        return task
 
-    def wait_for(self, task_id, action):
-        status = self.call(self.api.wait_task, task_id, self.deadline)
-        name = "AttachNetworkInterface" if action == "attach" else "DetachNetworkInterface"
+    def refused(self, refusal, instance_id):
+        """Fail for a write refused for a missing resource or another VPC / zone, naming what the module knows."""
+        result = dict(self.result)
+        if refusal.kind == "missing":
+            # The ENI was just read: if it is still there, the instance is what is missing.
+            if self.call(self.api.describe_network_interface, self.eni_id) is None:
+                self.fail(MODULE_ENI_NOT_FOUND, error=refusal.error.to_result())
+            self.fail(MODULE_INSTANCE_NOT_FOUND, error=refusal.error.to_result(), instance=instance_id)
+        vpc, zone = self.api.instance_placement(instance_id)
+        self.qm.context.update(instance_vpc=vpc, instance_zone=zone)
+        self.qm.fail_api(refusal.error, **result)
+
+    def wait_for(self, task):
+        status = self.call(self.api.wait_task, task.task_id, self.deadline)
         if status.status == "FAILED":
-            self.fail(MODULE_TASK_FAILED, task_id=task_id, action=name, output=status.output or "no output")
+            self.fail(MODULE_TASK_FAILED, task_id=task.task_id, action=task.action, output=status.output or "no output")
         if status.status != "SUCCESS":
             self.result["changed"] = True
-            self.fail(MODULE_TASK_TIMEOUT, task_id=task_id, action=name, status=status.status)
+            self.fail(MODULE_TASK_TIMEOUT, task_id=task.task_id, action=task.action, status=status.status)
         self.result["changed"] = True
 
     def execute(self, steps, record):
         for index, (action, instance_id) in enumerate(steps):
-            task_id = self.write(action, instance_id)
+            task = self.write(action, instance_id)
             last = index == len(steps) - 1
             if last and not self.wait:
                 self.result["changed"] = True
                 target = instance_id if action == "attach" else None
                 return with_binding(record, target, "ATTACHING" if action == "attach" else "DETACHING")
-            self.wait_for(task_id, action)
+            self.wait_for(task)
         confirmed = self.read()
         wanted = self.instance_id if self.present else None
         if holder_of(confirmed) != wanted:
@@ -423,7 +439,7 @@ class EniAttachment:
         record = self.read()
         if record is None:
             if self.present:
-                self.fail(MODULE_ENI_NOT_FOUND)
+                self.fail_not_found()
             self.module.warn(sentence(MODULE_ENI_NOT_FOUND, self.qm.context) + " Nothing to detach.")
             self.finish(None, None)
         before = record
@@ -444,10 +460,10 @@ class EniAttachment:
                 # read again. If nothing moved, the refusal was about the instance: report it.
                 fresh = self.read()
                 if fresh is None:
-                    self.fail(MODULE_ENI_NOT_FOUND)
+                    self.fail_not_found()
                 if holder_of(fresh) == holder_of(record) or steps == last_plan:
-                    self.qm.fail_api(conflict.error, **self.result)
-                if conflict.error.after_lost_answer and holder_of(fresh) == conflict.wanted_holder:
+                    self.qm.fail_api(conflict.refusal.error, **self.result)
+                if conflict.refusal.maybe_applied and holder_of(fresh) == conflict.wanted_holder:
                     # An attempt whose answer was lost (API 2.0 has no ClientToken) did the work.
                     self.result["changed"] = True
                 last_plan, record = steps, fresh

@@ -67,9 +67,12 @@ PERSISTENT = {
 # and on the write: (fault, message)
 PERSISTENT_WRITE = {
     "http_502": ({"fault": "http_502"}, r"kept answering HTTP 502"),
-    "MutexOperationTaskRunning": ({"fault": "error", "code": "UnsupportedOperation.MutexOperationTaskRunning"},
-                                  r"Another task is still running on ENI eni-free0001 or instance ins-run00001"),
 }
+# A busy instance is waited out until wait_timeout, beyond api_retries, then named.
+BUSY_WAIT_TIMEOUT = 4
+BUSY = ({"fault": "error", "code": "UnsupportedOperation.MutexOperationTaskRunning", "message": "Task t-held runs on ins-run00001."},
+        r"Another task kept ENI eni-free0001 or instance ins-run00001 busy for the whole wait_timeout \(4 s\) "
+        r"\(Tencent Cloud said: Task t-held runs on ins-run00001\.\)")
 
 # Lower bound of the n-th backoff (equal jitter: half of min(8, 0.5 * 2**n) for sure), less a margin.
 MIN_BACKOFF = [0.25 * 0.9, 0.5 * 0.9, 1.0 * 0.9, 2.0 * 0.9]
@@ -164,6 +167,9 @@ def _build(protocol):
         spec = {"faults": [dict(fault_spec, action=ATTACH, count=10, protocol=protocol)]}
         module_args = dict(SCENARIOS["attach"][2], api_retries=BUDGET_RETRIES, api_timeout=0.6, **_vpc(protocol))
         cases.append(("%s/budget-write/%s" % (protocol, name), "qcloud_eni_attach", module_args, spec, None))
+    spec = {"faults": [dict(BUSY[0], action=ATTACH, count=1000, protocol=protocol)]}
+    module_args = dict(SCENARIOS["attach"][2], api_retries=BUDGET_RETRIES, wait_timeout=BUSY_WAIT_TIMEOUT, **_vpc(protocol))
+    cases.append(("%s/busy" % protocol, "qcloud_eni_attach", module_args, spec, None))
     spec = {"faults": [{"action": DESCRIBE, "fault": "http_500", "count": 5, "protocol": protocol}]}
     module_args = dict(SCENARIOS["attach"][2], api_retries=0, **_vpc(protocol))
     cases.append(("%s/budget/no-retries" % protocol, "qcloud_eni_attach", module_args, spec, None))
@@ -305,6 +311,22 @@ def test_retry_budget_write(matrix, protocol, name):
     if protocol == "3.0":
         assert len({w["client_token"] for w in writes}) == 1
     assert result["changed"] is False
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_a_busy_instance_is_waited_out_until_wait_timeout(matrix, protocol):
+    record = matrix[protocol]["%s/busy" % protocol]
+    result = record["result"]
+    relhelp.assert_clean(result)
+    assert result.get("failed") and result["changed"] is False
+    assert re.search(BUSY[1], result["msg"]), result["msg"]
+    assert result["error"]["code"] == "UnsupportedOperation.MutexOperationTaskRunning"
+    writes = _calls(record, ATTACH)
+    assert len(writes) > BUDGET_RETRIES + 1, "busy answers were counted against api_retries"
+    assert writes[-1]["time"] - writes[0]["time"] <= BUSY_WAIT_TIMEOUT + 5
+    if protocol == "3.0":
+        assert len({w["client_token"] for w in writes}) == 1
+    assert not record["state"]["tasks"]
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)

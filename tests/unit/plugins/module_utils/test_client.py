@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError, explain
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import (
     FakeClock,
@@ -246,12 +246,19 @@ def test_v2_error_code_desc_of_a_known_family_is_kept():
     assert info.value.code == "InvalidParameter.Foo"
 
 
-def test_v2_unknown_code_desc_falls_back_to_the_numeric_code():
-    client, session, clock = make_client("2.0", P.v2_error("SomethingNew", 4000, "bad value"))
+def test_v2_error_identity_is_the_code_desc_whatever_the_catalogue_holds():
+    client, session, clock = make_client("2.0", P.v2_error("SomethingNew.Unheard", 4000, "bad value"))
     with pytest.raises(QcloudApiError) as info:
         client.call("DescribeNetworkInterfaces", {})
-    assert info.value.code == "4000"
-    assert "SomethingNew" in info.value.message and "bad value" in info.value.message
+    assert (info.value.code, info.value.number, info.value.message) == ("SomethingNew.Unheard", "4000", "bad value")
+    # the sentence falls back to the numeric code's entry
+    assert explain(info.value, {}).startswith("Tencent Cloud rejected a parameter of DescribeNetworkInterfaces (bad value)")
+
+
+def test_v2_unknown_code_desc_with_a_retryable_number_is_retried():
+    client, session, clock = make_client("2.0", P.v2_error("SomethingNew.Busy", 6200, "later"), P.v2_ok())
+    client.call("DescribeNetworkInterfaces", {})
+    assert len(session.posts) == 2
 
 
 def test_v2_error_without_code_desc_uses_the_numeric_code():
@@ -519,9 +526,11 @@ def test_credentials_repr_and_str_hide_the_keys():
     assert SECRET_ID in repr(creds) and "module options" in repr(creds)
 
 
-def test_client_repr_does_not_show_the_keys():
+def test_client_repr_names_the_endpoint_and_hides_the_keys():
     client, session, clock = make_client("3.0", token=TOKEN)
-    assert SECRET_KEY not in repr(client) and SECRET_KEY not in repr(client.credentials)
+    text = repr(client)
+    assert text == "QcloudClient(endpoint='https://vpc.tencentcloudapi.com', service='vpc', api_version='3.0', region='ap-guangzhou')"
+    assert SECRET_KEY not in repr(client.credentials) and TOKEN not in repr(client.credentials)
 
 
 @pytest.mark.parametrize(
@@ -538,3 +547,84 @@ def test_a_request_that_cannot_be_built_is_not_retried(exc):
     with pytest.raises(QcloudApiError):
         client.call("DescribeNetworkInterfaces", {})
     assert len(session.posts) == 1
+
+
+# ================================================================== busy resources and the run's deadline
+
+BUSY = "UnsupportedOperation.MutexOperationTaskRunning"
+
+
+def test_busy_answers_are_waited_out_beyond_api_retries():
+    client, session, clock = make_client("3.0", *([P.v3_error(BUSY)] * 10 + [P.v3_ok()]), retries=1, deadline=5000.0 + 300)
+    client.call("AttachNetworkInterface", {"ClientToken": "t-1"})
+    assert len(session.posts) == 11
+    assert max(clock.sleeps) <= C.BUSY_CAP
+
+
+def test_busy_answers_stop_at_the_run_deadline():
+    clock = FakeClock()
+    client, session, clock = make_client("3.0", *([P.v3_error(BUSY)] * 100), clock=clock, deadline=clock.monotonic() + 20)
+    with pytest.raises(QcloudApiError) as info:
+        client.call("AttachNetworkInterface", {})
+    assert info.value.code == BUSY
+    assert clock.elapsed <= 20
+
+
+def test_the_run_deadline_bounds_a_call_that_would_allow_more():
+    # retries=5 with a 3 s timeout would allow 6 * 3 s and more; the run has 4 s left: no retry
+    # starts after them, and the one in flight ends within one timeout
+    clock = FakeClock()
+    client, session, clock = make_client("3.0", clock=clock, timeout=3.0, deadline=clock.monotonic() + 4)
+
+    def slow(url, data=None, headers=None, timeout=None, verify=None):  # uses all the time it is given
+        session.posts.append(timeout)
+        clock.sleep(timeout)
+        raise requests.exceptions.ReadTimeout("slow")
+
+    session.post = slow
+    with pytest.raises(QcloudApiError):
+        client.call("DescribeVpcTaskResult", {"TaskId": "t"})
+    assert clock.elapsed <= 4 + 3
+    assert session.posts[0] == 3.0 and len(session.posts) == 2
+
+
+def test_an_explicit_deadline_cannot_pass_the_run_deadline():
+    clock = FakeClock()
+    client, session, clock = make_client("3.0", *([P.v3_error("RequestLimitExceeded")] * 10), clock=clock,
+                                         deadline=clock.monotonic() + 1.0)
+    with pytest.raises(QcloudApiError):
+        client.call("DescribeNetworkInterfaces", {}, deadline=clock.monotonic() + 100)
+    assert clock.elapsed <= 1.0
+
+
+def test_a_plain_http_endpoint_that_speaks_tls_is_named_at_once(monkeypatch):
+    closed = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed "
+                                                 "connection without response'))")
+    probes = []
+    monkeypatch.setattr(C, "speaks_tls", lambda host, port, timeout: probes.append((host, port)) or True)
+    client, session, clock = make_client("3.0", closed, closed, endpoint="http://127.0.0.1:8443")
+    with pytest.raises(QcloudApiError) as info:
+        client.call("DescribeNetworkInterfaces", {})
+    assert info.value.code == "ClientError.PlainHttpToHttps"
+    assert len(session.posts) == 1 and probes == [("127.0.0.1", 8443)]
+    assert explain(info.value, {"endpoint": client.endpoint}) == (
+        "http://127.0.0.1:8443 speaks HTTPS, but api_endpoint says http://: use https:// in api_endpoint.")
+
+
+def test_a_plain_http_endpoint_that_does_not_speak_tls_is_retried(monkeypatch):
+    closed = requests.exceptions.ConnectionError("Connection reset by peer")
+    monkeypatch.setattr(C, "speaks_tls", lambda host, port, timeout: False)
+    client, session, clock = make_client("3.0", closed, P.v3_ok(), endpoint="http://127.0.0.1:8080")
+    client.call("DescribeNetworkInterfaces", {})
+    assert len(session.posts) == 2
+
+
+@pytest.mark.parametrize("text,code", [
+    ("[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found (_ssl.c:4149)", "ClientError.CaBundle"),
+    ("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)", "ClientError.NotTls"),
+])
+def test_tls_failures_that_are_not_certificates_say_what_they_are(text, code):
+    client, session, clock = make_client("3.0", requests.exceptions.SSLError(text))
+    with pytest.raises(QcloudApiError) as info:
+        client.call("DescribeNetworkInterfaces", {})
+    assert info.value.code == code and len(session.posts) == 1

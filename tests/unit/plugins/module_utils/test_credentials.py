@@ -155,27 +155,57 @@ def test_environment_wins_over_tccli_sdk_file_and_cvm_role(home):
 
 @pytest.mark.parametrize("given,missing", [({"secret_id": "AKIDopt"}, "secret_key"),
                                            ({"secret_key": "OPT-secret-key-000"}, "secret_id")])
-def test_partial_options_are_skipped_with_a_warning(home, given, missing):
-    chain = chain_of(given, home.env(**ENV))
-    creds = chain.resolve()
-    assert creds.source == "environment (TENCENTCLOUD_SECRET_ID)" and creds.secret_id == "AKIDenv"
-    assert len(chain.warnings) == 1
-    assert "give both secret_id and secret_key" in chain.warnings[0]
+def test_half_a_key_pair_in_options_fails_even_with_keys_in_the_environment(home, given, missing):
+    # The environment's keys may belong to another account: never fall back to them.
+    session = FakeMetadata()
+    err = failure(given, home.env(**ENV), session)
     present = "secret_id" if missing == "secret_key" else "secret_key"
-    assert "Only %s was given" % present in chain.warnings[0]
-    assert_no_secret(*chain.warnings)
+    assert err.msg == ("%s was given without %s: give both in the module options, or neither to use the "
+                       "environment or a profile." % (present, missing))
+    assert session.gets == []
+    assert_no_secret(err.msg)
 
 
-def test_partial_options_alone_fail_naming_what_was_given(home):
-    err = failure({"secret_key": "OPT-secret-key-000"}, home.env())
-    assert "module options (only secret_key)" in err.msg
+def test_keys_and_a_profile_option_together_fail(home):
+    home.tccli("prod", {"secretId": "AKIDprof", "secretKey": "PROF-secret-000"})
+    err = failure({"secret_id": "AKIDopt", "secret_key": "OPT-secret-key-000", "profile": "prod"}, home.env())
+    assert err.msg == "secret_id and secret_key were given together with profile 'prod': give the keys or the profile, not both."
 
 
-def test_a_token_alone_is_not_a_source_and_draws_no_warning(home):
+def test_the_profile_option_outranks_keys_in_the_environment(home):
+    path = home.tccli("prod", {"secretId": "AKIDprof", "secretKey": "PROF-secret-000"})
+    creds = resolve({"profile": "prod"}, home.env(**ENV))
+    assert creds.secret_id == "AKIDprof"
+    assert creds.source == "tccli profile prod (%s)" % path
+
+
+def test_a_profile_named_by_the_environment_does_not_outrank_the_environment_keys(home):
+    home.tccli("prod", {"secretId": "AKIDprof", "secretKey": "PROF-secret-000"})
+    creds = resolve({}, home.env(TENCENTCLOUD_PROFILE="prod", **ENV))
+    assert creds.secret_id == "AKIDenv"
+
+
+def test_a_token_option_that_no_source_uses_fails(home):
+    path = home.tccli("default", {"secretId": "AKIDprof", "secretKey": "PROF-secret-000"})
+    err = failure({"security_token": "OPT-token-000"}, home.env())
+    assert err.msg == ("security_token was given, but the keys came from tccli profile default (%s), which does not use it: "
+                       "remove security_token or give the keys it belongs to." % path)
+
+
+def test_a_token_option_goes_with_the_environment_keys(home):
+    creds = resolve({"security_token": "OPT-token-000"}, home.env(**ENV))
+    assert creds.secret_id == "AKIDenv" and creds.token == "OPT-token-000"
+
+
+def test_a_session_name_without_a_role_fails(home):
+    err = failure({"role_session_name": "deploy"}, home.env(**ENV))
+    assert err.msg.startswith("role_session_name was given, but the keys came from environment (TENCENTCLOUD_SECRET_ID)")
+
+
+def test_a_token_alone_is_not_a_source(home):
     chain = chain_of({"security_token": "OPT-token-000"}, home.env())
     with pytest.raises(QcloudError):
         chain.resolve()
-    assert chain.warnings == []
     assert chain.looked[0] == "module options"
 
 
@@ -186,7 +216,6 @@ def test_partial_environment_is_skipped_for_the_next_source(home, var, other):
     chain = chain_of({}, home.env(**{var: ENV[var]}))
     assert chain.resolve().secret_id == "AKIDsdk"
     assert "environment (only %s)" % var in chain.looked
-    assert chain.warnings == []
 
 
 # ================================================================== tccli profiles
@@ -446,8 +475,8 @@ def test_nothing_anywhere_with_a_metadata_service_but_no_role(home):
 def test_what_each_partial_source_lacked_is_in_the_message(home):
     home.tccli(data={"secretId": "AKIDtccli"})
     home.sdk("[default]\nsecret_id = AKIDsdk\n")
-    err = failure({"secret_id": "AKIDopt"}, home.env(TENCENTCLOUD_SECRET_KEY="ENV-secret-key-000"))
-    for needle in ("module options (only secret_id)", "environment (only TENCENTCLOUD_SECRET_KEY)",
+    err = failure({}, home.env(TENCENTCLOUD_SECRET_KEY="ENV-secret-key-000"))
+    for needle in ("module options", "environment (only TENCENTCLOUD_SECRET_KEY)",
                    "default.credential (no secretId/secretKey)", "credentials (no [default] secret_id/secret_key)"):
         assert needle in err.msg
 

@@ -23,6 +23,8 @@ FULL_CONTEXT = {
     "vpc": "vpc-7t9nf3pu",
     "eni_vpc": "vpc-other001",
     "eni_zone": "ap-guangzhou-3",
+    "instance_vpc": "vpc-other002",
+    "instance_zone": "ap-guangzhou-4",
     "holder": "ins-holder01",
     "task_id": "16284",
     "output": "instance is busy",

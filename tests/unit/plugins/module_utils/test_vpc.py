@@ -318,8 +318,8 @@ def test_wait_settled_returns_none_when_the_eni_vanishes():
 
 def test_attach_v3_sends_ids_type_and_a_uuid_client_token():
     api, session, clock = make_api("3.0", P.v3_ok(request_id=P.REQUEST_ID))
-    task_id = api.attach(ENI, INS, VPC, attach_type=1)
-    assert task_id == P.REQUEST_ID
+    task = api.attach(ENI, INS, VPC, attach_type="extended")
+    assert task == (P.REQUEST_ID, "AttachNetworkInterface")
     action, params = sent(session)
     assert action == "AttachNetworkInterface"
     assert (params["NetworkInterfaceId"], params["InstanceId"], params["AttachType"]) == (ENI, INS, 1)
@@ -336,7 +336,7 @@ def test_attach_v3_without_type_sends_none():
 
 def test_detach_v3():
     api, session, clock = make_api("3.0", P.v3_ok(request_id="rid-detach"))
-    assert api.detach(ENI, INS) == "rid-detach"
+    assert api.detach(ENI, INS) == ("rid-detach", "DetachNetworkInterface")
     action, params = sent(session)
     assert action == "DetachNetworkInterface"
     assert set(params) == {"NetworkInterfaceId", "InstanceId", "ClientToken"}
@@ -359,8 +359,8 @@ def test_every_write_gets_its_own_token_but_its_retries_reuse_it():
 )
 def test_attach_v2_reads_task_id_from_top_level_or_data(answer):
     api, session, clock = make_api("2.0", answer)
-    task_id = api.attach(ENI, INS, VPC, attach_type=1)
-    assert task_id == "16284" and isinstance(task_id, str)
+    task = api.attach(ENI, INS, VPC, attach_type="extended")
+    assert task.task_id == "16284" and isinstance(task.task_id, str)
     action, params = sent(session)
     assert action == "AttachNetworkInterface"
     assert (params["vpcId"], params["networkInterfaceId"], params["instanceId"]) == (VPC, ENI, INS)
@@ -369,26 +369,39 @@ def test_attach_v2_reads_task_id_from_top_level_or_data(answer):
 
 def test_detach_v2():
     api, session, clock = make_api("2.0", P.v2_ok(data={"taskId": 99}))
-    assert api.detach(ENI, INS, VPC) == "99"
+    assert api.detach(ENI, INS, VPC).task_id == "99"
     action, params = sent(session)
     assert action == "DetachNetworkInterface"
     assert (params["vpcId"], params["networkInterfaceId"], params["instanceId"]) == (VPC, ENI, INS)
 
 
-@pytest.mark.parametrize(
-    "version,answer,code",
-    [
-        ("3.0", P.v3_error("UnsupportedOperation.AttachmentAlreadyExists"), "UnsupportedOperation.AttachmentAlreadyExists"),
-        ("3.0", P.v3_error("LimitExceeded"), "LimitExceeded"),
-        ("2.0", P.v2_error("InvalidNetworkInterface.AlreadyAssociated"), "InvalidNetworkInterface.AlreadyAssociated"),
-        ("2.0", P.v2_error("InvalidInstance.NotFound"), "InvalidInstance.NotFound"),
-    ],
-)
-def test_write_errors_propagate_unretried(version, answer, code):
-    api, session, clock = make_api(version, answer)
+def test_other_write_errors_propagate_unretried():
+    api, session, clock = make_api("3.0", P.v3_error("LimitExceeded"))
     with pytest.raises(QcloudApiError) as info:
         api.attach(ENI, INS, VPC)
-    assert info.value.code == code and len(session.posts) == 1
+    assert info.value.code == "LimitExceeded" and len(session.posts) == 1
+
+
+@pytest.mark.parametrize(
+    "version,answer,code,kind",
+    [
+        ("3.0", P.v3_error("UnsupportedOperation.AttachmentAlreadyExists"), "UnsupportedOperation.AttachmentAlreadyExists",
+         "conflict"),
+        ("3.0", P.v3_error("UnsupportedOperation.InvalidState"), "UnsupportedOperation.InvalidState", "conflict"),
+        ("3.0", P.v3_error("ResourceNotFound"), "ResourceNotFound", "missing"),
+        ("3.0", P.v3_error("UnsupportedOperation.ZoneMismatch"), "UnsupportedOperation.ZoneMismatch", "placement"),
+        ("2.0", P.v2_error("InvalidNetworkInterface.AlreadyAssociated"), "InvalidNetworkInterface.AlreadyAssociated",
+         "conflict"),
+        ("2.0", P.v2_error("InvalidNetworkInterface.NotAttached"), "InvalidNetworkInterface.NotAttached", "conflict"),
+        ("2.0", P.v2_error("InvalidInstance.NotFound"), "InvalidInstance.NotFound", "missing"),
+    ],
+)
+def test_refused_writes_say_why_without_a_retry(version, answer, code, kind):
+    api, session, clock = make_api(version, answer)
+    with pytest.raises(V.WriteRefused) as info:
+        api.attach(ENI, INS, VPC)
+    assert (info.value.kind, info.value.error.code, info.value.maybe_applied) == (kind, code, False)
+    assert len(session.posts) == 1
 
 
 def test_a_v2_write_answer_without_task_id_is_an_api_error():

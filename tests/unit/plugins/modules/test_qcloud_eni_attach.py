@@ -93,7 +93,7 @@ def run(cloud, version, module_args, monkeypatch, capsys):
                           rng=lambda: 0.5),
     )
     monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))
-    monkeypatch.setattr(qcloud_eni_attach, "deadline_after", lambda seconds: clock.monotonic() + seconds)
+    monkeypatch.setattr(_module, "deadline_after", lambda seconds: clock.monotonic() + seconds)
 
     # warnings are process-wide in ansible.module_utils: start every run with none
     monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
@@ -543,7 +543,8 @@ def test_api_error_on_attach_gives_msg_and_error(run, cloud, version):
     else:
         cloud.script[ATTACH].append(P.v2_error("InvalidInstance.NotFound", 5000, "no such instance"))
         code, request_id = "InvalidInstance.NotFound", None
-        sentence = "Instance %s was not found in region ap-guangzhou: check instance_id and region." % TARGET
+        sentence = ("Instance %s was not found in region ap-guangzhou (ENI %s is there): check instance_id and region."
+                    % (TARGET, ENI))
     r = run()
     assert r.failed
     assert r.msg == sentence
@@ -611,7 +612,7 @@ BAD_INPUTS = [
     ({"api_timeout": 0}, "api_timeout must be greater than 0"),
     ({"api_retries": -1}, "api_retries must be 0 or more"),
     ({"secret_id": None, "secret_key": None}, "No Tencent Cloud credentials found"),
-    ({"secret_key": None}, "looked in: module options (only secret_id); "),
+    ({"secret_key": None}, "secret_id was given without secret_key"),
     ({"region": None}, "No region given"),
     ({"instance_id": None}, "instance_id"),
     ({"state": "attached"}, "state"),
@@ -737,3 +738,127 @@ def test_the_secret_key_and_token_never_appear_in_a_result(run, cloud, version, 
         assert secret not in passed
     for post in cloud.posts:  # not sent either, except the token where the protocol wants it
         assert SECRET_KEY not in repr(post.data) and SECRET_KEY not in repr(post.headers)
+
+
+# ================================================================== busy resources, refusals, what the API said
+
+
+def test_a_busy_instance_is_waited_out_beyond_api_retries_and_the_write_is_made_once(run, cloud, version):
+    cloud.add_eni(ENI)
+    busy = P.v3_error("UnsupportedOperation.MutexOperationTaskRunning", "task t-1 runs on the instance") if version == "3.0" \
+        else P.v2_error("UnsupportedOperation.MutexOperationTaskRunning", 5100, "task 77 runs on the instance")
+    cloud.script[ATTACH].extend([busy] * 8)  # more than api_retries=2 allows for transient errors
+    r = run(api_retries=2)
+    assert not r.failed and r.result["changed"]
+    assert len(cloud.writes) == 9 and cloud.holder(ENI) == TARGET
+    if version == "3.0":  # every attempt is the same logical write
+        assert len({params["ClientToken"] for action, params in cloud.writes}) == 1
+
+
+def test_a_resource_busy_for_the_whole_wait_timeout_fails_naming_it(run, cloud, version):
+    cloud.add_eni(ENI)
+    busy = P.v3_error("UnsupportedOperation.MutexOperationTaskRunning", "task t-9 runs on ins-xx44545f", "req-busy") \
+        if version == "3.0" else P.v2_error("UnsupportedOperation.MutexOperationTaskRunning", 5100, "task t-9 runs on ins-xx44545f")
+    cloud.script[ATTACH].extend([busy] * 200)
+    r = run(wait_timeout=20, api_timeout=5)
+    assert r.failed
+    assert r.msg == ("Another task kept ENI %s or instance %s busy for the whole wait_timeout (20 s) (Tencent Cloud said: "
+                     "task t-9 runs on ins-xx44545f): raise wait_timeout, or run again when that task has finished."
+                     % (ENI, TARGET))
+    assert r.result["error"]["code"] == "UnsupportedOperation.MutexOperationTaskRunning"
+    assert r.clock.elapsed <= 20 + 5  # within wait_timeout plus one api_timeout
+
+
+def the_clock():
+    """The fake clock the ``run`` fixture gave the client (bound into its factory)."""
+    return _module.QcloudClient.keywords["monotonic"].__self__
+
+
+def test_polls_that_never_answer_end_within_wait_timeout_plus_one_api_timeout(run, cloud):
+    import requests
+
+    cloud.add_eni(ENI)
+    clock = the_clock()
+    answer = cloud.post
+
+    def post(url, data=None, headers=None, timeout=None, verify=None):
+        response = answer(url, data=data, headers=headers, timeout=timeout, verify=verify)
+        if cloud.actions[-1] == TASK:  # every poll uses up the time it was given, then times out
+            clock.sleep(timeout)
+            raise requests.exceptions.ReadTimeout("read timed out")
+        return response
+
+    cloud.post = post
+    r = run(wait_timeout=10, api_timeout=3)
+    assert r.failed
+    assert "did not answer within api_timeout (3.0 s)" in r.msg
+    assert clock.elapsed <= 10 + 3
+    assert cloud.actions.count(TASK) >= 2
+
+
+def test_an_unknown_instance_names_the_instance_not_the_eni_just_read(run, cloud, version):
+    cloud.add_eni(ENI)
+    cloud.script[ATTACH].append(P.v3_error("ResourceNotFound", "The instance is not found.", "req-nf-1") if version == "3.0"
+                                else P.v2_error("InvalidInstance.NotFound", 5000, "no such instance"))
+    r = run()
+    assert r.failed
+    assert r.msg == ("Instance %s was not found in region ap-guangzhou (ENI %s is there): check instance_id and region."
+                     % (TARGET, ENI))
+    if version == "3.0":
+        assert r.result["error"]["code"] == "ResourceNotFound" and r.result["error"]["request_id"] == "req-nf-1"
+    else:
+        assert r.result["error"]["code"] == "InvalidInstance.NotFound"
+
+
+def test_an_eni_not_found_keeps_what_the_api_said(run, cloud, version):
+    r = run()
+    assert r.failed
+    assert r.msg == "ENI %s was not found in region ap-guangzhou: check network_interface_id and region." % ENI
+    error = r.result["error"]
+    assert error["action"] == DESCRIBE
+    if version == "2.0":
+        assert error["code"] == "InvalidNetworkInterface.NotFound"
+    else:  # an empty set: no code, but the request id of the answer
+        assert error["code"] is None and error["request_id"]
+
+
+def test_a_zone_mismatch_names_both_zones(run, cloud, version):
+    cloud.add_eni(ENI)
+    cloud.script[ATTACH].append(P.v3_error("UnsupportedOperation.ZoneMismatch", "zones differ") if version == "3.0"
+                                else P.v2_error("UnsupportedOperation.ZoneMismatch", 4000, "zones differ"))
+
+    def primary_eni_of_the_target(params):  # the module reads the instance's zone from its primary ENI
+        if version == "3.0":
+            assert {"Name": "attachment.instance-id", "Values": [TARGET]} in params["Filters"]
+            return P.v3_describe([dict(P.v3_eni("eni-prim0001", VPC, TARGET, True), Zone="ap-guangzhou-4")])
+        assert params["instanceId"] == TARGET
+        return P.v2_describe([dict(P.v2_eni("eni-prim0001", VPC, TARGET, True), zoneId="ap-guangzhou-4")])
+
+    cloud.script[DESCRIBE].extend([cloud._DescribeNetworkInterfaces, primary_eni_of_the_target])
+    r = run()
+    assert r.failed
+    assert r.msg == ("ENI %s is in zone ap-guangzhou-3 but instance %s is in zone ap-guangzhou-4: use an ENI from a subnet "
+                     "in the instance's zone." % (ENI, TARGET))
+    assert r.result["error"]["code"] == "UnsupportedOperation.ZoneMismatch"
+
+
+def test_an_answer_lost_after_the_write_was_applied_reports_changed(run, cloud, version):
+    """API 2.0 has no ClientToken: the retry of an attach that had landed is refused as a conflict.
+    The re-read shows the ENI where the write put it, so the run did change it."""
+    import requests
+
+    cloud.add_eni(ENI)
+
+    def applied_then_lost(params):
+        cloud._AttachNetworkInterface(params)
+        cloud.finish_tasks()
+        raise requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed "
+                                                  "connection without response'))")
+
+    cloud.script[ATTACH].append(applied_then_lost)
+    r = run()
+    assert not r.failed
+    assert r.result["changed"]
+    assert cloud.holder(ENI) == TARGET
+    assert r.result["network_interface"]["attachment"]["instance_id"] == TARGET
+    assert len(cloud.writes) == 2 and len(cloud.tasks) == 1  # the retry was refused, nothing applied twice

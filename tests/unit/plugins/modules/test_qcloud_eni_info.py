@@ -290,12 +290,12 @@ def test_a_named_profile_that_does_not_exist_fails_before_any_call(run):
     assert r.session.calls == []
 
 
-def test_half_a_key_pair_in_options_warns_and_uses_the_environment(run, monkeypatch):
+def test_half_a_key_pair_in_options_fails_before_any_call_even_with_environment_keys(run, monkeypatch):
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
     r = run(secret_id="AKIDhalf", secret_key=None, network_interface_ids=[eni_id(1)])
-    assert not r.failed and r.result["credential_source"] == "environment (TENCENTCLOUD_SECRET_ID)"
-    assert any("Only secret_id was given in the module options" in w for w in r.warnings)
+    assert r.failed and r.msg.startswith("secret_id was given without secret_key")
+    assert r.session.calls == []
 
 
 def test_role_arn_assumes_the_role_and_calls_the_vpc_with_its_keys(run, keys, monkeypatch):
