@@ -14,7 +14,7 @@ options:
     description:
       - The SecretId of a Tencent Cloud API key.
       - If not set, the environment variable E(TENCENTCLOUD_SECRET_ID) is used.
-      - O(secret_id) and O(secret_key) go together: giving one without the other fails before any call, even when the
+      - O(secret_id) and O(secret_key) go together. Giving one without the other fails before any call, even when the
         environment holds complete keys (they might belong to another account). Neither goes with O(profile).
     type: str
   secret_key:
@@ -71,7 +71,7 @@ options:
     description:
       - How many times one API call is retried after throttling, an HTTP 5xx answer, an unreadable answer or a network
         error, with capped, jittered exponential backoff.
-      - A busy resource (another task runs on the ENI or the instance) is not counted here: it is waited out, with the
+      - A busy resource (another task runs on the ENI or the instance) is not counted here. It is waited out, with the
         same backoff, until the module's wait_timeout.
       - Quota, authentication and validation errors are never retried.
       - In a module that waits, no retry starts after its wait_timeout.

@@ -71,7 +71,7 @@ options:
       - Seconds the whole module may wait, from its start; the one deadline of everything it does while waiting.
       - It bounds the wait for an ENI that is already attaching or detaching to settle, the wait for its own tasks,
         busy answers (another task runs on the ENI or the instance) waited out before a write is accepted, and
-        retries: none starts after it, and the call in flight then ends within O(api_timeout).
+        retries. None starts after it, and the call in flight then ends within O(api_timeout).
       - A task still running then fails the module with its task id; a rerun picks up from there.
     type: int
     default: 300
