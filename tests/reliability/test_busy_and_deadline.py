@@ -97,13 +97,19 @@ def test_polls_that_time_out_end_within_wait_timeout_plus_one_api_timeout(sim):
                 wait_timeout=wait_timeout, api_timeout=api_timeout)
     run = relhelp.start_playbook("deadline-polls", relhelp.write_playbook(
         "deadline-polls", relhelp.case_tasks("0", "qcloud_eni_attach", args, collect=False)), sim)
-    result = relhelp.finish_playbook(run, timeout=300)
-    ended = time.time()
+    try:
+        result = relhelp.finish_playbook(run, timeout=300)
+        ended = time.time()
+        log = sim.requests()
+    finally:
+        # The simulator still holds the last delayed polls: let them land before the next test resets.
+        sim.call("/_sim/faults", method="DELETE")
+        time.sleep(5.5)
+        sim.reset()
     record = result["records"]["0"]["result"]
     relhelp.assert_clean(record)
     assert record["failed"]
     assert "api_timeout (3.0 s)" in record["msg"], record["msg"]
-    log = sim.requests()
     first = min(e["time"] for e in log)
     polls = [e for e in log if e["action"] == "DescribeVpcTaskResult"]
     assert polls, "the module never polled"
