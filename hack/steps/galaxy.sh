@@ -4,6 +4,8 @@
 #
 # The importer runs locally (no container: RUN_ANSIBLE_TEST off, which would use one), with its
 # ansible-lint pass on, configured by build/galaxy/galaxy-importer.cfg through GALAXY_IMPORTER_CONFIG.
+# That lint reads the collection's own .ansible-lint, which mocks the awx.awx modules of awx/*.yml
+# (Galaxy does not install awx.awx; steps/lint.sh lints those playbooks against the real one).
 # ANSIBLE_COLLECTIONS_PATH and HOME point into build/galaxy, so nothing it installs shadows the
 # work tree from ~/.ansible. Tools: .venv-galaxy, keyed on the pinned list below.
 set -euo pipefail
