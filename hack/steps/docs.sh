@@ -3,7 +3,8 @@
 #
 #   1. docs/troubleshooting.md is what tools/gen_troubleshooting.py makes of the error catalogue;
 #   2. the oldest supported ansible-core (meta/runtime.yml requires_ansible) is the one the README
-#      and docs/getting-started.md state;
+#      and docs/getting-started.md state; every file the README and docs/*.md name exists, and
+#      every resource id they use is in the simulator's default world (hack/check_docs.py);
 #   3. antsibull-docs lint-collection-docs --plugin-docs (module and fragment docs, markup,
 #      references, docs/docsite/links.yml) and antsibull-changelog lint;
 #   4. the HTML site: antsibull-docs generates the module and doc fragment reference from the
@@ -52,7 +53,7 @@ else
 fi
 
 echo
-echo "== 2. the oldest supported ansible-core is stated where users look"
+echo "== 2. the oldest supported ansible-core is stated where users look; named files and ids exist"
 oldest=$(sed -n 's/^requires_ansible: *"*>=\([0-9]*\.[0-9]*\).*/\1/p' meta/runtime.yml)
 for f in README.md docs/getting-started.md docs/site/index.rst; do
     if grep -q "ansible-core $oldest or newer" "$f"; then
@@ -62,6 +63,7 @@ for f in README.md docs/getting-started.md docs/site/index.rst; do
         failed=1
     fi
 done
+"$PY" hack/check_docs.py || failed=1
 
 echo
 echo "== 3. antsibull-docs lint-collection-docs and antsibull-changelog lint"
