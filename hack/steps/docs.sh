@@ -19,6 +19,8 @@ VENV=${VENV:-.venv}
 PY=${PY:-$ROOT/$VENV/bin/python}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
 cd "$ROOT"
+# shellcheck source=hack/python.sh
+. hack/python.sh
 
 TOOLS="$ROOT/.venv-docs"
 OUT="$ROOT/build/docs"
@@ -26,14 +28,7 @@ REQS=docs/site/requirements.txt
 
 key=$( { "$PY" -c 'import sys; print(sys.version)'; cat "$REQS"; } | sha256sum | cut -c1-16)
 if [ ! -f "$TOOLS/.installed-$key" ]; then
-    if [ ! -x "$TOOLS/bin/python" ]; then
-        if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
-            PYENV_VERSION=3.12.1 python3.12 -m venv "$TOOLS"
-        else
-            echo "docs: no pyenv Python 3.12.1; using python3 for .venv-docs" >&2
-            python3 -m venv "$TOOLS"
-        fi
-    fi
+    ensure_venv docs "$TOOLS"
     echo "docs: installing $REQS into .venv-docs"
     "$TOOLS/bin/python" -m pip install --disable-pip-version-check -q -r "$REQS"
     rm -f "$TOOLS"/.installed-*

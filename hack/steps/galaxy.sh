@@ -12,6 +12,8 @@ set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
 cd "$ROOT"
+# shellcheck source=hack/python.sh
+. hack/python.sh
 
 TOOLS="$ROOT/.venv-galaxy"
 WORK="$ROOT/build/galaxy"
@@ -21,14 +23,7 @@ ansible-core>=2.16,<2.22'
 
 key=$(printf '%s\n' "$TOOL_REQS" | sha256sum | cut -c1-16)
 if [ ! -f "$TOOLS/.installed-$key" ]; then
-    if [ ! -x "$TOOLS/bin/python" ]; then
-        if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
-            PYENV_VERSION=3.12.1 python3.12 -m venv "$TOOLS"
-        else
-            echo "galaxy: no pyenv Python 3.12.1; using python3 for .venv-galaxy" >&2
-            python3 -m venv "$TOOLS"
-        fi
-    fi
+    ensure_venv galaxy "$TOOLS"
     echo "galaxy: installing galaxy-importer, ansible-lint and ansible-core into .venv-galaxy"
     printf '%s\n' "$TOOL_REQS" > "$TOOLS/tools-requirements.txt"
     "$TOOLS/bin/python" -m pip install --disable-pip-version-check -q -r "$TOOLS/tools-requirements.txt"
