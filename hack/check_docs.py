@@ -25,7 +25,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
 
-from qcloud_sim.default_world import default_world  # noqa: E402  (after the path is set)
+from qcloud_sim.default_world import default_world  # noqa: E402  pylint: disable=wrong-import-position
 
 TOP_DIRS = ("awx", "bench", "changelogs", "docs", "examples", "hack", "meta", "plugins", "tests", "tools")
 ROOT_FILES = ("README.md", "CHANGELOG.rst", "COPYING", "Makefile", "galaxy.yml", "requirements.txt",
