@@ -233,8 +233,9 @@ for cmd in "$PDD"/artifacts/*/command; do
     "$TOOLS/bin/python" -c 'import json, sys; d = json.load(open(sys.argv[1])); d.pop("env"); print(json.dumps(d))' \
         "$cmd" > "$WORK/command-without-env/$(basename "$(dirname "$cmd")")/command"
 done
+key=$("$PY" "$ROOT/hack/sim.py" keys key)
 "$PY" "$ROOT/hack/secret_scan.py" --secrets "$SIM/secrets.json" \
-    --secret secret_key=simulatorSecretKey000000000000000 \
+    --secret "secret_key=$key" \
     "${excludes[@]}" "$PDD/artifacts" "$WORK/command-without-env" || failed=1
 
 if [ "$failed" -ne 0 ]; then

@@ -62,7 +62,8 @@ trap - EXIT
 
 echo
 echo "== no secret in this copy's tests/output (the secret-scan step reads the main copy's only)"
-"$PY" hack/secret_scan.py --secrets "$SIM/secrets.json" --secret secret_key=simulatorSecretKey000000000000000 \
+key=$("$PY" hack/sim.py keys key) || exit 1
+"$PY" hack/secret_scan.py --secrets "$SIM/secrets.json" --secret "secret_key=$key" \
     --exclude "$OLD_COPY/tests/integration/integration_config.yml" "$OLD_COPY/tests/output" || failed=1
 
 if [ "$failed" -ne 0 ]; then
