@@ -29,7 +29,7 @@ STAMP := $(VENV)/.make-stamp
 
 # The venv: hack/bootstrap.sh itself skips the install when its own hash of the requirements is
 # unchanged; make only calls it when a requirements file is newer than the stamp.
-$(STAMP): $(REQ_FILES) hack/bootstrap.sh
+$(STAMP): $(REQ_FILES) hack/bootstrap.sh hack/python.sh
 	bash hack/bootstrap.sh $(VENV)
 	$(PY) hack/seed_get_pip.py
 	touch $@

@@ -21,9 +21,14 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "build", "bench")
 SIM_SRC = os.path.join(ROOT, "tests", "simulator")
+sys.path.insert(0, SIM_SRC)
+
+# the simulator's default keys and world builder, from its own source
+from qcloud_sim import default_world as dw  # noqa: E402  pylint: disable=wrong-import-position
+from qcloud_sim.worldgen import world_with_enis  # noqa: E402  pylint: disable=wrong-import-position
+
 PY = sys.executable
-SECRET_ID = "AKIDSIMULATOR00000000000000000000000"
-SECRET_KEY = "simulatorSecretKey000000000000000"
+SECRET_ID, SECRET_KEY = dw.DEFAULT_SECRET_ID, dw.DEFAULT_SECRET_KEY
 REGION = "ap-guangzhou"
 COLLECTIONS = os.path.join(OUT, "collections")
 CREDS_ENV = {"TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
@@ -170,8 +175,6 @@ class Sim:
 
 def fleet_world(count, prefix_eni="eni-f", prefix_ins="ins-f"):
     """The default world plus `count` free ENIs and `count` RUNNING S5.MEDIUM4 instances (one each)."""
-    sys.path.insert(0, SIM_SRC)
-    from qcloud_sim.worldgen import world_with_enis  # noqa: E402
     world = world_with_enis(count, prefix=prefix_eni)
     digits = 8 - (len(prefix_ins) - len("ins-"))
     for i in range(count):

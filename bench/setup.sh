@@ -9,23 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${1:-.venv-bench}
 
-pick_python() {
-    if [ -n "${BENCH_PYTHON:-}" ]; then echo "$BENCH_PYTHON"; return; fi
-    if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
-        echo "env PYENV_VERSION=3.12.1 python3.12"; return
-    fi
-    if command -v python3.12 >/dev/null 2>&1 && python3.12 -c '' >/dev/null 2>&1; then
-        echo "python3.12"; return
-    fi
-    echo "bench: WARNING: no Python 3.12; using python3 ($(python3 --version 2>&1))" >&2
-    echo "python3"
-}
-
-if [ ! -x "$VENV/bin/python" ]; then
-    PY=$(pick_python)
-    echo "bench: creating $VENV with $PY ($($PY --version 2>&1))"
-    $PY -m venv "$VENV"
-fi
+# shellcheck source=hack/python.sh
+. hack/python.sh
+QCLOUD_PYTHON=${BENCH_PYTHON:-${QCLOUD_PYTHON:-}} ensure_venv bench "$VENV"
 key=$( { "$VENV/bin/python" --version 2>&1; cat bench/requirements.txt; } | sha256sum | cut -c1-16 )
 stamp="$VENV/.installed-$key"
 [ -f "$stamp" ] && exit 0

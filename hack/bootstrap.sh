@@ -11,33 +11,14 @@ cd "$(dirname "$0")/.."
 
 VENV=${1:-.venv}
 
-pick_python() {
-    # Python 3.12 gives ansible-core 2.21 (2.20+ need a 3.12 controller); fall back with a message.
-    if [ -n "${QCLOUD_PYTHON:-}" ]; then
-        echo "$QCLOUD_PYTHON"; return
-    fi
-    if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
-        echo "env PYENV_VERSION=3.12.1 python3.12"; return
-    fi
-    if command -v python3.12 >/dev/null 2>&1 && python3.12 -c '' >/dev/null 2>&1; then
-        echo "python3.12"; return
-    fi
-    echo "bootstrap: WARNING: no Python 3.12 found (tried 'PYENV_VERSION=3.12.1 python3.12' and" \
-         "'python3.12'); falling back to python3 ($(python3 --version 2>&1)). ansible-core will be" \
-         "the newest release that supports it (2.19.x on 3.11)." >&2
-    echo "python3"
-}
-
 req_files=(requirements-dev.txt)
 for f in tests/simulator/requirements.txt tests/simulator/requirements-test.txt; do
     [ -f "$f" ] && req_files+=("$f")
 done
 
-if [ ! -x "$VENV/bin/python" ]; then
-    PY=$(pick_python)
-    echo "bootstrap: creating $VENV with: $PY ($($PY --version 2>&1))"
-    $PY -m venv "$VENV"
-fi
+# shellcheck source=hack/python.sh
+. hack/python.sh
+ensure_venv bootstrap "$VENV"
 
 # The hash covers the content of every requirements file and the venv's interpreter version.
 key=$( { "$VENV/bin/python" --version 2>&1; for f in "${req_files[@]}"; do echo "== $f"; cat "$f"; done; } \

@@ -160,11 +160,12 @@ step_integration() {
 
 step_secret_scan() {
     # Secrets: the keys and tokens of the simulator's world and every signature it received
-    # (kept by the collector of hack/sim.py in build/sim/secrets.json), plus the default key.
+    # (kept by the collector of hack/sim.py in build/sim/secrets.json), plus the simulator's default
+    # key (hack/sim.py keys), which a run that started no simulator could still have leaked.
     # Outputs: every log of this run (build/logs: integration, units, sanity, ...), the
     # simulator's log, and tests/output of the copy. Not scanned: integration_config.yml, which
     # holds the test key on purpose, and the secrets file itself.
-    local args=() found
+    local args=() found key
     for found in "$ROOT"/build/sim/secrets.json "$ROOT"/build/sim-*/secrets.json; do
         [ -f "$found" ] && args+=(--secrets "$found")
     done
@@ -172,8 +173,9 @@ step_secret_scan() {
         echo "secret-scan: no build/sim*/secrets.json (no simulator ran); scanning for the default key only"
     fi
     "$PY" "$ROOT/hack/secret_scan.py" --self-test || return 1
+    key=$("$PY" "$ROOT/hack/sim.py" keys key) || return 1
     "$PY" "$ROOT/hack/secret_scan.py" "${args[@]}" \
-        --secret secret_key=simulatorSecretKey000000000000000 \
+        --secret "secret_key=$key" \
         --exclude "$LOGS/secret-scan.log" \
         --exclude "$COPY/tests/integration/integration_config.yml" \
         "$LOGS" "$ROOT"/build/sim*/sim.log "$COPY/tests/output"

@@ -13,6 +13,9 @@
   sim.py stop DIR
       Takes a last snapshot of signatures and secrets, then stops the collector and the simulator
       (SIGTERM, then SIGKILL). Safe to call twice or when nothing runs.
+  sim.py keys [id|key]
+      Prints the simulator's default SecretId and SecretKey (tests/simulator/qcloud_sim/default_world.py),
+      on one line, or only the one asked for.
   sim.py write-config DIR TEMPLATE OUT
       Fills TEMPLATE (dollar-brace placeholders: qcloud_endpoint, qcloud_sim_url, qcloud_sim_port,
       qcloud_secret_id, qcloud_secret_key, qcloud_region, qcloud_ca_bundle) for the running simulator.
@@ -33,8 +36,12 @@ import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIM_DIR = os.path.join(ROOT, "tests", "simulator")
-SECRET_ID = "AKIDSIMULATOR00000000000000000000000"
-SECRET_KEY = "simulatorSecretKey000000000000000"
+sys.path.insert(0, SIM_DIR)
+
+# The simulator's own default keys: one source for the whole harness (`sim.py keys` for the shell).
+from qcloud_sim.default_world import DEFAULT_SECRET_ID as SECRET_ID  # noqa: E402  pylint: disable=wrong-import-position
+from qcloud_sim.default_world import DEFAULT_SECRET_KEY as SECRET_KEY  # noqa: E402  pylint: disable=wrong-import-position
+
 REGION = "ap-guangzhou"
 START_TIMEOUT = 60
 POLL_SECONDS = 0.25
@@ -286,6 +293,13 @@ def main(argv):
         return stop(argv[1])
     if len(argv) == 2 and argv[0] == "_collect":
         return Collector(argv[1]).run()
+    if argv[:1] == ["keys"] and len(argv) <= 2:
+        keys = {"id": SECRET_ID, "key": SECRET_KEY}
+        if len(argv) == 2 and argv[1] not in keys:
+            sys.stderr.write("sim: keys takes id or key, not %s\n" % argv[1])
+            return 2
+        print(keys[argv[1]] if len(argv) == 2 else "%s %s" % (SECRET_ID, SECRET_KEY))
+        return 0
     if len(argv) == 4 and argv[0] == "write-config":
         return write_config(*argv[1:])
     sys.stderr.write(__doc__)

@@ -19,6 +19,8 @@ ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
 PY=${PY:-$ROOT/.venv/bin/python}
 cd "$ROOT"
+# shellcheck source=hack/python.sh
+. hack/python.sh
 
 TOOLS="$ROOT/.venv-awx"
 WORK="$ROOT/build/awx"
@@ -27,24 +29,11 @@ TOOL_REQS='ansible-builder==3.2.0
 ansible-runner==2.4.3
 ansible-core>=2.16,<2.22'
 
-pick_python() {
-    if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
-        echo "env PYENV_VERSION=3.12.1 python3.12"
-    elif command -v python3.12 >/dev/null 2>&1; then
-        echo python3.12
-    else
-        echo "awx: no Python 3.12 (pyenv 3.12.1 or python3.12); using python3" >&2
-        echo python3
-    fi
-}
-
 ensure_tools() {   # the venv, reinstalled only when the pinned list or requirements.txt changed
     local key
     key=$(printf '%s\n%s\n' "$TOOL_REQS" "$(cat requirements.txt)" | sha256sum | cut -c1-16)
     [ -f "$TOOLS/.installed-$key" ] && return 0
-    if [ ! -x "$TOOLS/bin/python" ]; then
-        $(pick_python) -m venv "$TOOLS"
-    fi
+    ensure_venv awx "$TOOLS"
     echo "awx: installing ansible-builder, ansible-runner, ansible-core and requirements.txt into .venv-awx"
     printf '%s\n' "$TOOL_REQS" > "$TOOLS/tools-requirements.txt"
     "$TOOLS/bin/python" -m pip install --disable-pip-version-check -q \
@@ -244,8 +233,9 @@ for cmd in "$PDD"/artifacts/*/command; do
     "$TOOLS/bin/python" -c 'import json, sys; d = json.load(open(sys.argv[1])); d.pop("env"); print(json.dumps(d))' \
         "$cmd" > "$WORK/command-without-env/$(basename "$(dirname "$cmd")")/command"
 done
+key=$("$PY" "$ROOT/hack/sim.py" keys key)
 "$PY" "$ROOT/hack/secret_scan.py" --secrets "$SIM/secrets.json" \
-    --secret secret_key=simulatorSecretKey000000000000000 \
+    --secret "secret_key=$key" \
     "${excludes[@]}" "$PDD/artifacts" "$WORK/command-without-env" || failed=1
 
 if [ "$failed" -ne 0 ]; then

@@ -3,7 +3,8 @@
 #
 #   1. docs/troubleshooting.md is what tools/gen_troubleshooting.py makes of the error catalogue;
 #   2. the oldest supported ansible-core (meta/runtime.yml requires_ansible) is the one the README
-#      and docs/getting-started.md state;
+#      and docs/getting-started.md state; every file the README and docs/*.md name exists, and
+#      every resource id they use is in the simulator's default world (hack/check_docs.py);
 #   3. antsibull-docs lint-collection-docs --plugin-docs (module and fragment docs, markup,
 #      references, docs/docsite/links.yml) and antsibull-changelog lint;
 #   4. the HTML site: antsibull-docs generates the module and doc fragment reference from the
@@ -18,6 +19,8 @@ VENV=${VENV:-.venv}
 PY=${PY:-$ROOT/$VENV/bin/python}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
 cd "$ROOT"
+# shellcheck source=hack/python.sh
+. hack/python.sh
 
 TOOLS="$ROOT/.venv-docs"
 OUT="$ROOT/build/docs"
@@ -25,14 +28,7 @@ REQS=docs/site/requirements.txt
 
 key=$( { "$PY" -c 'import sys; print(sys.version)'; cat "$REQS"; } | sha256sum | cut -c1-16)
 if [ ! -f "$TOOLS/.installed-$key" ]; then
-    if [ ! -x "$TOOLS/bin/python" ]; then
-        if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
-            PYENV_VERSION=3.12.1 python3.12 -m venv "$TOOLS"
-        else
-            echo "docs: no pyenv Python 3.12.1; using python3 for .venv-docs" >&2
-            python3 -m venv "$TOOLS"
-        fi
-    fi
+    ensure_venv docs "$TOOLS"
     echo "docs: installing $REQS into .venv-docs"
     "$TOOLS/bin/python" -m pip install --disable-pip-version-check -q -r "$REQS"
     rm -f "$TOOLS"/.installed-*
@@ -52,7 +48,7 @@ else
 fi
 
 echo
-echo "== 2. the oldest supported ansible-core is stated where users look"
+echo "== 2. the oldest supported ansible-core is stated where users look; named files and ids exist"
 oldest=$(sed -n 's/^requires_ansible: *"*>=\([0-9]*\.[0-9]*\).*/\1/p' meta/runtime.yml)
 for f in README.md docs/getting-started.md docs/site/index.rst; do
     if grep -q "ansible-core $oldest or newer" "$f"; then
@@ -62,6 +58,7 @@ for f in README.md docs/getting-started.md docs/site/index.rst; do
         failed=1
     fi
 done
+"$PY" hack/check_docs.py || failed=1
 
 echo
 echo "== 3. antsibull-docs lint-collection-docs and antsibull-changelog lint"

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Step `galaxy`: build the collection tarball and run galaxy-importer on it, as Galaxy and
-# Automation Hub do on upload. Passes only when the importer reports no error and no warning.
+# Step `galaxy`: build the collection tarball, check that it holds the files the docs say ship, and
+# run galaxy-importer on it, as Galaxy and Automation Hub do on upload. Passes only when the importer
+# reports no error and no warning.
 #
 # The importer runs locally (no container: RUN_ANSIBLE_TEST off, which would use one), with its
 # ansible-lint pass on, configured by build/galaxy/galaxy-importer.cfg through GALAXY_IMPORTER_CONFIG.
+# That lint reads the collection's own .ansible-lint, which mocks the awx.awx modules of awx/*.yml
+# (Galaxy does not install awx.awx; steps/lint.sh lints those playbooks against the real one).
 # ANSIBLE_COLLECTIONS_PATH and HOME point into build/galaxy, so nothing it installs shadows the
 # work tree from ~/.ansible. Tools: .venv-galaxy, keyed on the pinned list below.
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
 cd "$ROOT"
+# shellcheck source=hack/python.sh
+. hack/python.sh
 
 TOOLS="$ROOT/.venv-galaxy"
 WORK="$ROOT/build/galaxy"
@@ -19,14 +24,7 @@ ansible-core>=2.16,<2.22'
 
 key=$(printf '%s\n' "$TOOL_REQS" | sha256sum | cut -c1-16)
 if [ ! -f "$TOOLS/.installed-$key" ]; then
-    if [ ! -x "$TOOLS/bin/python" ]; then
-        if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
-            PYENV_VERSION=3.12.1 python3.12 -m venv "$TOOLS"
-        else
-            echo "galaxy: no pyenv Python 3.12.1; using python3 for .venv-galaxy" >&2
-            python3 -m venv "$TOOLS"
-        fi
-    fi
+    ensure_venv galaxy "$TOOLS"
     echo "galaxy: installing galaxy-importer, ansible-lint and ansible-core into .venv-galaxy"
     printf '%s\n' "$TOOL_REQS" > "$TOOLS/tools-requirements.txt"
     "$TOOLS/bin/python" -m pip install --disable-pip-version-check -q -r "$TOOLS/tools-requirements.txt"
@@ -45,6 +43,17 @@ export ANSIBLE_NOCOLOR=1 NO_COLOR=1
 echo "== ansible-galaxy collection build"
 ansible-galaxy collection build "$COPY" --output-path "$WORK/dist" --force
 tarball=$(ls "$WORK"/dist/tencent-qcloud-*.tar.gz)
+
+# What the README and docs/awx.md say ships with the collection (build_ignore once left awx/*.yml out).
+ships=(awx/credential_type.json awx/create_credential_type.yml awx/setup.yml awx/requirements.yml
+       examples/ee/execution-environment.yml meta/execution-environment.yml requirements.txt bindep.txt)
+listing=$(tar tzf "$tarball")
+missing=0
+for f in "${ships[@]}"; do
+    grep -qxF "$f" <<< "$listing" || { echo "galaxy: the tarball lacks $f, which the docs say ships"; missing=1; }
+done
+[ "$missing" -eq 0 ] || exit 1
+echo "galaxy: the tarball holds what the docs say ships: ${ships[*]}"
 
 cat > "$WORK/galaxy-importer.cfg" <<EOF
 [galaxy-importer]

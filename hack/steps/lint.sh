@@ -10,6 +10,8 @@ set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
 cd "$ROOT"
+# shellcheck source=hack/python.sh
+. hack/python.sh
 
 TOOLS="$ROOT/.venv-lint"
 WORK="$ROOT/build/lint"
@@ -19,14 +21,7 @@ AWX_FROM='ansible==13.8.0'   # the last major release of the ansible package tha
 
 key=$(printf '%s\n%s\n' "$TOOL_REQS" "$AWX_FROM" | sha256sum | cut -c1-16)
 if [ ! -f "$TOOLS/.installed-$key" ]; then
-    if [ ! -x "$TOOLS/bin/python" ]; then
-        if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 python3.12 -c '' >/dev/null 2>&1; then
-            PYENV_VERSION=3.12.1 python3.12 -m venv "$TOOLS"
-        else
-            echo "lint: no pyenv Python 3.12.1; using python3 for .venv-lint" >&2
-            python3 -m venv "$TOOLS"
-        fi
-    fi
+    ensure_venv lint "$TOOLS"
     echo "lint: installing ansible-lint and ansible-core into .venv-lint; awx.awx from the $AWX_FROM wheel"
     printf '%s\n' "$TOOL_REQS" > "$TOOLS/tools-requirements.txt"
     "$TOOLS/bin/python" -m pip install --disable-pip-version-check -q -r "$TOOLS/tools-requirements.txt"

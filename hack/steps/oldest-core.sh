@@ -10,36 +10,18 @@
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 PY=${PY:-$ROOT/.venv/bin/python}
-cd "$ROOT"
+cd "$ROOT" || exit 1
+# shellcheck source=hack/python.sh
+. hack/python.sh
 
 OLD_VENV="$ROOT/.venv-core216"
 OLD_COPY="$ROOT/build/collections-oldest/ansible_collections/tencent/qcloud"
 SIM="$ROOT/build/sim-oldest"
 CORE_PIN='ansible-core>=2.16,<2.17'
 
-pick_python() {
-    local v
-    if command -v pyenv >/dev/null 2>&1; then
-        for v in 3.11.7 3.12.1 3.10.13; do
-            if PYENV_VERSION=$v "python${v%.*}" -c '' >/dev/null 2>&1; then
-                echo "env PYENV_VERSION=$v python${v%.*}"; return
-            fi
-        done
-    fi
-    for v in python3.11 python3.12 python3.10; do
-        if command -v $v >/dev/null 2>&1; then echo $v; return; fi
-    done
-    echo "oldest-core: no Python 3.10-3.12 for ansible-core 2.16 (tried pyenv 3.11.7, 3.12.1, 3.10.13)" >&2
-    return 1
-}
-
 key=$( { echo "$CORE_PIN"; cat requirements-dev.txt; } | sha256sum | cut -c1-16)
 if [ ! -f "$OLD_VENV/.installed-$key" ]; then
-    if [ ! -x "$OLD_VENV/bin/python" ]; then
-        py=$(pick_python) || exit 1
-        echo "oldest-core: creating .venv-core216 with $py"
-        $py -m venv "$OLD_VENV" || exit 1
-    fi
+    ensure_venv oldest-core "$OLD_VENV" 3.11 3.12 3.10 || exit 1
     echo "oldest-core: installing $CORE_PIN and requirements-dev.txt into .venv-core216"
     "$OLD_VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip || exit 1
     "$OLD_VENV/bin/python" -m pip install --disable-pip-version-check -q -r requirements-dev.txt "$CORE_PIN" || exit 1
@@ -80,7 +62,8 @@ trap - EXIT
 
 echo
 echo "== no secret in this copy's tests/output (the secret-scan step reads the main copy's only)"
-"$PY" hack/secret_scan.py --secrets "$SIM/secrets.json" --secret secret_key=simulatorSecretKey000000000000000 \
+key=$("$PY" hack/sim.py keys key) || exit 1
+"$PY" hack/secret_scan.py --secrets "$SIM/secrets.json" --secret "secret_key=$key" \
     --exclude "$OLD_COPY/tests/integration/integration_config.yml" "$OLD_COPY/tests/output" || failed=1
 
 if [ "$failed" -ne 0 ]; then

@@ -20,12 +20,16 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
+
+# the simulator's default keys, from its own source
+from qcloud_sim import default_world as dw  # noqa: E402  pylint: disable=wrong-import-position
+
 COLLECTIONS = os.environ.get("RELIABILITY_COLLECTIONS") or os.path.join(ROOT, "build", "collections")
 LOGS = os.environ.get("RELIABILITY_LOGS") or os.path.join(ROOT, "build", "logs", "reliability")
 WORK = os.path.join(ROOT, "build", "reliability")
 BIN = os.path.dirname(sys.executable)
-SECRET_ID = "AKIDSIMULATOR00000000000000000000000"
-SECRET_KEY = "simulatorSecretKey000000000000000"
+SECRET_ID, SECRET_KEY = dw.DEFAULT_SECRET_ID, dw.DEFAULT_SECRET_KEY
 REGION = "ap-guangzhou"
 LOOKUPS = os.path.join(HERE, "plugins", "lookup")
 CLOCK_DIR = os.path.join(HERE, "clock")

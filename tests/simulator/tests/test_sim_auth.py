@@ -2,7 +2,7 @@
 import time
 
 import pytest
-from simclient import DISABLED, EXPIRED, SECOND, TEMP
+from simclient import DISABLED, EXPIRED, SECOND, SKEY, TEMP
 
 
 def code3(r):
@@ -83,4 +83,4 @@ def test_failed_auth_is_logged_without_secrets(api):
     text = str(log)
     for s in sigs:
         assert s not in text
-    assert "simulatorSecretKey" not in text and "wrong" not in text
+    assert SKEY not in text and "wrong" not in text

@@ -9,7 +9,7 @@ import time
 import pytest
 import yaml
 
-from qcloud_sim.default_world import default_world
+from qcloud_sim.default_world import DEFAULT_SECRET_ID, default_world
 from simclient import SimClient
 
 SIM_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,7 +28,7 @@ def test_help():
     for opt in ("--host", "--port", "--port-file", "--tls-dir", "--secret-id", "--secret-key",
                 "--world", "--task-seconds", "--rate-limits"):
         assert opt in out
-    assert "AKIDSIMULATOR00000000000000000000000" in out
+    assert DEFAULT_SECRET_ID in out  # the default is shown
 
 
 def wait_port(path, proc, timeout=20):

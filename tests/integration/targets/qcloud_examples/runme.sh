@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the EXAMPLES of qcloud_eni_attach and qcloud_eni_info as written, against the simulator's
-# default world (the examples use its ids), with keys and region from the environment.
+# Run the EXAMPLES of qcloud_eni_attach and qcloud_eni_info and the README's playbook as written,
+# against the simulator's default world (they use its ids), with keys and region from the environment.
 # No `set -x`: the trace would print the secret key.
 set -eu -o pipefail
 
@@ -29,4 +29,4 @@ PYEOF
 
 "$PY" extract_examples.py "$WORK/examples.yml" tencent.qcloud.qcloud_eni_attach tencent.qcloud.qcloud_eni_info
 ansible-playbook "$WORK/examples.yml" -i localhost, -c local -e "ansible_python_interpreter=$PY" \
-    -e "qcloud_endpoint=$(cfg qcloud_endpoint)" -e "qcloud_ca_bundle=$CA" "$@"
+    -e "qcloud_endpoint=$(cfg qcloud_endpoint)" -e "qcloud_ca_bundle=$CA" -e "qcloud_sim_url=$SIM_URL" "$@"

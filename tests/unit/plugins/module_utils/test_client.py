@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import json
+import random
 
 import pytest
 import requests
@@ -415,18 +416,26 @@ def test_default_deadline_allows_every_retry_its_full_timeout():
     assert all(post.timeout == 30.0 for post in session.posts)
 
 
-@pytest.mark.parametrize("rng_value", [0.0, 0.3, 0.999999])
-def test_backoff_grows_is_jittered_within_half_step_to_step_and_capped(rng_value):
-    previous_step = 0
+def test_backoff_is_jittered_between_half_its_step_and_its_step():
+    # The least delay (rng 0) is half the most (rng 1) at every attempt, and any draw lies between.
+    draws = random.Random(20240102)
     for attempt in range(12):
-        step = min(8.0, 0.5 * 2 ** attempt)
-        delay = C.backoff_delay(attempt, lambda: rng_value)
-        assert step / 2 <= delay <= step
-        assert delay <= 8.0
-        assert step >= previous_step
-        previous_step = step
-    assert C.backoff_delay(20, lambda: 0.999999) <= 8.0
-    assert C.backoff_delay(20, lambda: 0.0) == 4.0
+        least = C.backoff_delay(attempt, lambda: 0.0)
+        most = C.backoff_delay(attempt, lambda: 1.0)
+        assert 0 < least and most == pytest.approx(2 * least)
+        delays = [C.backoff_delay(attempt, draws.random) for dummy in range(50)]
+        assert all(least <= delay <= most for delay in delays)
+        assert len(set(delays)) > 1, "no jitter at attempt %d" % attempt
+
+
+def test_backoff_doubles_from_half_a_second_until_the_cap_then_stays():
+    steps = [C.backoff_delay(attempt, lambda: 1.0) for attempt in range(16)]  # the most of each attempt
+    assert steps[0] == pytest.approx(0.5)
+    assert C.BACKOFF_CAP in steps, "the cap is never reached: %s" % steps
+    capped = steps.index(C.BACKOFF_CAP)
+    assert all(b == pytest.approx(2 * a) for a, b in zip(steps[:capped], steps[1:capped + 1]))
+    assert steps[capped:] == [C.BACKOFF_CAP] * (16 - capped)
+    assert C.backoff_delay(60, lambda: 1.0) == C.BACKOFF_CAP  # no overflow, no growth past the cap
 
 
 def test_sleeps_between_retries_follow_the_backoff():

@@ -33,7 +33,7 @@ FULL_CONTEXT = {
     "role_arn": "qcs::cam::uin/100000000001:roleName/ansible-deployer",
 }
 
-# Every code named in the reference page (/work/shared/reference/tencent-vpc-api.md) and the spec.
+# Every error code Tencent documents for the four VPC actions and the common ones, in API 3.0 and 2.0.
 DOCUMENTED_V3 = [
     # AttachNetworkInterface / DetachNetworkInterface
     "ResourceNotFound",

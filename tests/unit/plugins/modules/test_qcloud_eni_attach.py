@@ -2,7 +2,7 @@
 # Copyright (c) tencent.qcloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""qcloud_eni_attach, row by row of the behaviour table in design.md, in both API versions.
+"""qcloud_eni_attach, row by row of the decision table in docs/attach-detach-move.md, in both API versions.
 
 main() runs for real with patched module arguments; only the HTTP session (a small
 stateful VPC that checks every signature) and the clocks are fakes.
