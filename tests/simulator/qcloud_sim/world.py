@@ -298,7 +298,7 @@ class World:
                 found.append(ip)
                 if len(found) == count:
                     return found
-        raise SimError("subnet_full", "Subnet %s has %d free addresses; %d were asked for."
+        raise SimError("subnet_full", "Subnet %s has %d free addresses, and %d are needed."
                        % (subnet["subnet_id"], len(found), count))
 
     def check_ip_quota(self, eni_id, have, adding):
