@@ -348,7 +348,6 @@ CATALOGUE.update(
             "An address asked for is reserved by Tencent Cloud ({message}): a subnet's network, gateway and broadcast "
             "addresses cannot be used."
         ),
-        "InvalidParameterValue.TooLong": Entry("A name or description is too long for {action} ({message}): use at most 60 characters."),
         "InvalidParameterValue.LimitExceeded": Entry(_COLLECTION_BUG),
         "InvalidParameterValue.Duplicate": Entry("A value is repeated in {action} ({message}): list each security group and address once."),
         "InvalidParameterValue.DuplicatePara": Entry("A value is repeated in {action} ({message}): list each security group and address once."),
@@ -422,22 +421,25 @@ MODULE_CHANGED_MEANWHILE = "Module.ChangedMeanwhile"
 
 CATALOGUE.update(
     {
-        MODULE_API_V3_ONLY: Entry("{module} speaks only Tencent Cloud API 3.0: remove api_version or set it to 3.0."),
+        MODULE_API_V3_ONLY: Entry("The module {module} speaks only Tencent Cloud API 3.0: remove api_version or set it to 3.0."),
         MODULE_ENI_IDENTITY: Entry("Say which ENI this task is about: give network_interface_id, or name together with subnet_id."),
         MODULE_ENI_AMBIGUOUS: Entry(
-            "{count} ENIs are named {name} in subnet {subnet} ({ids}): give network_interface_id to pick one, or rename the others."
+            "The name {name} matches {count} ENIs in subnet {subnet} ({ids}): give network_interface_id to pick one, "
+            "or rename the others."
         ),
         MODULE_SUBNET_NOT_FOUND: Entry("Subnet {subnet} was not found in region {region}: check subnet_id and region."),
         MODULE_SUBNET_MISMATCH: Entry(
             "ENI {eni} is in subnet {eni_subnet}, not in {subnet}: an ENI cannot move to another subnet, so create a new one there."
         ),
         MODULE_GROUPS_NOT_FOUND: Entry("Security groups {groups} were not found in region {region}: check security_group_ids and region."),
-        MODULE_DUPLICATE: Entry("{option} lists {value} more than once: list each one once."),
-        MODULE_BAD_ADDRESS: Entry("{option} has {value}, which is not an IPv4 address: give addresses as dotted quads like 10.0.1.20."),
-        MODULE_BAD_TEXT: Entry("{option} has the control character {value}: use printable characters only (no newlines or tabs)."),
-        MODULE_TOO_LONG: Entry("{option} is {length} {unit} long, more than the {limit} Tencent Cloud allows: shorten it."),
+        MODULE_DUPLICATE: Entry("The option {option} lists {value} more than once: list each one once."),
+        MODULE_BAD_ADDRESS: Entry(
+            "The option {option} has {value}, which is not an IPv4 address: give addresses as dotted quads like 10.0.1.20."
+        ),
+        MODULE_BAD_TEXT: Entry("The option {option} has the control character {value}: use printable characters only (no newlines or tabs)."),
+        MODULE_TOO_LONG: Entry("The option {option} is {length} {unit} long, more than the {limit} Tencent Cloud allows: shorten it."),
         MODULE_BAD_TAG: Entry("Tag {tag} cannot be set: {why}; fix it in tags."),
-        MODULE_NEGATIVE: Entry("{option} must be 0 or more (got {value})."),
+        MODULE_NEGATIVE: Entry("The option {option} must be 0 or more (got {value})."),
         MODULE_PRIMARY_DELETE: Entry(
             "ENI {eni} is the primary ENI of {holder}: a primary ENI lives and dies with its instance, so it cannot be deleted."
         ),
@@ -446,7 +448,7 @@ CATALOGUE.update(
             "or detach it first with tencent.qcloud.qcloud_eni_attach."
         ),
         MODULE_ENI_WAIT_TIMEOUT: Entry(
-            "ENI {eni} was still {status} after wait_timeout ({wait_timeout} s) of {action}: raise wait_timeout, "
+            "ENI {eni} was still changing ({status}) after wait_timeout ({wait_timeout} s) of {action}: raise wait_timeout, "
             "or run again later to pick up where it is."
         ),
         MODULE_ENI_VANISHED: Entry("ENI {eni} disappeared while {action} ran: another job deleted it, so run again."),
@@ -462,10 +464,10 @@ CATALOGUE.update(
             "and let other operations finish."
         ),
         MODULE_TAGS_NEED_V3: Entry("The tags filter needs API 3.0 (API 2.0 reports no tags): remove tags or api_version."),
-        MODULE_EMPTY: Entry("{option} must not be empty: give a value or leave the option out."),
-        MODULE_IGNORED: Entry("{options} has no effect with state={state}: remove it from the task."),
+        MODULE_EMPTY: Entry("The option {option} must not be empty: give a value or leave the option out."),
+        MODULE_IGNORED: Entry("With state={state}, {options} has no effect: remove it from the task."),
         MODULE_PURGE_NEEDS_LIST: Entry(
-            "purge_private_ip_addresses needs private_ip_addresses, the secondary addresses to keep: "
+            "The option purge_private_ip_addresses needs private_ip_addresses, the secondary addresses to keep: "
             "give them (an empty list removes every secondary address)."
         ),
         MODULE_CHANGED_MEANWHILE: Entry("ENI {eni} does not look as {action} left it: another job changed it meanwhile."),

@@ -321,6 +321,19 @@ class WaitResult(NamedTuple):
     # not look as wanted: someone else changed it); "timeout" (the deadline passed first)
     outcome: str
     output: str = ""
+    status: str = ""  # what the last read showed, for a person: "PENDING", "address 10.0.1.5 DELETING"
+
+
+def unsettled(raw: Optional[Mapping[str, Any]]) -> str:
+    """What is still changing on the ENI, as a short phrase ("" when nothing is)."""
+    if raw is None:
+        return ""
+    if raw.get("State") not in (None, "", SETTLED):
+        return str(raw["State"])
+    for ip in raw.get("PrivateIpAddressSet") or []:
+        if isinstance(ip, dict) and ip.get("State") not in (None, "", SETTLED):
+            return "address %s %s" % (ip.get("PrivateIpAddress"), ip["State"])
+    return ""
 
 
 def settled(raw: Mapping[str, Any]) -> bool:
@@ -490,4 +503,4 @@ class EniLifecycle:
                     if status.status == "SUCCESS":
                         return WaitResult(record, "other")
             if self.vpc.monotonic() >= deadline:
-                return WaitResult(record, "timeout")
+                return WaitResult(record, "timeout", status=unsettled(raw) or ("gone" if raw is None else "not yet as asked"))

@@ -640,7 +640,7 @@ class EniManager:
             return normalise_v3(raw)
         waited = self.call(self.life.wait, eni_id, None, self.deadline, lambda record: True)
         if waited.outcome == "timeout":
-            self.fail(MODULE_ENI_WAIT_TIMEOUT, waited.record, eni=eni_id, status=waited.record["state"], action="the last run")
+            self.fail(MODULE_ENI_WAIT_TIMEOUT, waited.record, eni=eni_id, status=waited.status, action="an earlier write")
         return waited.record
 
     def read(self):
@@ -726,8 +726,7 @@ class EniManager:
         if waited.outcome == "failed":
             self.fail(MODULE_TASK_FAILED, waited.record, task_id=task_id, action=action, output=waited.output or "no output")
         if waited.outcome == "timeout":
-            status = waited.record["state"] if waited.record else "settling"
-            self.fail(MODULE_ENI_WAIT_TIMEOUT, waited.record, eni=eni_id, status=status, action=action)
+            self.fail(MODULE_ENI_WAIT_TIMEOUT, waited.record, eni=eni_id, status=waited.status, action=action)
         if waited.outcome == "other":
             if waited.record is None and step.kind != "delete":
                 self.fail(MODULE_ENI_VANISHED, eni=eni_id, action=action)
