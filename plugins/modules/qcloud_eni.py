@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: qcloud_eni
 short_description: Create, change and delete Tencent Cloud elastic network interfaces
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes "this ENI exists, with these addresses, security groups and tags" (O(state=present)) or "this ENI does
     not exist" (O(state=absent)) true, over Tencent Cloud API 3.0.
