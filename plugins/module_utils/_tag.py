@@ -92,7 +92,7 @@ class TagApi:
 
     def modify(self, resource: str, replace: Mapping[str, str], delete: List[str]) -> int:
         """Set ``replace`` and remove ``delete`` on the resource, ten of each a call; returns the calls made."""
-        sets = [(k, v) for k, v in replace.items()]
+        sets = list(replace.items())
         calls = 0
         while sets or delete:
             params: Dict[str, Any] = {"Resource": resource}

@@ -48,7 +48,7 @@ options:
   tags:
     description:
       - Only ENIs that have every one of these tags, with these values (a dictionary of strings).
-      - API 3.0 only (API 2.0 reports no tags): with O(api_version=2.0) the module fails before any call.
+      - API 3.0 only, since API 2.0 reports no tags; with O(api_version=2.0) the module fails before any call.
     type: dict
 extends_documentation_fragment:
   - tencent.qcloud.qcloud

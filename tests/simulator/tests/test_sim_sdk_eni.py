@@ -114,9 +114,8 @@ def test_lifecycle(sim, sim_server, sign, method):
         "UnsupportedOperation.IdempotentParameterMismatch"
     eni_id = eni.NetworkInterfaceId
     # while the create runs, the ENI takes no other write
-    assert sdk_code(lambda: c.AssignPrivateIpAddresses(req(models.AssignPrivateIpAddressesRequest,
-                                                            NetworkInterfaceId=eni_id, SecondaryPrivateIpAddressCount=1))) \
-        == "UnsupportedOperation.MutexOperationTaskRunning"
+    busy = req(models.AssignPrivateIpAddressesRequest, NetworkInterfaceId=eni_id, SecondaryPrivateIpAddressCount=1)
+    assert sdk_code(lambda: c.AssignPrivateIpAddresses(busy)) == "UnsupportedOperation.MutexOperationTaskRunning"
     eni = wait_until(lambda: settled(c, eni_id))
     task = c.DescribeVpcTaskResult(req(models.DescribeVpcTaskResultRequest, TaskId=made.RequestId))
     assert task.Status == "SUCCESS" and task.Result[0].ResourceId == eni_id
@@ -208,7 +207,7 @@ def test_rules(sim, sim_server):
         return c.UnassignPrivateIpAddresses(req(models.UnassignPrivateIpAddressesRequest, NetworkInterfaceId=eni_id,
                                                 PrivateIpAddresses=[{"PrivateIpAddress": ip} for ip in ips]))
 
-    assert sdk_code(lambda: assign()) == "MissingParameter"
+    assert sdk_code(assign) == "MissingParameter"
     assert sdk_code(lambda: assign(SecondaryPrivateIpAddressCount=11)) == "InvalidParameterValue.LimitExceeded"
     assert sdk_code(lambda: assign(PrivateIpAddresses=[{"PrivateIpAddress": "10.0.1.151", "Primary": True}])) == \
         "UnsupportedOperation.PrimaryIp"
@@ -283,7 +282,7 @@ def test_tag_rules(sim, sim_server):
         return t.ModifyResourceTags(req(tag_models.ModifyResourceTagsRequest, Resource=resource, **kw))
 
     one = [{"TagKey": "env", "TagValue": "prod"}]
-    assert sdk_code(lambda: modify()) == "MissingParameter"
+    assert sdk_code(modify) == "MissingParameter"
     assert sdk_code(lambda: modify(ReplaceTags=[])) == "InvalidParameter.Tag"
     assert sdk_code(lambda: modify(ReplaceTags=one, DeleteTags=[{"TagKey": "env"}])) == \
         "InvalidParameterValue.DeleteTagsParamError"

@@ -258,8 +258,8 @@ def test_tags_through_the_tag_api(run, cloud):
     assert r.eni["tags"] == {"owner": "web-team", "env": "prod"}
     cloud.calls.clear()
     r = run(network_interface_id="eni-eth10001", tags={"env": "prod"})
-    assert r.cloud.writes == [("ModifyResourceTags", {"Resource": "qcs::vpc:ap-guangzhou:uin/:eni/eni-eth10001",
-                                                       "DeleteTags": [{"TagKey": "owner"}]})]
+    resource = "qcs::vpc:ap-guangzhou:uin/:eni/eni-eth10001"
+    assert r.cloud.writes == [("ModifyResourceTags", {"Resource": resource, "DeleteTags": [{"TagKey": "owner"}]})]
     assert r.eni["tags"] == {"env": "prod"}
 
 
