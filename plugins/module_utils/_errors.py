@@ -349,3 +349,178 @@ def explain(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) 
     values = _Blank((k, v) for k, v in values.items() if v not in (None, ""))
     values.setdefault("code", error.code)
     return entry_for(error).sentence.format_map(values)
+
+
+# --- the ENI lifecycle (qcloud_eni): API codes of its calls, never retried ----------------------
+_TAG_RULES = (
+    "Tencent Cloud refused a tag ({message}): use keys of up to 127 and values of up to 255 letters, digits, "
+    "spaces and + - = . _ : / @ ( ) [ ]."
+)
+_IP_QUOTA = (
+    "ENI {eni} would hold more private addresses than its quota allows ({message}): ask for fewer with "
+    "private_ip_addresses or secondary_private_ip_count, or raise the quota."
+)
+_RESERVED_TAG = "Tag keys starting with qcloud, tencent or project are reserved ({message}): rename the tag."
+_TOO_MANY_TAGS = "ENI {eni} would have more tags than a resource may have ({message}): set fewer tags (purge_tags=true removes the others)."
+_TAG_QUOTA = "The account's tag quota is used up ({message}): delete unused tag keys or values in the Tag console."
+_COLLECTION_BUG = "Tencent Cloud refused how {action} was asked ({message}); this is a bug in the collection, please report it."
+
+CATALOGUE.update(
+    {
+        "ResourceInsufficient.Subnet": Entry(
+            "Subnet {subnet} has no free private address left for {action}: free some addresses there, or use another subnet_id."
+        ),
+        "ResourceInsufficient": Entry("Tencent Cloud has not enough resources for {action} ({message}): use another subnet or zone, or run again later."),
+        "LimitExceeded.EniPrivateIpLimit": Entry(_IP_QUOTA),
+        "LimitExceeded.PrivateIpAddressLimitExceeded": Entry(_IP_QUOTA),
+        "LimitExceeded.Address": Entry(_IP_QUOTA),
+        "LimitExceeded.NetworkInterfaceLimitExceeded": Entry(
+            "The VPC already has as many ENIs as the account's quota allows ({message}): delete unused ENIs or raise the quota."
+        ),
+        "ResourceInUse.Address": Entry(
+            "An address asked for is already in use ({message}): choose addresses of subnet {subnet} that are free."
+        ),
+        "InvalidParameterValue.Range": Entry(
+            "A value of {action} is out of range ({message}): every address must lie in the ENI's subnet ({subnet})."
+        ),
+        "InvalidParameterValue.Reserved": Entry(
+            "An address asked for is reserved by Tencent Cloud ({message}): a subnet's network, gateway and broadcast "
+            "addresses cannot be used."
+        ),
+        "InvalidParameterValue.LimitExceeded": Entry(_COLLECTION_BUG),
+        "InvalidParameterValue.Duplicate": Entry("A value is repeated in {action} ({message}): list each security group and address once."),
+        "InvalidParameterValue.DuplicatePara": Entry("A value is repeated in {action} ({message}): list each security group and address once."),
+        "UnsupportedOperation.PrimaryIp": Entry(
+            "The primary address of ENI {eni} cannot be assigned or removed ({message}): list secondary addresses only."
+        ),
+        "UnsupportedOperation.MultiplePrimaryIpAddress": Entry(_COLLECTION_BUG),
+        "UnsupportedOperation.AttachmentNotFound": Entry(
+            "ENI {eni} does not hold what {action} names ({message}): another job changed it meanwhile, so run again."
+        ),
+        "UnsupportedOperation.SubnetNotExists": Entry("Subnet {subnet} does not exist in region {region}: check subnet_id and region."),
+        "InvalidSecurityGroupID.NotFound": Entry("A security group was not found ({message}): check security_group_ids and region."),
+        "InvalidSecurityGroupID.Malformed": Entry("A security group id is malformed ({message}): ids look like sg-xxxxxxxx."),
+        # tags, set at creation (VPC codes) or later (Tag API codes)
+        "InvalidParameterValue.TagInvalidKey": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagInvalidKeyLen": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagInvalidVal": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagDuplicateKey": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagKeyEmpty": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagKeyLengthExceeded": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagKeyCharacterIllegal": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagValueEmpty": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagValueLengthExceeded": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagValueCharacterIllegal": Entry(_TAG_RULES),
+        "InvalidParameterValue.TagKeyDuplicate": Entry(_TAG_RULES),
+        "InvalidParameter.Tag": Entry(_TAG_RULES),
+        "UnsupportedOperation.TagSystemReservedTagKey": Entry(_RESERVED_TAG),
+        "InvalidParameter.ReservedTagKey": Entry(_RESERVED_TAG),
+        "InvalidParameterValue.ReservedTagKey": Entry(_RESERVED_TAG),
+        "LimitExceeded.TagKeyPerResourceExceeded": Entry(_TOO_MANY_TAGS),
+        "LimitExceeded.ResourceAttachedTags": Entry(_TOO_MANY_TAGS),
+        "LimitExceeded.TagKey": Entry(_TAG_QUOTA),
+        "LimitExceeded.TagValue": Entry(_TAG_QUOTA),
+        "LimitExceeded.Quota": Entry(_TAG_QUOTA),
+        "LimitExceeded.TagNumPerRequest": Entry(_COLLECTION_BUG),
+        "InvalidParameterValue.DeleteTagsParamError": Entry(_COLLECTION_BUG),
+        "InvalidParameterValue.ResourceDescriptionError": Entry(
+            "The Tag API did not accept the name of ENI {eni} ({message}): the account may need its uin in resource names; "
+            "please report it."
+        ),
+        "InvalidParameterValue.ResourceIdInvalid": Entry("The Tag API found no ENI {eni} in region {region} ({message}): run again."),
+        "FailedOperation.ResourceTagProcessing": Entry("Tencent Cloud is still processing the tags of ENI {eni}: run again in a moment.", True),
+    }
+)
+
+# Decisions of qcloud_eni (no API call failed, or one whose sentence depends on the action)
+MODULE_API_V3_ONLY = "Module.ApiVersion3Only"
+MODULE_ENI_IDENTITY = "Module.EniIdentity"
+MODULE_ENI_AMBIGUOUS = "Module.EniAmbiguous"
+MODULE_SUBNET_NOT_FOUND = "Module.SubnetNotFound"
+MODULE_SUBNET_MISMATCH = "Module.SubnetMismatch"
+MODULE_GROUPS_NOT_FOUND = "Module.SecurityGroupsNotFound"
+MODULE_DUPLICATE = "Module.Duplicate"
+MODULE_BAD_ADDRESS = "Module.BadAddress"
+MODULE_BAD_TEXT = "Module.BadText"
+MODULE_TOO_LONG = "Module.TooLong"
+MODULE_BAD_TAG = "Module.BadTag"
+MODULE_NEGATIVE = "Module.Negative"
+MODULE_PRIMARY_DELETE = "Module.PrimaryEniDelete"
+MODULE_ATTACHED_DELETE = "Module.AttachedEniDelete"
+MODULE_ENI_WAIT_TIMEOUT = "Module.EniWaitTimeout"
+MODULE_ENI_VANISHED = "Module.EniVanished"
+MODULE_LIFECYCLE_NOT_FOUND = "Module.LifecycleNotFound"
+MODULE_LIFECYCLE_QUOTA = "Module.LifecycleQuota"
+MODULE_DELETE_REFUSED = "Module.DeleteRefused"
+MODULE_TAGS_NEED_V3 = "Module.TagsNeedApi3"
+MODULE_EMPTY = "Module.Empty"
+MODULE_IGNORED = "Module.Ignored"
+MODULE_PURGE_NEEDS_LIST = "Module.PurgeNeedsList"
+MODULE_CHANGED_MEANWHILE = "Module.ChangedMeanwhile"
+
+CATALOGUE.update(
+    {
+        MODULE_API_V3_ONLY: Entry("The module {module} speaks only Tencent Cloud API 3.0: remove api_version or set it to 3.0."),
+        MODULE_ENI_IDENTITY: Entry("Say which ENI this task is about: give network_interface_id, or name together with subnet_id."),
+        MODULE_ENI_AMBIGUOUS: Entry(
+            "The name {name} matches {count} ENIs in subnet {subnet} ({ids}): give network_interface_id to pick one, "
+            "or rename the others."
+        ),
+        MODULE_SUBNET_NOT_FOUND: Entry("Subnet {subnet} was not found in region {region}: check subnet_id and region."),
+        MODULE_SUBNET_MISMATCH: Entry(
+            "ENI {eni} is in subnet {eni_subnet}, not in {subnet}: an ENI cannot move to another subnet, so create a new one there."
+        ),
+        MODULE_GROUPS_NOT_FOUND: Entry("Security groups {groups} were not found in region {region}: check security_group_ids and region."),
+        MODULE_DUPLICATE: Entry("The option {option} lists {value} more than once: list each one once."),
+        MODULE_BAD_ADDRESS: Entry(
+            "The option {option} has {value}, which is not an IPv4 address: give addresses as dotted quads like 10.0.1.20."
+        ),
+        MODULE_BAD_TEXT: Entry("The option {option} has the control character {value}: use printable characters only (no newlines or tabs)."),
+        MODULE_TOO_LONG: Entry("The option {option} is {length} {unit} long, more than the {limit} Tencent Cloud allows: shorten it."),
+        MODULE_BAD_TAG: Entry("Tag {tag} cannot be set: {why}; fix it in tags."),
+        MODULE_NEGATIVE: Entry("The option {option} must be 0 or more (got {value})."),
+        MODULE_PRIMARY_DELETE: Entry(
+            "ENI {eni} is the primary ENI of {holder}: a primary ENI lives and dies with its instance, so it cannot be deleted."
+        ),
+        MODULE_ATTACHED_DELETE: Entry(
+            "ENI {eni} is attached to {holder}: set force=true to detach it before deleting it, "
+            "or detach it first with tencent.qcloud.qcloud_eni_attach."
+        ),
+        MODULE_ENI_WAIT_TIMEOUT: Entry(
+            "ENI {eni} was still changing ({status}) after wait_timeout ({wait_timeout} s) of {action}: raise wait_timeout, "
+            "or run again later to pick up where it is."
+        ),
+        MODULE_ENI_VANISHED: Entry("ENI {eni} disappeared while {action} ran: another job deleted it, so run again."),
+        MODULE_LIFECYCLE_NOT_FOUND: Entry(
+            "Tencent Cloud could not find something {action} names in region {region} ({message}): "
+            "check subnet_id, security_group_ids, network_interface_id and region."
+        ),
+        MODULE_LIFECYCLE_QUOTA: Entry(
+            "Tencent Cloud refused {action} for a quota ({message}): ask for fewer addresses, delete unused ENIs, or raise the quota."
+        ),
+        MODULE_DELETE_REFUSED: Entry(
+            "ENI {eni} cannot be deleted now ({message}): it must be detached and idle, so detach it (force=true does) "
+            "and let other operations finish."
+        ),
+        MODULE_TAGS_NEED_V3: Entry("The tags filter needs API 3.0 (API 2.0 reports no tags): remove tags or api_version."),
+        MODULE_EMPTY: Entry("The option {option} must not be empty: give a value or leave the option out."),
+        MODULE_IGNORED: Entry("With state={state}, {options} has no effect: remove it from the task."),
+        MODULE_PURGE_NEEDS_LIST: Entry(
+            "The option purge_private_ip_addresses needs private_ip_addresses, the secondary addresses to keep: "
+            "give them (an empty list removes every secondary address)."
+        ),
+        MODULE_CHANGED_MEANWHILE: Entry("ENI {eni} does not look as {action} left it: another job changed it meanwhile."),
+    }
+)
+
+# What is wrong with a tag (plugins/module_utils/_tag.py tag_problem), for MODULE_BAD_TAG's {why}
+TAG_PROBLEMS = {
+    "key_type": "its key is a {detail}, not a string",
+    "value_type": "its value is a {detail}, not a string (quote it)",
+    "key_empty": "its key is empty",
+    "key_long": "its key is longer than {detail} characters",
+    "value_long": "its value is longer than {detail} characters",
+    "key_chars": "its key has the character {detail} (keys and values take letters, digits, spaces and + - = . _ : / @ ( ) [ ])",
+    "value_chars": "its value has the character {detail} (keys and values take letters, digits, spaces and + - = . _ : / @ ( ) [ ])",
+    "reserved": "keys starting with qcloud, tencent or project are reserved",
+}

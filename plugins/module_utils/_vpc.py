@@ -57,20 +57,26 @@ class Task(NamedTuple):
     action: str
 
 
-class WriteRefused(Exception):
+class WriteRefused(QcloudApiError):
     """An attach or detach the API refused for a reason the caller decides about.
 
-    ``kind`` is ``conflict`` (the binding differs from what was read), ``missing`` (the ENI
-    or the instance does not exist) or ``placement`` (another VPC or zone).
+    It is the API's error itself (so a caller that does not care handles it as any other),
+    with ``kind``: ``conflict`` (the binding differs from what was read), ``missing`` (the
+    ENI or the instance does not exist) or ``placement`` (another VPC or zone).
     ``maybe_applied``: an earlier attempt of this very write may have been applied (its
     answer was lost), so the refusal may be about our own work.
     """
 
     def __init__(self, kind: str, error: QcloudApiError) -> None:
-        super().__init__(error.code)
+        super().__init__(error.code, error.message, error.action, request_id=error.request_id,
+                         http_status=error.http_status, processed=error.processed, number=error.number)
+        self.after_lost_answer = error.after_lost_answer
         self.kind = kind
-        self.error = error
         self.maybe_applied = error.after_lost_answer
+
+    @property
+    def error(self) -> QcloudApiError:
+        return self
 
 
 def _refusal(error: QcloudApiError) -> Optional[WriteRefused]:
@@ -108,7 +114,20 @@ def normalise_v3(raw: Mapping[str, Any]) -> Dict[str, Any]:
             ip.get("PrivateIpAddress") for ip in raw.get("PrivateIpAddressSet") or [] if ip.get("PrivateIpAddress")
         ],
         "attachment": _attachment(attachment.get("InstanceId"), attachment.get("DeviceIndex"), attachment.get("AttachTime")),
+        "security_group_ids": [g for g in raw.get("GroupSet") or [] if isinstance(g, str)],
+        "tags": {t.get("Key"): t.get("Value") or "" for t in raw.get("TagSet") or [] if isinstance(t, dict) and t.get("Key")},
+        "primary_private_ip_address": _primary_ip(raw.get("PrivateIpAddressSet"), "PrivateIpAddress", "Primary"),
+        "created_time": raw.get("CreatedTime") or None,
     }
+
+
+def _primary_ip(addresses: Any, address_key: str, primary_key: str) -> Optional[str]:
+    """The address marked primary (else the first), or None when there is none."""
+    items = [ip for ip in addresses or [] if isinstance(ip, dict) and ip.get(address_key)]
+    for ip in items:
+        if ip.get(primary_key):
+            return ip[address_key]
+    return items[0][address_key] if items else None
 
 
 def normalise_v2(raw: Mapping[str, Any]) -> Dict[str, Any]:
@@ -130,6 +149,11 @@ def normalise_v2(raw: Mapping[str, Any]) -> Dict[str, Any]:
             ip.get("privateIpAddress") for ip in raw.get("privateIpAddressesSet") or [] if ip.get("privateIpAddress")
         ],
         "attachment": _attachment(binding.get("instanceId"), binding.get("deviceIndex"), binding.get("attachTime")),
+        # 2.0 lists groups as objects ({sgId, sgName, ...}) and has no tags
+        "security_group_ids": [sg for sg in (g.get("sgId") if isinstance(g, dict) else g for g in raw.get("groupSet") or []) if sg],
+        "tags": {},
+        "primary_private_ip_address": _primary_ip(raw.get("privateIpAddressesSet"), "privateIpAddress", "primary"),
+        "created_time": raw.get("createTime") or None,
     }
 
 
@@ -229,8 +253,10 @@ class VpcApi:
         instance_id: Optional[str] = None,
         name: Optional[str] = None,
         primary: Optional[bool] = None,
+        tags: Optional[Mapping[str, str]] = None,
     ) -> List[Dict[str, Any]]:
         """ENIs matching every criterion given (AND), as records; unknown ids are left out.
+        ``tags``: every one of these tags (API 3.0 only; 2.0 reports no tags).
 
         What the protocol can filter on is sent to the API; the rest (and everything when
         ids are given, since 3.0 refuses ids and filters together) is checked here.
@@ -244,6 +270,8 @@ class VpcApi:
             filters: Dict[str, Any] = {k: v for k, v in names.items() if v is not None}
             if primary is not None:
                 filters["is-primary"] = "true" if primary else "false"
+            for key, value in (tags or {}).items():
+                filters["tag:%s" % key] = value
             records = self.list_network_interfaces(filters=filters)
         else:
             # 2.0 knows vpcId, instanceId and a substring eniName; no subnet or primary filter.
@@ -259,6 +287,7 @@ class VpcApi:
             if all(value is None or r[key] == value for key, value in wanted.items())
             and (instance_id is None or (r["attachment"] or {}).get("instance_id") == instance_id)
             and (primary is None or r["primary"] == primary)
+            and all(r.get("tags", {}).get(key) == value for key, value in (tags or {}).items())
         ]
 
     def _by_ids(self, ids: List[str]) -> List[Dict[str, Any]]:
@@ -344,3 +373,213 @@ class VpcApi:
             record = self.describe_network_interface(eni_id)
             if record is None or record["state"] not in TRANSITIONAL_STATES or self.monotonic() >= deadline:
                 return record
+
+
+# -- the ENI lifecycle (API 3.0 only) -------------------------------------------------------------
+# Create, change and delete ENIs. Async writes are watched the way Terraform watches them: by
+# reading the ENI (DescribeNetworkInterfaces, 100/s) until it and each of its addresses are
+# AVAILABLE and look as wanted, or it is gone; DescribeVpcTaskResult is asked only when the ENI
+# has settled but does not look as wanted, to tell a FAILED task (and its output) from a late read.
+
+ADDRESSES_PER_CALL = 10  # CreateNetworkInterface, Assign/UnassignPrivateIpAddresses: at most 10 a call
+ID_BATCH = 100  # ids per Describe* call
+SETTLED = "AVAILABLE"
+
+
+class Subnet(NamedTuple):
+    subnet_id: str
+    vpc_id: str
+    zone: str
+    cidr: str
+    available: Optional[int]
+
+
+class WaitResult(NamedTuple):
+    record: Optional[Dict[str, Any]]
+    # "done"; "failed" (the task FAILED, output says why); "other" (the task ended but the ENI does
+    # not look as wanted: someone else changed it); "timeout" (the deadline passed first)
+    outcome: str
+    output: str = ""
+    status: str = ""  # what the last read showed, for a person: "PENDING", "address 10.0.1.5 DELETING"
+
+
+def unsettled(raw: Optional[Mapping[str, Any]]) -> str:
+    """What is still changing on the ENI, as a short phrase ("" when nothing is)."""
+    if raw is None:
+        return ""
+    if raw.get("State") not in (None, "", SETTLED):
+        return str(raw["State"])
+    for ip in raw.get("PrivateIpAddressSet") or []:
+        if isinstance(ip, dict) and ip.get("State") not in (None, "", SETTLED):
+            return "address %s %s" % (ip.get("PrivateIpAddress"), ip["State"])
+    return ""
+
+
+def settled(raw: Mapping[str, Any]) -> bool:
+    """The ENI and each of its addresses are AVAILABLE (no state given counts as settled)."""
+    states = [raw.get("State")] + [ip.get("State") for ip in raw.get("PrivateIpAddressSet") or [] if isinstance(ip, dict)]
+    return all(state in (None, "", SETTLED) for state in states)
+
+
+def chunked(items: List[Any], size: int = ADDRESSES_PER_CALL) -> List[List[Any]]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+def _address_specs(addresses: List[str]) -> List[Dict[str, Any]]:
+    return [{"PrivateIpAddress": ip, "Primary": False} for ip in addresses]
+
+
+class EniLifecycle:
+    """The writes of an ENI's life over API 3.0, on top of a :class:`VpcApi`."""
+
+    def __init__(self, vpc: VpcApi) -> None:
+        self.vpc = vpc
+        self.client = vpc.client
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def describe(self, eni_id: str) -> Optional[Dict[str, Any]]:
+        """The raw NetworkInterfaceSet item of the ENI, or None when it does not exist."""
+        try:
+            data = self.client.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [eni_id]}).data
+        except QcloudApiError as err:
+            if err.code in NOT_FOUND_CODES:
+                return None
+            raise
+        for item in data.get("NetworkInterfaceSet") or []:
+            if item.get("NetworkInterfaceId") == eni_id:
+                return item
+        return None
+
+    def find_raw(self, name: str, subnet_id: str) -> List[Dict[str, Any]]:
+        """Raw items of the ENIs of that exact name in that subnet (one call for up to 100)."""
+        found: List[Dict[str, Any]] = []
+        offset = 0
+        filters = [{"Name": "subnet-id", "Values": [subnet_id]}, {"Name": "network-interface-name", "Values": [name]}]
+        while True:
+            data = self.client.call("DescribeNetworkInterfaces", {"Filters": filters, "Offset": offset, "Limit": ID_BATCH}).data
+            page = data.get("NetworkInterfaceSet") or []
+            found.extend(item for item in page if item.get("NetworkInterfaceName") == name and item.get("SubnetId") == subnet_id)
+            offset += len(page)
+            if not page or offset >= int(data.get("TotalCount") or 0):
+                return found
+
+    def subnet(self, subnet_id: str) -> Optional[Subnet]:
+        try:
+            data = self.client.call("DescribeSubnets", {"SubnetIds": [subnet_id]}).data
+        except QcloudApiError as err:
+            if err.code in NOT_FOUND_CODES or err.code == "UnsupportedOperation.SubnetNotExists":
+                return None
+            raise
+        for item in data.get("SubnetSet") or []:
+            if item.get("SubnetId") == subnet_id:
+                available = item.get("AvailableIpAddressCount")
+                return Subnet(subnet_id, item.get("VpcId"), item.get("Zone"), item.get("CidrBlock"),
+                              int(available) if available is not None else None)
+        return None
+
+    def missing_security_groups(self, group_ids: List[str]) -> List[str]:
+        """The ids among ``group_ids`` that no security group of the region has."""
+        found = set()
+        for batch in chunked(list(dict.fromkeys(group_ids)), ID_BATCH):
+            try:
+                # the SDK's model types Offset and Limit of this call as strings
+                data = self.client.call("DescribeSecurityGroups", {"SecurityGroupIds": batch, "Offset": "0", "Limit": str(ID_BATCH)}).data
+            except QcloudApiError as err:
+                if err.code in NOT_FOUND_CODES or err.code == "InvalidSecurityGroupID.NotFound":
+                    continue  # an unknown id may fail the whole query: none of this batch is known then
+                raise
+            found.update(g.get("SecurityGroupId") for g in data.get("SecurityGroupSet") or [])
+        return [g for g in group_ids if g not in found]
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def create(
+        self,
+        subnet: Subnet,
+        name: str,
+        description: Optional[str] = None,
+        security_group_ids: Optional[List[str]] = None,
+        addresses: Optional[List[str]] = None,
+        count: int = 0,
+        tags: Optional[Mapping[str, str]] = None,
+    ) -> tuple:
+        """(raw item of the new ENI, task id). At most 10 addresses or a count of 10 a call."""
+        params: Dict[str, Any] = {"VpcId": subnet.vpc_id, "SubnetId": subnet.subnet_id, "NetworkInterfaceName": name}
+        if description is not None:
+            params["NetworkInterfaceDescription"] = description
+        if security_group_ids:
+            params["SecurityGroupIds"] = list(security_group_ids)
+        if addresses:
+            params["PrivateIpAddresses"] = _address_specs(addresses)
+        if count:
+            params["SecondaryPrivateIpAddressCount"] = count
+        if tags:
+            params["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+        # One token for the create: a retry after a lost answer gets the same ENI, not a second one.
+        params["ClientToken"] = str(uuid.uuid4())
+        result = self.client.call("CreateNetworkInterface", params)
+        raw = result.data.get("NetworkInterface") or {}
+        if not raw.get("NetworkInterfaceId"):
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no NetworkInterface in the answer", "CreateNetworkInterface", result.request_id)
+        return raw, str(result.request_id)
+
+    def modify(
+        self,
+        eni_id: str,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        security_group_ids: Optional[List[str]] = None,
+    ) -> None:
+        """Name, description and the whole, ordered list of security groups (synchronous)."""
+        params: Dict[str, Any] = {"NetworkInterfaceId": eni_id}
+        if name is not None:
+            params["NetworkInterfaceName"] = name
+        if description is not None:
+            params["NetworkInterfaceDescription"] = description
+        if security_group_ids is not None:
+            params["SecurityGroupIds"] = list(security_group_ids)
+        self.client.call("ModifyNetworkInterfaceAttribute", params)
+
+    def assign(self, eni_id: str, addresses: Optional[List[str]] = None, count: int = 0) -> str:
+        params: Dict[str, Any] = {"NetworkInterfaceId": eni_id}
+        if addresses:
+            params["PrivateIpAddresses"] = _address_specs(addresses)
+        if count:
+            params["SecondaryPrivateIpAddressCount"] = count
+        params["ClientToken"] = str(uuid.uuid4())
+        return str(self.client.call("AssignPrivateIpAddresses", params).request_id)
+
+    def unassign(self, eni_id: str, addresses: List[str]) -> str:
+        params = {"NetworkInterfaceId": eni_id, "PrivateIpAddresses": [{"PrivateIpAddress": ip} for ip in addresses]}
+        return str(self.client.call("UnassignPrivateIpAddresses", params).request_id)
+
+    def delete(self, eni_id: str) -> str:
+        return str(self.client.call("DeleteNetworkInterface", {"NetworkInterfaceId": eni_id}).request_id)
+
+    # -- waits ----------------------------------------------------------------------------------
+
+    def wait(
+        self,
+        eni_id: str,
+        task_id: Optional[str],
+        deadline: float,
+        wanted: Callable[[Optional[Dict[str, Any]]], bool],
+    ) -> WaitResult:
+        """Read the ENI until it is gone or settled, and ``wanted(record)`` holds (record None = gone)."""
+        delays = poll_delays()
+        while True:
+            self.vpc.sleep(min(next(delays), max(0.0, deadline - self.vpc.monotonic())))
+            raw = self.describe(eni_id)
+            record = normalise_v3(raw) if raw is not None else None
+            if raw is None or settled(raw):
+                if wanted(record):
+                    return WaitResult(record, "done")
+                if task_id:
+                    status = self.vpc.task_status(task_id)
+                    if status.status == "FAILED":
+                        return WaitResult(record, "failed", status.output)
+                    if status.status == "SUCCESS":
+                        return WaitResult(record, "other")
+            if self.vpc.monotonic() >= deadline:
+                return WaitResult(record, "timeout", status=unsettled(raw) or ("gone" if raw is None else "not yet as asked"))

@@ -92,6 +92,7 @@ attributes:
     membership:
       - tencent.qcloud.qcloud
 seealso:
+  - module: tencent.qcloud.qcloud_eni
   - name: AttachNetworkInterface API 3.0
     description: Tencent Cloud's reference of the attach call.
     link: https://www.tencentcloud.com/document/api/215/15819
@@ -204,6 +205,23 @@ network_interface:
       type: list
       elements: str
       sample: ["10.0.3.11"]
+    primary_private_ip_address:
+      description: The primary private address.
+      type: str
+      sample: 10.0.3.11
+    security_group_ids:
+      description: The security groups, in priority order.
+      type: list
+      elements: str
+      sample: ["sg-web00001"]
+    tags:
+      description: The tags (always empty with API 2.0, which reports none).
+      type: dict
+      sample: {"owner": "web-team"}
+    created_time:
+      description: When the ENI was created, C(YYYY-MM-DD hh:mm:ss).
+      type: str
+      sample: "2024-01-02 03:04:05"
     attachment:
       description: The instance the ENI is attached to, or V(null) when it is not attached.
       type: dict

@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Returns the ENIs named by O(network_interface_ids), or those matching the filters, with C(DescribeNetworkInterfaces).
   - Reads every page (100 ENIs a call with API 3.0, 50 with API 2.0).
-  - Each ENI is the same record that M(tencent.qcloud.qcloud_eni_attach) returns, for both API versions.
+  - Each ENI is the same record that M(tencent.qcloud.qcloud_eni) and M(tencent.qcloud.qcloud_eni_attach) return,
+    for both API versions.
 author:
   - tencent.qcloud contributors (@tencent-qcloud)
 options:
@@ -44,6 +45,11 @@ options:
     description:
       - Only primary ENIs (V(true)) or only secondary ones (V(false)).
     type: bool
+  tags:
+    description:
+      - Only ENIs that have every one of these tags, with these values (a dictionary of strings).
+      - API 3.0 only, since API 2.0 reports no tags; with O(api_version=2.0) the module fails before any call.
+    type: dict
 extends_documentation_fragment:
   - tencent.qcloud.qcloud
 attributes:
@@ -63,6 +69,7 @@ notes:
   - Filters combine with AND. With API 2.0, which cannot filter on subnet or primary and matches names by substring,
     the module applies those filters itself, so the result is the same in both API versions.
 seealso:
+  - module: tencent.qcloud.qcloud_eni
   - module: tencent.qcloud.qcloud_eni_attach
 """
 
@@ -86,6 +93,17 @@ EXAMPLES = r"""
 - name: Which instances hold them
   ansible.builtin.debug:
     msg: "{{ two.network_interfaces | map(attribute='attachment') | map('default', {}, true) | map(attribute='instance_id', default='none') }}"
+
+- name: The ENIs of the web team in staging
+  tencent.qcloud.qcloud_eni_info:
+    tags:
+      owner: web-team
+      env: staging
+  register: staging
+
+- name: Their addresses and security groups
+  ansible.builtin.debug:
+    msg: "{{ staging.network_interfaces | map(attribute='private_ip_addresses') }} in {{ staging.network_interfaces | map(attribute='security_group_ids') }}"
 """
 
 RETURN = r"""
@@ -131,6 +149,23 @@ network_interfaces:
       description: The private IPv4 addresses, primary first.
       type: list
       elements: str
+    primary_private_ip_address:
+      description: The primary private address.
+      type: str
+      sample: 10.0.1.23
+    security_group_ids:
+      description: The security groups, in priority order.
+      type: list
+      elements: str
+      sample: ["sg-web00001"]
+    tags:
+      description: The tags (always empty with API 2.0, which reports none).
+      type: dict
+      sample: {"owner": "web-team"}
+    created_time:
+      description: When the ENI was created, C(YYYY-MM-DD hh:mm:ss).
+      type: str
+      sample: "2024-01-02 03:04:05"
     attachment:
       description: The instance the ENI is attached to, or V(null).
       type: dict
@@ -168,8 +203,16 @@ error:
       type: str
 """
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudError
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import MODULE_BAD_TAG, MODULE_TAGS_NEED_V3, TAG_PROBLEMS, QcloudError, sentence
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
+
+
+def check_tags(qm, tags):
+    """Tags are matched as strings: a key or value of another type fails before any call."""
+    for key, value in tags.items():
+        if not isinstance(value, str):
+            qm.module.fail_json(msg=sentence(MODULE_BAD_TAG, {"tag": repr(key)[:40], "why": TAG_PROBLEMS["value_type"].format(
+                detail=type(value).__name__)}))
 
 
 def main():
@@ -181,6 +224,7 @@ def main():
             instance_id=dict(type="str"),
             name=dict(type="str"),
             primary=dict(type="bool"),
+            tags=dict(type="dict"),
         ),
         supports_check_mode=True,
     )
@@ -190,6 +234,10 @@ def main():
     qm.check_id("vpc_id", "vpc")
     qm.check_id("subnet_id", "subnet")
     qm.check_id("instance_id", "ins")
+    if params["tags"] is not None:
+        if params["api_version"] != "3.0":
+            qm.module.fail_json(msg=sentence(MODULE_TAGS_NEED_V3))
+        check_tags(qm, params["tags"])
     api = qm.vpc()
     try:
         found = api.find_network_interfaces(
@@ -199,6 +247,7 @@ def main():
             instance_id=params["instance_id"],
             name=params["name"],
             primary=params["primary"],
+            tags=params["tags"],
         )
     except QcloudError as err:
         qm.fail_api(err, credential_source=qm.credential_source)

@@ -71,11 +71,31 @@ CASES = [
     ("info-region-space", "qcloud_eni_info", {"region": "ap guangzhou"}, r"region must look like ap-guangzhou"),
     ("info-endpoint", "qcloud_eni_info", {"api_endpoint": "vpc.tencentcloudapi.com"}, r"api_endpoint must be an http\(s\) URL"),
     ("info-unknown-option", "qcloud_eni_info", {"ids": ["eni-free0001"]}, r"Unsupported parameters .*: ids\."),
+    ("info-tag-not-string", "qcloud_eni_info", {"tags": {"env": 1}}, r"Tag 'env' cannot be set: its value is a int"),
+    ("info-tags-v2", "qcloud_eni_info", {"tags": {"env": "prod"}, "api_version": "2.0"}, r"The tags filter needs API 3\.0"),
+    # qcloud_eni: names, descriptions, addresses, groups and tags (more cases in the unit tests)
+    ("eni-name-newline", "qcloud_eni", {"name": "web-1\nX-TC-Action: DeleteNetworkInterface"}, r"The option name has the control character '\\n'"),
+    ("eni-name-escape", "qcloud_eni", {"name": "web\x1b[31m"}, r"The option name has the control character"),
+    ("eni-name-bidi", "qcloud_eni", {"name": "web\u202e1"}, r"The option name has the control character"),
+    ("eni-name-too-long", "qcloud_eni", {"name": "n" * 300}, r"The option name is 300 bytes long, more than the 60"),
+    ("eni-description-tab", "qcloud_eni", {"description": "a\tb"}, r"The option description has the control character"),
+    ("eni-address-not-ipv4", "qcloud_eni", {"private_ip_addresses": ["10.0.1.256"]}, r"which is not an IPv4 address"),
+    ("eni-address-newline", "qcloud_eni", {"private_ip_addresses": ["10.0.1.5\n"]}, r"which is not an IPv4 address"),
+    ("eni-address-injection", "qcloud_eni", {"private_ip_addresses": ["10.0.1.5\",\"Primary\":true"]}, r"which is not an IPv4 address"),
+    ("eni-group-bad-id", "qcloud_eni", {"security_group_ids": ["sg-web00001;x"]}, r"security_group_ids must be sg- followed by 8"),
+    ("eni-tag-int", "qcloud_eni", {"tags": {"env": 1}}, r"Tag 'env' cannot be set: its value is a int, not a string"),
+    ("eni-tag-key-newline", "qcloud_eni", {"tags": {"a\nb": "v"}}, r"its key has the character '\\n'"),
+    ("eni-tag-value-control", "qcloud_eni", {"tags": {"k": "v\x07"}}, r"its value has the character"),
+    ("eni-tag-reserved", "qcloud_eni", {"tags": {"tencent:owner": "x"}}, r"reserved"),
+    ("eni-api-v2", "qcloud_eni", {"api_version": "2.0"}, r"speaks only Tencent Cloud API 3\.0"),
 ]
 
 
+ENI_GOOD = {"name": "hostile-target", "subnet_id": "subnet-gz3a0001"}
+
+
 def _args(module, extra):
-    base = dict(GOOD) if module == "qcloud_eni_attach" else {}
+    base = dict({"qcloud_eni_attach": GOOD, "qcloud_eni": ENI_GOOD}.get(module, {}))
     for key, value in extra.items():
         if value is None:
             base.pop(key, None)

@@ -21,6 +21,9 @@ from .tasks import RUNNING, TaskTable
 from .world import World, tencent_time
 
 V2_SHAPES = ("new", "old")
+# The ENI's State while a task of that action runs on it (Assign/Unassign show in the addresses)
+ENI_STATE_DURING = {"AttachNetworkInterface": "ATTACHING", "DetachNetworkInterface": "DETACHING",
+                    "CreateNetworkInterface": "PENDING", "DeleteNetworkInterface": "DELETING"}
 _BOOL_WORDS = {"true": True, "on": True, "1": True, "yes": True,
                "false": False, "off": False, "0": False, "no": False}
 LOG_MAX = 200000
@@ -254,21 +257,58 @@ class Simulator:
 
     # ---- tasks -------------------------------------------------------------------------
     def _apply(self, task):
-        if task["action"] == "AttachNetworkInterface":
+        action = task["action"]
+        if action == "AttachNetworkInterface":
             self.world.apply_attach(task["eni_id"], task["instance_id"], task["attach_type"],
                                     task["ends_at"])
-        else:
+        elif action == "DetachNetworkInterface":
             self.world.apply_detach(task["eni_id"])
+        elif action == "DeleteNetworkInterface":
+            self.world.remove_eni(task["eni_id"])
+        elif action == "UnassignPrivateIpAddresses":
+            self._drop_ips(task)
+        # Create and Assign took effect at once (the ENI, the addresses); success only settles them
+
+    def _undo(self, task):
+        """A FAILED task: what its write did at once is taken back."""
+        if task["action"] == "CreateNetworkInterface":
+            self.world.remove_eni(task["eni_id"])
+        elif task["action"] == "AssignPrivateIpAddresses":
+            self._drop_ips(task)
+
+    def _drop_ips(self, task):
+        eni = self.world.enis.get(task["eni_id"])
+        if eni is not None:
+            eni["secondary_ips"] = [ip for ip in eni["secondary_ips"] if ip not in task["ips"]]
 
     def advance(self):
         with self.lock:
-            self.tasks.advance(time.time(), self._apply)
+            self.tasks.advance(time.time(), self._apply, self._undo)
 
     def eni_state(self, eni):
         task = self.tasks.running_for_eni(eni["eni_id"])
         if task is None:
             return "AVAILABLE"
-        return "ATTACHING" if task["action"] == "AttachNetworkInterface" else "DETACHING"
+        return ENI_STATE_DURING.get(task["action"], "AVAILABLE")
+
+    def ip_states(self, eni):
+        """{address: state} of the addresses a running task is adding or removing."""
+        states = {}
+        for task in self.tasks.all_running_for_eni(eni["eni_id"]):
+            action = task["action"]
+            if action in ("CreateNetworkInterface", "DeleteNetworkInterface"):
+                for ip in self.world.addresses_of(eni):
+                    states[ip] = "PENDING" if action == "CreateNetworkInterface" else "DELETING"
+            elif action in ("AssignPrivateIpAddresses", "UnassignPrivateIpAddresses"):
+                for ip in task["ips"]:
+                    states[ip] = "PENDING" if action == "AssignPrivateIpAddresses" else "DELETING"
+        return states
+
+    def eni_view(self, eni):
+        """(a copy of the ENI with its addresses' states, its state): what a read shows."""
+        view = copy.deepcopy(eni)
+        view["ip_states"] = self.ip_states(eni)
+        return view, self.eni_state(eni)
 
     def select_enis(self, region, predicate, offset, limit, reverse=False):
         """(total, [(eni copy, state)]) of the ENIs of a region matching predicate(eni), paged."""
@@ -278,13 +318,47 @@ class Simulator:
             if reverse:
                 matched.reverse()
             page = matched[offset:offset + limit] if limit is not None else matched[offset:]
-            return len(matched), [(dict(e), self.eni_state(e)) for e in page]
+            return len(matched), [self.eni_view(e) for e in page]
 
     def snapshot_enis(self, region):
         """[(eni copy, state)] of a region, in world order."""
         with self.lock:
             self.advance()
-            return [(dict(e), self.eni_state(e)) for e in self.world.enis_in(region)]
+            return [self.eni_view(e) for e in self.world.enis_in(region)]
+
+    def async_write(self, action, protocol, account, client_token, fingerprint, request_id, do, answer):
+        """One asynchronous write of the ENI lifecycle (create, delete, assign, unassign).
+
+        Under the lock: a known ClientToken replays the first answer (same parameters) or is
+        refused; else ``do(sim)`` checks the rules and changes the world, returning (eni id,
+        task fields); a task starts (a queued task fault makes it end FAILED); ``answer(sim,
+        eni_id)`` builds the body, kept for replays. Returns (body, task, replayed)."""
+        with self.lock:
+            self.advance()
+            if client_token:
+                known = self.tokens.get((account, client_token))
+                if known is not None:
+                    if known[0] != fingerprint:
+                        raise SimError("idempotent_mismatch",
+                                       "ClientToken %s was used with other parameters." % client_token)
+                    body, task = known[1]
+                    return copy.deepcopy(body), task, True
+            eni_id, extra = do(self)
+            fault = self.faults.take_task_fault(action, protocol)
+            task = self.tasks.create(request_id, action, protocol, account, eni_id, None, 0,
+                                     self.config["task_seconds"],
+                                     fail_output=(fault["output"] if fault else None), extra=extra)
+            body = answer(self, eni_id)
+            if client_token:
+                self.tokens[(account, client_token)] = (fingerprint, (copy.deepcopy(body), task))
+            self.advance()
+            return body, task, False
+
+    def check_no_task(self, eni_id):
+        running = self.tasks.running_on(eni_id=eni_id)
+        if running is not None:
+            raise SimError("mutex", "Task %s (%s) is running on %s; retry later."
+                           % (running["task_id"], running["action"], eni_id))
 
     def write(self, action, protocol, account, region, eni_id, ins_id, request_id,
               attach_type=0, client_token=None, vpc_id=None):

@@ -32,6 +32,21 @@ _SUBNET_INFO = {
     "subnet-gz3b0001": ("ap-guangzhou", "vpc-gz000002", "ap-guangzhou-3"),
     "subnet-sh2a0001": ("ap-shanghai", "vpc-sh000001", "ap-shanghai-2"),
 }
+_SUBNET_NAMES = {"subnet-gz3a0001": "gz3-main", "subnet-gz4a0001": "gz4-main", "subnet-gz3b0001": "gz3-other",
+                 "subnet-sh2a0001": "sh2-main"}
+# A subnet with no free address: 10.0.9.0/29 has 5 usable addresses (network, gateway and
+# broadcast are reserved), all held by machines the world does not model.
+FULL_SUBNET = {"subnet_id": "subnet-full0001", "region": "ap-guangzhou", "vpc_id": "vpc-gz000001",
+               "zone": "ap-guangzhou-3", "cidr": "10.0.9.0/29", "name": "gz3-full",
+               "used_ips": ["10.0.9.2", "10.0.9.3", "10.0.9.4", "10.0.9.5", "10.0.9.6"]}
+# (id, region, name, description, is_default)
+_SECURITY_GROUPS = [
+    ("sg-web00001", "ap-guangzhou", "web", "HTTP and HTTPS from anywhere", False),
+    ("sg-app00001", "ap-guangzhou", "app", "the application tier", False),
+    ("sg-ssh00001", "ap-guangzhou", "ssh-admin", "SSH from the bastion", False),
+    ("sg-dflt0001", "ap-guangzhou", "default", "the project's default group", True),
+    ("sg-sh000001", "ap-shanghai", "default", "the project's default group", True),
+]
 
 
 def _eni(n, eni_id, subnet_id, name, description, primary=False, instance_id=None,
@@ -54,6 +69,9 @@ def _eni(n, eni_id, subnet_id, name, description, primary=False, instance_id=Non
         "attach_time": ATTACHED if instance_id else None,
         "attach_type": 0,
         "empty_attachment": False,
+        "groups": [],
+        "secondary_ips": [],
+        "tags": {},
     }
 
 
@@ -114,8 +132,14 @@ def build_default_world():
             {"vpc_id": "vpc-sh000001", "region": "ap-shanghai", "name": "sh-main", "cidr": "10.2.0.0/16"},
         ],
         "subnets": [
-            {"subnet_id": s, "region": r, "vpc_id": v, "zone": z, "cidr": _SUBNET_PREFIX[s] + "0/24"}
+            {"subnet_id": s, "region": r, "vpc_id": v, "zone": z, "cidr": _SUBNET_PREFIX[s] + "0/24",
+             "name": _SUBNET_NAMES[s], "used_ips": []}
             for s, (r, v, z) in _SUBNET_INFO.items()
+        ] + [dict(FULL_SUBNET)],
+        "security_groups": [
+            {"sg_id": g, "region": r, "name": n, "description": d, "project_id": 0, "is_default": dflt,
+             "created_time": CREATED, "tags": {}}
+            for g, r, n, d, dflt in _SECURITY_GROUPS
         ],
         "instance_types": [
             {"instance_type": "S5.SMALL2", "family": "S5", "max_enis": 2, "eni_supported": True},
@@ -125,7 +149,7 @@ def build_default_world():
         ],
         "instances": [],
         "enis": [],
-        "options": {"empty_attachment_object": False},
+        "options": {"empty_attachment_object": False, "eni_max_private_ips": 20},
     }
     n = 0
     for ins_id, state, itype, subnet, prim, secondaries in _INSTANCES:
@@ -147,6 +171,9 @@ def build_default_world():
                                   "free ENI %d" % i))
     # one free ENI reports the documented "empty" Attachment object instead of null
     world["enis"][-1]["empty_attachment"] = True
+    # one has a security group, a second address and tags (the qcloud_eni_info examples find it)
+    world["enis"][-2].update(groups=["sg-web00001"], secondary_ips=["10.0.1.200"],
+                             tags={"env": "staging", "owner": "web-team"})
     for eni_id, subnet in (("eni-zone0004", "subnet-gz4a0001"), ("eni-vpc00002", "subnet-gz3b0001"),
                            ("eni-sh000001", "subnet-sh2a0001")):
         n += 1

@@ -92,7 +92,7 @@ def process(sim, call):
         return error_response(code, desc, err.message), log
 
 
-def _eni_v2(e, old_shape):
+def _eni_v2(e, old_shape, groups=None):
     if e["instance_id"]:
         inst = {"instanceId": e["instance_id"], "attachTime": e["attach_time"] or ""}
     else:
@@ -107,10 +107,12 @@ def _eni_v2(e, old_shape):
         "primary": bool(e["primary"]),
         "macAddress": e["mac"],
         "createTime": e["created_time"],
-        "privateIpAddressesSet": [{"privateIpAddress": e["private_ip"], "primary": True,
+        "privateIpAddressesSet": [{"privateIpAddress": ip, "primary": ip == e["private_ip"],
                                    "wanIp": "", "description": "", "isWanIpBlocked": False,
-                                   "eipId": ""}],
-        "groupSet": [],
+                                   "eipId": ""} for ip in [e["private_ip"]] + list(e.get("secondary_ips", []))],
+        "groupSet": [{"sgId": g, "sgName": (groups or {}).get(g, {}).get("name", g),
+                      "sgRemark": (groups or {}).get(g, {}).get("description", "")}
+                     for g in e.get("groups", [])],
         "instanceSet": ([inst] if e["instance_id"] else []) if old_shape else inst,
     }
 
@@ -146,7 +148,7 @@ def describe_network_interfaces(sim, call):
     total, page = sim.select_enis(call.region, wanted, offset, limit,
                                   reverse=p.get("orderDirection", "").upper() == "DESC")
     old = sim.config["v2_shape"] == "old"
-    data = [_eni_v2(e, old) for e, _state in page]
+    data = [_eni_v2(e, old, sim.world.security_groups) for e, _state in page]
     if old:
         return {"totalCount": total, "data": data}, {}
     return {"data": {"totalNum": total, "data": data}}, {}

@@ -8,6 +8,11 @@ LIMITS = {
     "AttachNetworkInterface": 100,
     "DetachNetworkInterface": 100,
     "DescribeVpcTaskResult": 20,
+    "CreateNetworkInterface": 100,
+    "DeleteNetworkInterface": 100,
+    "ModifyNetworkInterfaceAttribute": 50,
+    "AssignPrivateIpAddresses": 100,
+    "UnassignPrivateIpAddresses": 100,
     "AssumeRole": 600,
 }
 

@@ -1,4 +1,4 @@
-"""Asynchronous attach/detach tasks shared by both protocols.
+"""Asynchronous tasks (attach, detach, and the ENI lifecycle's writes) shared by both protocols.
 
 A task has a 3.0 id (the RequestId string of the write) and a 2.0 id (an integer).
 Tasks end lazily: `advance(now)` is called under the simulator lock on every request.
@@ -18,9 +18,10 @@ class TaskTable:
         self._ids = itertools.count(first_v2_id)
 
     def create(self, task_id, action, protocol, account, eni_id, instance_id, attach_type,
-               seconds, fail_output=None, now=None):
+               seconds, fail_output=None, now=None, extra=None):
         now = time.time() if now is None else now
-        task = {
+        task = dict(extra or {})
+        task.update({
             "task_id": task_id,
             "task_id_v2": next(self._ids),
             "action": action,
@@ -34,15 +35,16 @@ class TaskTable:
             "fail_output": fail_output,
             "created": now,
             "ends_at": now + max(0.0, float(seconds)),
-        }
+        })
         self._by_v3[task_id] = task
         self._by_v2[task["task_id_v2"]] = task
         self._order.append(task)
         self._running.append(task)
         return task
 
-    def advance(self, now, on_success):
-        """Finish every RUNNING task whose time is up; `on_success(task)` applies it."""
+    def advance(self, now, on_success, on_failure=None):
+        """Finish every RUNNING task whose time is up; `on_success(task)` applies it,
+        `on_failure(task)` undoes what the write did at once (a create's ENI, assigned addresses)."""
         if not self._running:
             return
         still = []
@@ -53,6 +55,8 @@ class TaskTable:
                 if task["fail_output"] is not None:
                     task["status"] = FAILED
                     task["output"] = task["fail_output"]
+                    if on_failure is not None:
+                        on_failure(task)
                 else:
                     on_success(task)
                     task["status"] = SUCCESS
@@ -68,6 +72,9 @@ class TaskTable:
 
     def running_for_eni(self, eni_id):
         return self.running_on(eni_id=eni_id)
+
+    def all_running_for_eni(self, eni_id):
+        return [t for t in self._running if t["status"] == RUNNING and t["eni_id"] == eni_id]
 
     def get_v3(self, task_id):
         return self._by_v3.get(task_id)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the EXAMPLES of qcloud_eni_attach and qcloud_eni_info and the README's playbook as written,
-# against the simulator's default world (they use its ids), with keys and region from the environment.
+# Run the EXAMPLES of qcloud_eni_attach, qcloud_eni_info and qcloud_eni, the README's playbook and the
+# guide's playbook as written, against the simulator's default world (they use its ids), with keys and
+# region from the environment.
 # No `set -x`: the trace would print the secret key.
 set -eu -o pipefail
 
@@ -27,6 +28,20 @@ req = urllib.request.Request(sys.argv[1], method="POST", data=b"{}", headers={"C
 urllib.request.urlopen(req, context=ssl.create_default_context(cafile=sys.argv[2])).read()
 PYEOF
 
-"$PY" extract_examples.py "$WORK/examples.yml" tencent.qcloud.qcloud_eni_attach tencent.qcloud.qcloud_eni_info
+"$PY" extract_examples.py "$WORK/examples.yml" tencent.qcloud.qcloud_eni_attach tencent.qcloud.qcloud_eni_info tencent.qcloud.qcloud_eni
 ansible-playbook "$WORK/examples.yml" -i localhost, -c local -e "ansible_python_interpreter=$PY" \
     -e "qcloud_endpoint=$(cfg qcloud_endpoint)" -e "qcloud_ca_bundle=$CA" -e "qcloud_sim_url=$SIM_URL" "$@"
+
+# The guide docs/eni-lifecycle.md walks through examples/eni-lifecycle.yml: it runs as written too.
+# ansible-test runs this target in a copy of the collection without examples/ (under
+# ROOT/tests/output/.tmp/...), so the playbook is looked for in the collection root above it.
+GUIDE="../../../../examples/eni-lifecycle.yml"
+case "$PWD" in
+    */tests/output/.tmp/*) [ -f "$GUIDE" ] || GUIDE="${PWD%%/tests/output/.tmp/*}/examples/eni-lifecycle.yml" ;;
+esac
+if [ ! -f "$GUIDE" ]; then
+    echo "qcloud_examples: $GUIDE is missing from the collection" >&2
+    exit 1
+fi
+ansible-playbook "$GUIDE" -i localhost, -c local -e "ansible_python_interpreter=$PY" \
+    -e "qcloud_endpoint=$(cfg qcloud_endpoint)" -e "qcloud_ca_bundle=$CA" "$@"

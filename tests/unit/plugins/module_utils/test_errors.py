@@ -31,6 +31,23 @@ FULL_CONTEXT = {
     "status": "RUNNING",
     "wait_timeout": 300,
     "role_arn": "qcs::cam::uin/100000000001:roleName/ansible-deployer",
+    # qcloud_eni
+    "subnet": "subnet-gz3a0001",
+    "eni_subnet": "subnet-gz4a0001",
+    "name": "web-1-eth1",
+    "count": 2,
+    "ids": "eni-aaaa0001, eni-bbbb0002",
+    "groups": "sg-nope0001",
+    "option": "private_ip_addresses",
+    "options": "tags",
+    "value": "'10.0.1.256'",
+    "length": 61,
+    "unit": "bytes",
+    "limit": 60,
+    "tag": "'owner'",
+    "why": "its value is a int, not a string (quote it)",
+    "module": "tencent.qcloud.qcloud_eni",
+    "state": "absent",
 }
 
 # Every error code Tencent documents for the four VPC actions and the common ones, in API 3.0 and 2.0.

@@ -57,6 +57,10 @@ def test_normalise_v3_attached_keeps_every_field():
         "mac_address": "20:90:6F:00:00:01",
         "private_ip_addresses": ["10.0.3.11", "10.0.3.12"],
         "attachment": {"instance_id": "ins-xx44545f", "device_index": 1, "attach_time": "2017-12-12 11:55:07"},
+        "security_group_ids": ["sg-a1b2c3d4"],
+        "tags": {},
+        "primary_private_ip_address": "10.0.3.11",
+        "created_time": "2017-12-10 10:01:02",
     }
 
 
@@ -94,6 +98,10 @@ def test_normalise_v2_newer_shape_attached():
         "mac_address": "20:90:6F:00:00:01",
         "private_ip_addresses": ["10.0.3.11", "10.0.3.12"],
         "attachment": {"instance_id": "ins-xx44545f", "device_index": None, "attach_time": "2017-12-12 11:55:07"},
+        "security_group_ids": ["sg-a1b2c3d4"],
+        "tags": {},
+        "primary_private_ip_address": "10.0.3.11",
+        "created_time": "2017-12-10 10:01:02",
     }
 
 

@@ -182,8 +182,34 @@ def test_records_have_the_documented_keys(run):
     r = run(network_interface_ids=[eni_id(5)])
     (record,) = r.result["network_interfaces"]
     assert set(record) == {"network_interface_id", "name", "description", "vpc_id", "subnet_id", "zone", "state",
-                           "primary", "mac_address", "private_ip_addresses", "attachment"}
+                           "primary", "mac_address", "private_ip_addresses", "attachment", "security_group_ids", "tags",
+                           "primary_private_ip_address", "created_time"}
     assert set(record["attachment"]) == {"instance_id", "device_index", "attach_time"}
+
+
+def test_tags_filter_is_sent_to_the_api_and_checked(run, version):
+    if version == "2.0":
+        r = run(tags={"team": "web"})
+        assert r.failed and "The tags filter needs API 3.0" in r.msg and r.session.calls == []
+        return
+    r = run(tags={"team": "web", "env": "prod"}, vpc_id=VPC_A)
+    assert not r.failed
+    assert r.ids == [e["id"] for e in world() if e["tags"].get("env") == "prod" and e["vpc"] == VPC_A]
+    assert r.ids and all(rec["tags"] == {"team": "web", "env": "prod"} for rec in r.result["network_interfaces"])
+    filters = {f["Name"]: f["Values"] for f in r.session.calls[0]["Filters"]}
+    assert filters["tag:team"] == ["web"] and filters["tag:env"] == ["prod"]
+
+
+def test_tags_filter_narrows_ids(run, version):
+    if version == "3.0":
+        r = run(network_interface_ids=[eni_id(n) for n in range(13)], tags={"env": "test"})
+        assert r.ids == [eni_id(6)]
+
+
+def test_tags_filter_values_must_be_strings(run, version):
+    r = run(tags={"team": 7})
+    expected = "its value is a int, not a string" if version == "3.0" else "The tags filter needs API 3.0"
+    assert r.failed and expected in r.msg and r.session.calls == []
 
 
 def test_check_mode_gives_the_same_result(run):

@@ -1,0 +1,440 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""qcloud_eni through main(): create, no-op, addresses, groups, tags, delete, failures and hostile input.
+
+Only the HTTP session (a stateful VPC and Tag API checking every signature) and the clocks are fakes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Dict, List, NamedTuple
+
+import pytest
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common import warnings as ansible_warnings
+
+from ansible_collections.tencent.qcloud.plugins.module_utils import _module
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import VpcApi
+from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.eni_cloud import EniCloud, eni_item
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock
+
+SECRET_ID = "AKIDeniTEST000000000000000000000"
+SECRET_KEY = "ENI-secret-KEY-0123456789abcdef"
+SUBNET = "subnet-gz3a0001"
+ETH1 = {"name": "web-1-eth1", "subnet_id": SUBNET, "description": "second leg of web-1",
+        "security_group_ids": ["sg-web00001", "sg-app00001"], "private_ip_addresses": ["10.0.1.11", "10.0.1.12"],
+        "tags": {"owner": "web-team"}}
+DESCRIBE = "DescribeNetworkInterfaces"
+
+
+class Run(NamedTuple):
+    result: Dict[str, Any]
+    cloud: EniCloud
+    clock: FakeClock
+
+    @property
+    def failed(self):
+        return bool(self.result.get("failed"))
+
+    @property
+    def msg(self):
+        return self.result.get("msg", "")
+
+    @property
+    def eni(self):
+        return self.result.get("network_interface")
+
+    @property
+    def warnings(self):
+        return [w if isinstance(w, str) else (w.get("msg") or json.dumps(w)) for w in self.result.get("warnings", [])]
+
+
+@pytest.fixture
+def cloud():
+    return EniCloud(SECRET_ID, SECRET_KEY)
+
+
+@pytest.fixture
+def run(cloud, module_args, monkeypatch, capsys):
+    clock = FakeClock()
+    monkeypatch.setattr(
+        _module, "QcloudClient",
+        functools.partial(QcloudClient, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
+                          rng=lambda: 0.5),
+    )
+    monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))
+    monkeypatch.setattr(_module, "deadline_after", lambda seconds: clock.monotonic() + seconds)
+    monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
+    monkeypatch.setattr(ansible_warnings, "_global_deprecations", type(ansible_warnings._global_deprecations)())
+    ends: List[str] = []
+    for name in ("exit_json", "fail_json"):
+        original = getattr(AnsibleModule, name)
+
+        def spy(self, *args, _original=original, _name=name, **kwargs):
+            ends.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(AnsibleModule, name, spy)
+
+    def runner(check_mode=False, diff=False, **params):
+        args = {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "region": "ap-guangzhou"}
+        args.update(params)
+        args = {k: v for k, v in args.items() if v is not None}
+        if check_mode:
+            args["_ansible_check_mode"] = True
+        if diff:
+            args["_ansible_diff"] = True
+        capsys.readouterr()
+        with module_args(args):
+            with pytest.raises(SystemExit):
+                qcloud_eni.main()
+        assert len(ends) == 1, "the module must end exactly once"
+        ends.clear()
+        return Run(json.loads(capsys.readouterr().out), cloud, clock)
+
+    return runner
+
+
+def existing(cloud, **kw):
+    base = dict(name="web-1-eth1", secondaries=["10.0.1.11", "10.0.1.12"], groups=["sg-web00001", "sg-app00001"],
+                tags={"owner": "web-team"}, description="second leg of web-1")
+    base.update(kw)
+    return cloud.add(eni_item("eni-eth10001", **base))
+
+
+# ================================================================== create and no-op
+
+
+def test_create_by_name_and_subnet(run):
+    r = run(**ETH1)
+    assert not r.failed and r.result["changed"] is True
+    creates = [p for a, p in r.cloud.calls if a == "CreateNetworkInterface"]
+    assert len(creates) == 1
+    params = creates[0]
+    assert params["VpcId"] == "vpc-gz000001" and params["SubnetId"] == SUBNET  # the VPC comes from the subnet
+    assert params["SecurityGroupIds"] == ["sg-web00001", "sg-app00001"]
+    assert params["PrivateIpAddresses"] == [{"PrivateIpAddress": "10.0.1.11", "Primary": False},
+                                            {"PrivateIpAddress": "10.0.1.12", "Primary": False}]
+    assert params["Tags"] == [{"Key": "owner", "Value": "web-team"}]
+    assert len(params["ClientToken"]) == 36
+    assert r.cloud.actions[:3] == [DESCRIBE, "DescribeSubnets", "DescribeSecurityGroups"]
+    assert r.cloud.actions[-1] == DESCRIBE and "DescribeVpcTaskResult" not in r.cloud.actions
+    eni = r.eni
+    assert eni["state"] == "AVAILABLE" and eni["network_interface_id"] == "eni-new00001"
+    assert eni["private_ip_addresses"][1:] == ["10.0.1.11", "10.0.1.12"]
+    assert eni["primary_private_ip_address"] == eni["private_ip_addresses"][0]
+    assert eni["security_group_ids"] == ["sg-web00001", "sg-app00001"] and eni["tags"] == {"owner": "web-team"}
+    assert r.result["task_ids"] and r.result["diff"]["before"] == {}
+    assert r.result["diff"]["after"]["secondary_private_ip_addresses"] == ["10.0.1.11", "10.0.1.12"]
+
+
+def test_no_op_is_one_call(run, cloud):
+    existing(cloud)
+    r = run(**ETH1)
+    assert not r.failed and r.result["changed"] is False
+    assert r.cloud.actions == [DESCRIBE]
+    assert r.result["diff"]["before"] == r.result["diff"]["after"]
+    assert r.eni["network_interface_id"] == "eni-eth10001" and r.result["task_ids"] == []
+
+
+def test_no_op_by_id_is_one_call(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", security_group_ids=["sg-web00001", "sg-app00001"],
+            private_ip_addresses=["10.0.1.12"], tags={"owner": "web-team"})
+    assert r.result["changed"] is False and r.cloud.actions == [DESCRIBE]
+
+
+def test_check_mode_create_predicts_and_writes_nothing(run):
+    r = run(check_mode=True, diff=True, **ETH1)
+    assert r.result["changed"] is True and not r.cloud.writes
+    assert r.eni["network_interface_id"] is None and r.eni["zone"] == "ap-guangzhou-3"
+    assert r.eni["private_ip_addresses"] == ["10.0.1.11", "10.0.1.12"]
+    assert r.result["diff"]["after"]["name"] == "web-1-eth1"
+
+
+def test_a_create_answer_lost_in_transit_is_retried_with_the_same_token(run, cloud):
+    cloud.lose_next.add("CreateNetworkInterface")
+    r = run(**ETH1)
+    assert not r.failed, r.msg
+    creates = [p for a, p in cloud.calls if a == "CreateNetworkInterface"]
+    assert len(creates) == 2 and creates[0]["ClientToken"] == creates[1]["ClientToken"]
+    assert list(cloud.enis) == ["eni-new00001"], "a retried create made a second ENI"
+
+
+def test_more_than_ten_addresses_take_several_calls(run):
+    addresses = ["10.0.1.%d" % (50 + i) for i in range(23)]
+    r = run(name="wide", subnet_id=SUBNET, private_ip_addresses=addresses)
+    assert not r.failed, r.msg
+    writes = r.cloud.writes
+    assert [a for a, p in writes] == ["CreateNetworkInterface", "AssignPrivateIpAddresses", "AssignPrivateIpAddresses"]
+    assert [len(p["PrivateIpAddresses"]) for a, p in writes] == [10, 10, 3]
+    assert r.eni["private_ip_addresses"][1:] == addresses
+
+
+def test_count_is_topped_up_and_cut_back(run, cloud):
+    r = run(name="counted", subnet_id=SUBNET, secondary_private_ip_count=14)
+    assert [p.get("SecondaryPrivateIpAddressCount") for a, p in r.cloud.writes] == [10, 4]
+    assert len(r.eni["private_ip_addresses"]) == 15
+    first = list(r.eni["private_ip_addresses"])
+    cloud.calls.clear()
+    r = run(name="counted", subnet_id=SUBNET, secondary_private_ip_count=3)
+    assert [a for a, p in r.cloud.writes] == ["UnassignPrivateIpAddresses"] * 2  # 11 addresses: 10, then 1
+    assert [s["PrivateIpAddress"] for a, p in r.cloud.writes for s in p["PrivateIpAddresses"]] == first[4:]
+    assert r.eni["private_ip_addresses"] == first[:4]
+
+
+def test_wait_false_returns_after_the_write(run):
+    r = run(wait=False, **ETH1)
+    assert not r.failed and r.eni["state"] == "PENDING"
+    assert r.cloud.actions[-1] == "CreateNetworkInterface"
+
+
+# ================================================================== changes
+
+
+def test_add_and_purge_addresses(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.12", "10.0.1.13"], diff=True)
+    assert [a for a, p in r.cloud.writes] == ["AssignPrivateIpAddresses"]
+    assert r.eni["private_ip_addresses"] == ["10.0.1.40", "10.0.1.11", "10.0.1.12", "10.0.1.13"]
+    cloud.calls.clear()
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.13"], purge_private_ip_addresses=True)
+    ((action, params),) = r.cloud.writes
+    assert action == "UnassignPrivateIpAddresses"
+    assert sorted(s["PrivateIpAddress"] for s in params["PrivateIpAddresses"]) == ["10.0.1.11", "10.0.1.12"]
+    assert r.eni["private_ip_addresses"] == ["10.0.1.40", "10.0.1.13"]
+
+
+def test_purge_never_removes_the_primary_address(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=[], purge_private_ip_addresses=True)
+    assert r.eni["private_ip_addresses"] == ["10.0.1.40"]
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.40"], purge_private_ip_addresses=True)
+    assert r.result["changed"] is False
+
+
+def test_check_mode_addresses_and_diff(run, cloud):
+    existing(cloud)
+    r = run(check_mode=True, diff=True, network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.13"],
+            purge_private_ip_addresses=True)
+    assert r.result["changed"] is True and r.cloud.actions == [DESCRIBE]
+    assert r.result["diff"]["before"]["secondary_private_ip_addresses"] == ["10.0.1.11", "10.0.1.12"]
+    assert r.result["diff"]["after"]["secondary_private_ip_addresses"] == ["10.0.1.13"]
+
+
+def test_reorder_groups_rename_and_describe_in_one_call(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", name="web-1-eth2", description="", security_group_ids=["sg-app00001", "sg-web00001"])
+    assert r.cloud.actions == [DESCRIBE, "DescribeSecurityGroups", "ModifyNetworkInterfaceAttribute", DESCRIBE]
+    params = r.cloud.writes[0][1]
+    assert params == {"NetworkInterfaceId": "eni-eth10001", "NetworkInterfaceName": "web-1-eth2",
+                      "NetworkInterfaceDescription": "", "SecurityGroupIds": ["sg-app00001", "sg-web00001"]}
+    assert r.eni["security_group_ids"] == ["sg-app00001", "sg-web00001"] and r.eni["name"] == "web-1-eth2"
+
+
+def test_unknown_security_group_fails_before_any_write(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", security_group_ids=["sg-web00001", "sg-nope0001"])
+    assert r.failed and not r.cloud.writes
+    assert r.msg == "Security groups sg-nope0001 were not found in region ap-guangzhou: check security_group_ids and region."
+
+
+def test_tags_through_the_tag_api(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", tags={"env": "prod"}, purge_tags=False)
+    ((action, params),) = r.cloud.writes
+    assert action == "ModifyResourceTags"
+    assert params == {"Resource": "qcs::vpc:ap-guangzhou:uin/:eni/eni-eth10001", "ReplaceTags": [{"TagKey": "env", "TagValue": "prod"}]}
+    tag_post = [p for p in r.cloud.posts if p.headers["X-TC-Action"] == "ModifyResourceTags"][0]
+    assert tag_post.headers["Host"] == "tag.tencentcloudapi.com" and tag_post.url == "https://tag.tencentcloudapi.com/"
+    assert r.eni["tags"] == {"owner": "web-team", "env": "prod"}
+    cloud.calls.clear()
+    r = run(network_interface_id="eni-eth10001", tags={"env": "prod"})
+    resource = "qcs::vpc:ap-guangzhou:uin/:eni/eni-eth10001"
+    assert r.cloud.writes == [("ModifyResourceTags", {"Resource": resource, "DeleteTags": [{"TagKey": "owner"}]})]
+    assert r.eni["tags"] == {"env": "prod"}
+
+
+def test_tags_left_alone_without_tags_even_with_purge(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", purge_tags=True)
+    assert r.result["changed"] is False and r.eni["tags"] == {"owner": "web-team"}
+
+
+def test_many_tag_changes_go_ten_a_call(run, cloud):
+    existing(cloud, tags={"old%d" % i: "x" for i in range(12)})
+    wanted = {"new%02d" % i: "v" for i in range(15)}
+    r = run(network_interface_id="eni-eth10001", tags=wanted)
+    calls = [p for a, p in r.cloud.writes]
+    assert [(len(p.get("ReplaceTags", [])), len(p.get("DeleteTags", []))) for p in calls] == [(10, 10), (5, 2)]
+    assert r.eni["tags"] == wanted
+
+
+# ================================================================== delete
+
+
+def test_delete_attached_needs_force(run, cloud):
+    existing(cloud, holder="ins-run00001")
+    r = run(network_interface_id="eni-eth10001", state="absent")
+    assert r.failed and not r.cloud.writes
+    assert "attached to ins-run00001" in r.msg and "force=true" in r.msg
+    r = run(network_interface_id="eni-eth10001", state="absent", force=True, diff=True)
+    assert not r.failed, r.msg
+    assert [a for a, p in r.cloud.writes] == ["DetachNetworkInterface", "DeleteNetworkInterface"]
+    assert "eni-eth10001" not in cloud.enis and r.eni is None
+    assert r.result["diff"]["before"]["attached_to"] == "ins-run00001" and r.result["diff"]["after"] == {}
+
+
+def test_delete_of_a_primary_eni_is_refused(run, cloud):
+    existing(cloud, holder="ins-run00001", primary=True)
+    r = run(network_interface_id="eni-eth10001", state="absent", force=True)
+    assert r.failed and not r.cloud.writes and "primary ENI of ins-run00001" in r.msg
+
+
+def test_delete_absent_is_one_call(run):
+    r = run(name="nothing", subnet_id=SUBNET, state="absent")
+    assert not r.failed and r.result["changed"] is False and r.eni is None and r.cloud.actions == [DESCRIBE]
+
+
+def test_check_mode_delete(run, cloud):
+    existing(cloud)
+    r = run(check_mode=True, network_interface_id="eni-eth10001", state="absent")
+    assert r.result["changed"] is True and r.eni is None and r.cloud.actions == [DESCRIBE]
+
+
+def test_absent_warns_about_options_it_does_not_use(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", state="absent", tags={"a": "b"})
+    assert any("tags has no effect" in w for w in r.warnings)
+
+
+# ================================================================== failures
+
+
+def test_ambiguous_name_lists_the_ids(run, cloud):
+    cloud.add(eni_item("eni-twin0001", name="twin"))
+    cloud.add(eni_item("eni-twin0002", name="twin"))
+    r = run(name="twin", subnet_id=SUBNET)
+    assert r.failed and not r.cloud.writes
+    assert "matches 2 ENIs in subnet subnet-gz3a0001 (eni-twin0001, eni-twin0002)" in r.msg
+
+
+def test_unknown_subnet(run):
+    r = run(name="x", subnet_id="subnet-nope0001")
+    assert r.failed and r.cloud.actions == [DESCRIBE, "DescribeSubnets"]
+    assert r.msg == "Subnet subnet-nope0001 was not found in region ap-guangzhou: check subnet_id and region."
+
+
+def test_an_eni_in_another_subnet(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", subnet_id="subnet-gz4a0001")
+    assert r.failed and "is in subnet subnet-gz3a0001, not in subnet-gz4a0001" in r.msg
+
+
+def test_unknown_id_fails_with_state_present(run):
+    r = run(network_interface_id="eni-nope0001")
+    assert r.failed and "eni-nope0001 was not found" in r.msg and not r.cloud.writes
+
+
+def test_full_subnet_is_explained_and_not_retried(run):
+    r = run(name="x", subnet_id="subnet-full0001")
+    assert r.failed and r.result["error"]["code"] == "ResourceInsufficient.Subnet"
+    assert r.cloud.actions.count("CreateNetworkInterface") == 1
+    assert r.msg.startswith("Subnet subnet-full0001 has no free private address left for CreateNetworkInterface")
+
+
+@pytest.mark.parametrize("code", ["LimitExceeded.EniPrivateIpLimit", "LimitExceeded.PrivateIpAddressLimitExceeded",
+                                  "ResourceInUse.Address", "InvalidParameterValue.Range", "LimitExceeded"])
+def test_quota_and_address_errors_are_not_retried(run, cloud, code):
+    existing(cloud)
+    cloud.script["AssignPrivateIpAddresses"].append(P.v3_error(code, "refused"))
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.99"])
+    assert r.failed and r.result["error"]["code"] == code
+    assert r.cloud.actions.count("AssignPrivateIpAddresses") == 1
+    assert "Instance" not in r.msg  # not the attach sentence of LimitExceeded
+
+
+def test_a_failed_task_fails_with_its_output(run, cloud):
+    cloud.fail_next = "Injected: no capacity."
+    r = run(**ETH1)
+    assert r.failed and r.result["changed"] is True
+    assert "(CreateNetworkInterface) failed (Injected: no capacity.)" in r.msg
+    assert "DescribeVpcTaskResult" in r.cloud.actions and not cloud.enis
+
+
+def test_a_failed_assign(run, cloud):
+    existing(cloud)
+    cloud.fail_next = "no address"
+    r = run(network_interface_id="eni-eth10001", secondary_private_ip_count=4)
+    assert r.failed and "(AssignPrivateIpAddresses) failed (no address)" in r.msg
+
+
+def test_wait_timeout(run, cloud):
+    existing(cloud)
+    cloud.never_settle = True
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.99"], wait_timeout=20)
+    assert r.failed and "still changing (address 10.0.1.99 PENDING) after wait_timeout (20 s) of AssignPrivateIpAddresses" in r.msg
+    assert r.clock.elapsed <= 20 + 1
+
+
+def test_a_lost_delete_answer_ends_with_the_eni_gone(run, cloud):
+    existing(cloud)
+    cloud.lose_next.add("DeleteNetworkInterface")
+    r = run(network_interface_id="eni-eth10001", state="absent")
+    assert not r.failed, r.msg
+    assert "eni-eth10001" not in cloud.enis and r.result["changed"] is True
+
+
+# ================================================================== input that never reaches the API
+
+HOSTILE = [
+    ({"name": "web\n1"}, r"The option name has the control character '\\n'"),
+    ({"name": "x" * 61}, r"The option name is 61 bytes long, more than the 60"),
+    ({"name": "网" * 21}, r"The option name is 63 bytes long"),
+    ({"name": ""}, r"The option name must not be empty"),
+    ({"description": "a\tb"}, r"The option description has the control character '\\t'"),
+    ({"description": "d" * 61}, r"The option description is 61 characters long"),
+    ({"private_ip_addresses": ["10.0.1.256"]}, r"has '10.0.1.256', which is not an IPv4 address"),
+    ({"private_ip_addresses": ["10.0.1.1\n"]}, r"which is not an IPv4 address"),
+    ({"private_ip_addresses": ["010.0.1.1"]}, r"which is not an IPv4 address"),
+    ({"private_ip_addresses": ["fe80::1"]}, r"which is not an IPv4 address"),
+    ({"private_ip_addresses": ["10.0.1.5", "10.0.1.5"]}, r"lists '10.0.1.5' more than once"),
+    ({"security_group_ids": ["sg-web00001", "sg-web00001"]}, r"lists 'sg-web00001' more than once"),
+    ({"security_group_ids": ["sg-web0001\n"]}, r"security_group_ids must be sg- followed by 8"),
+    ({"tags": {"env": 1}}, r"Tag 'env' cannot be set: its value is a int, not a string \(quote it\)"),
+    ({"tags": {"env": None}}, r"its value is a NoneType"),
+    ({"tags": {"qcloud:x": "y"}}, r"reserved"),
+    ({"tags": {"a\nb": "y"}}, r"its key has the character '\\n'"),
+    ({"tags": {"k": "v\x00"}}, r"its value has the character"),
+    ({"tags": {"k" * 128: "v"}}, r"its key is longer than 127 characters"),
+    ({"tags": {"k": "v" * 256}}, r"its value is longer than 255 characters"),
+    ({"tags": {"": "v"}}, r"its key is empty"),
+    ({"tags": {"t%d" % i: "v" for i in range(51)}}, r"The option tags is 51 tags long"),
+    ({"secondary_private_ip_count": -1}, r"secondary_private_ip_count must be 0 or more"),
+    ({"purge_private_ip_addresses": True}, r"purge_private_ip_addresses needs private_ip_addresses"),
+    ({"subnet_id": "subnet-gz3a0001;x"}, r"subnet_id must be subnet- followed by 8"),
+    ({"network_interface_id": "eni-free0001\n"}, r"network_interface_id must be eni- followed by 8"),
+    ({"api_version": "2.0"}, r"speaks only Tencent Cloud API 3.0"),
+    ({"subnet_id": None}, r"give network_interface_id, or name together with subnet_id"),
+    ({"wait_timeout": 0}, r"wait_timeout must be greater than 0"),
+]
+
+
+@pytest.mark.parametrize("extra,pattern", HOSTILE, ids=[str(i) for i in range(len(HOSTILE))])
+def test_hostile_values_make_no_call(run, extra, pattern):
+    import re
+
+    params = dict(name="web-1-eth1", subnet_id=SUBNET)
+    params.update(extra)
+    r = run(**params)
+    assert r.failed and re.search(pattern, r.msg), r.msg
+    assert r.cloud.calls == [], "bad input reached the API"
+    assert "\n" not in r.msg
