@@ -44,8 +44,10 @@ setup: venv copy
 
 # The steps of `make test`, in order; the secret scan always comes last and reads every output.
 # A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh; A+B runs both at once
-# (integration on the newest and on the oldest ansible-core mostly wait, each on its own simulator).
-TEST_STEPS := sanity simulator-tests units integration+oldest-core reliability awx docs galaxy lint
+# (integration on the newest and on the oldest ansible-core and the reliability suite mostly wait,
+# on simulated tasks and on ansible's start-up, each on its own simulator: together they use about
+# one core of two).
+TEST_STEPS := sanity simulator-tests units integration+oldest-core+reliability awx docs galaxy lint
 
 test: setup
 	bash hack/run_tests.sh $(TEST_STEPS) secret-scan
