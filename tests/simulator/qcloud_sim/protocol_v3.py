@@ -11,11 +11,11 @@ import hashlib
 import json
 from urllib.parse import parse_qsl
 
-from . import signing, sts, vpc
+from . import cvm, signing, sts, vpc
 from .common import Call, HttpResponse, authenticate, unflatten
 from .errors import SimError, v3_code
 
-SERVICES = (vpc, sts)
+SERVICES = (vpc, sts, cvm)
 FORM_COMMON = {"Action", "Version", "Region", "Nonce", "Timestamp", "SecretId", "Signature",
                "SignatureMethod", "Token", "Language", "RequestClient"}
 

@@ -9,6 +9,8 @@ LIMITS = {
     "DetachNetworkInterface": 100,
     "DescribeVpcTaskResult": 20,
     "AssumeRole": 600,
+    "DescribeInstances": 40,
+    "DescribeRegions": 20,
 }
 
 
