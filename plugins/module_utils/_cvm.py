@@ -150,11 +150,18 @@ class Query(NamedTuple):
 class ClientPool:
     """One client per thread, region and service, made from ``base`` (same keys and policy).
 
-    ``endpoints`` maps a service to its endpoint (None: the service's own host)."""
+    ``endpoints`` maps a service to its endpoint (None: the service's own host);
+    ``new_session`` makes each thread's session (default: a ``requests.Session``)."""
 
-    def __init__(self, base: QcloudClient, endpoints: Optional[Mapping[str, Optional[str]]] = None) -> None:
+    def __init__(
+        self,
+        base: QcloudClient,
+        endpoints: Optional[Mapping[str, Optional[str]]] = None,
+        new_session: Optional[Callable[[], Any]] = None,
+    ) -> None:
         self.base = base
         self.endpoints = dict(endpoints or {})
+        self.new_session = new_session
         self._local = threading.local()
         self._lock = threading.Lock()
         self.made: List[QcloudClient] = []
@@ -164,6 +171,8 @@ class ClientPool:
         key = (region, service)
         if key not in clients:
             session = self._local.__dict__.get("session")
+            if session is None and self.new_session is not None:
+                session = self.new_session()
             client = self.base.clone(region=region, service=service, version=VERSIONS.get(service),
                                      endpoint=self.endpoints.get(service), session=session)
             self._local.session = client.session  # one session (connection pool) per thread
@@ -309,8 +318,8 @@ def attach_network_interfaces(pool: ClientPool, records: List[Dict[str, Any]], w
         record["network_interfaces"].sort(key=lambda e: (not e["primary"], (e["attachment"] or {}).get("device_index") or 0))
 
 
-def cvm_pool(client: QcloudClient, endpoint: Optional[str] = None) -> ClientPool:
+def cvm_pool(client: QcloudClient, endpoint: Optional[str] = None, new_session: Optional[Callable[[], Any]] = None) -> ClientPool:
     """CVM clients (and VPC ones, for network interfaces) with the keys, region and retry policy
     of ``client`` (a module's VPC client); ``endpoint`` (api_endpoint) serves both services."""
-    base = client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=endpoint)
-    return ClientPool(base, {CVM_SERVICE: endpoint, "vpc": endpoint})
+    base = client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=endpoint, session=client.session)
+    return ClientPool(base, {CVM_SERVICE: endpoint, "vpc": endpoint}, new_session)

@@ -355,7 +355,6 @@ OPTION_POSITIVE = "Option.Positive"
 OPTION_NOT_NEGATIVE = "Option.NotNegative"
 OPTION_REGION = "Option.Region"
 INVENTORY_HOSTNAME = "Inventory.Hostname"
-INVENTORY_REGIONS_FAILED = "Inventory.Regions"
 
 CATALOGUE.update(
     {
@@ -365,25 +364,23 @@ CATALOGUE.update(
         ),
         MODULE_FILTER_EMPTY: Entry("Filter {filter} has no value: give at least one, or leave the filter out."),
         MODULE_FILTERS_TYPE: Entry(
-            "filters must map Tencent Cloud filter names to a value or a list of values (got {value}), "
-            "like {{'tag:env': 'prod', 'instance-state': ['RUNNING', 'STOPPED']}}."
+            "The filters option must map Tencent Cloud filter names to a value or a list of values (got {value}), "
+            "like tag:env: prod and instance-state: [RUNNING, STOPPED]."
         ),
         MODULE_API3_ONLY: Entry(
-            "{what} speaks Tencent Cloud API 3.0 only (the CVM API has no API 2.0): leave api_version unset or set it to 3.0."
+            "Module {what} speaks Tencent Cloud API 3.0 only (the CVM API has no API 2.0): leave api_version unset or set it to 3.0."
         ),
-        OPTION_URL: Entry("{option} must be an http(s) URL such as https://cvm.tencentcloudapi.com (got {value})."),
+        OPTION_URL: Entry("Option {option} must be an http(s) URL such as https://cvm.tencentcloudapi.com (got {value})."),
         OPTION_CA_BUNDLE: Entry(
-            "ca_bundle {value} does not exist or is not a file: give the path of a PEM file of CA certificates, or leave ca_bundle unset."
+            "The ca_bundle {value} does not exist or is not a file: give the path of a PEM file of CA certificates, "
+            "or leave ca_bundle unset."
         ),
-        OPTION_POSITIVE: Entry("{option} must be greater than 0 (got {value})."),
-        OPTION_NOT_NEGATIVE: Entry("{option} must be 0 or more (got {value})."),
-        OPTION_REGION: Entry("{option} must hold region names like ap-guangzhou (got {value})."),
+        OPTION_POSITIVE: Entry("Option {option} must be greater than 0 (got {value})."),
+        OPTION_NOT_NEGATIVE: Entry("Option {option} must be 0 or more (got {value})."),
+        OPTION_REGION: Entry("Option {option} must hold region names like ap-guangzhou (got {value})."),
         INVENTORY_HOSTNAME: Entry(
-            "hostnames entry {value} is not one of instance-id, instance-name, private-ip, public-ip, tag:<key> "
-            "or a Jinja2 template such as '{{{{ instance_name }}}}.example.com': fix the entry."
-        ),
-        INVENTORY_REGIONS_FAILED: Entry(
-            "The inventory of region {region} could not be read: {reason}"
+            "The hostnames entry {value} is not one of instance-id, instance-name, private-ip, public-ip, tag:<key> "
+            "or a Jinja2 template of the instance's variables: fix the entry."
         ),
     }
 )

@@ -29,6 +29,11 @@ FULL_CONTEXT = {
     "status": "RUNNING",
     "wait_timeout": 300,
     "role_arn": "qcs::cam::uin/100000000001:roleName/ansible-deployer",
+    # the CVM API, the inventory plugin and option checks outside a module
+    "filter": "tag:env",
+    "value": "'x'",
+    "option": "api_timeout",
+    "what": "qcloud_cvm_info",
 }
 
 # Every code named in the reference page (/work/shared/reference/tencent-vpc-api.md) and the spec.
