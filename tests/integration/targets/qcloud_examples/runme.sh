@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the EXAMPLES of qcloud_eni_attach and qcloud_eni_info as written, against the simulator's
+# Run the EXAMPLES of qcloud_eni_attach, qcloud_eni_info and qcloud_cvm_info as written, against the simulator's
 # default world (the examples use its ids), with keys and region from the environment.
 # No `set -x`: the trace would print the secret key.
 set -eu -o pipefail
@@ -27,6 +27,7 @@ req = urllib.request.Request(sys.argv[1], method="POST", data=b"{}", headers={"C
 urllib.request.urlopen(req, context=ssl.create_default_context(cafile=sys.argv[2])).read()
 PYEOF
 
-"$PY" extract_examples.py "$WORK/examples.yml" tencent.qcloud.qcloud_eni_attach tencent.qcloud.qcloud_eni_info
+"$PY" extract_examples.py "$WORK/examples.yml" tencent.qcloud.qcloud_eni_attach tencent.qcloud.qcloud_eni_info \
+    tencent.qcloud.qcloud_cvm_info
 ansible-playbook "$WORK/examples.yml" -i localhost, -c local -e "ansible_python_interpreter=$PY" \
     -e "qcloud_endpoint=$(cfg qcloud_endpoint)" -e "qcloud_ca_bundle=$CA" "$@"
