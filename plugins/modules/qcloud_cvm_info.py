@@ -12,7 +12,8 @@ version_added: 0.2.0
 description:
   - Returns the CVM instances of a region named by O(instance_ids), or those matching O(filters), with C(DescribeInstances).
   - Reads every page, 100 instances a call, and splits filters to respect Tencent's limits (10 filters and 5 values a filter a request).
-  - Each instance is the record the inventory plugin P(tencent.qcloud.qcloud_cvm#inventory) gives its hosts, for example to look an instance up by name or tag before attaching an ENI with M(tencent.qcloud.qcloud_eni_attach).
+  - Each instance is the record the inventory plugin P(tencent.qcloud.qcloud_cvm#inventory) gives its hosts,
+    for example to look an instance up by name or tag before attaching an ENI with M(tencent.qcloud.qcloud_eni_attach).
   - Speaks API 3.0 only (the CVM API); O(api_version=2.0) fails before any call.
 author:
   - tencent.qcloud contributors (@tencent-qcloud)

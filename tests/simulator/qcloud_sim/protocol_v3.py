@@ -204,5 +204,3 @@ def process(sim, call):
         code = v3_code(err.kind)
         log["outcome"] = code
         return error_response(code, err.message, request_id), log
-
-

@@ -55,8 +55,8 @@ def cycle(c):
     r = c.DescribeInstances(req(models.DescribeInstancesRequest, Filters=[
         {"Name": "tag:role", "Values": ["web", "db"]}, {"Name": "instance-state", "Values": ["RUNNING"]}],
         Limit=100))
-    assert [i.InstanceId for i in r.InstanceSet] == ["ins-run00001", "ins-run00002", "ins-run00003",
-                                                      "ins-vpc00002", "ins-full0001"]
+    assert [i.InstanceId for i in r.InstanceSet] == [
+        "ins-run00001", "ins-run00002", "ins-run00003", "ins-vpc00002", "ins-full0001"]
     regions = c.DescribeRegions(models.DescribeRegionsRequest())
     assert regions.TotalCount == 3 and [x.Region for x in regions.RegionSet] == ["ap-guangzhou", "ap-shanghai", "ap-beijing"]
     assert all(x.RegionState == "AVAILABLE" and x.RegionName for x in regions.RegionSet)

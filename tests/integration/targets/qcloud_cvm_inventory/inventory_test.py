@@ -71,7 +71,7 @@ def inventory(name, config, *args, env=None, ok=True):
     path = write_config(name, config)
     sim("DELETE", "/_sim/requests")
     proc = subprocess.run(["ansible-inventory", "-i", path, "--list"] + list(args), env=dict(ENV, **(env or {})),
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     OUTPUTS.extend([proc.stdout, proc.stderr])
     if ok and (proc.returncode != 0 or "Failed to parse" in proc.stderr):
         print(proc.stderr.replace(SECRET_KEY, "<secret key>"))
@@ -165,7 +165,7 @@ def main():
     check(members(data, "role_none") == group(lambda i: "role" not in i["tags"]), "role_none")
     check(members(data, "reachable") == group(lambda i: bool(i["public_ips"])), "reachable")
     graph = subprocess.run(["ansible-inventory", "-i", write_config("graph", {"keyed_groups": [{"key": "tags.env", "prefix": "env"}]}),
-                            "--graph", "env_prod"], env=ENV, capture_output=True, text=True, timeout=300)
+                            "--graph", "env_prod"], env=ENV, capture_output=True, text=True, timeout=300, check=False)
     OUTPUTS.extend([graph.stdout, graph.stderr])
     shown = sorted(line.strip(" |-") for line in graph.stdout.splitlines()[1:])
     check(shown == sorted(i["instance_id"] for i in want if i["tags"]["env"] == "prod"), "--graph env_prod: %s" % shown)
@@ -282,7 +282,7 @@ def main():
             "hostvars['ins-run00001'].instance_name == 'web-1'",
             "hostvars['ins-run00001'].tags.role == 'web'"]}}]}], handle)
     proc = subprocess.run(["ansible-playbook", "-i", write_config("play", {"keyed_groups": [{"key": "tags.env", "prefix": "env"}]}),
-                           "-i", "localhost,", "-c", "local", play], env=ENV, capture_output=True, text=True, timeout=300)
+                           "-i", "localhost,", "-c", "local", play], env=ENV, capture_output=True, text=True, timeout=300, check=False)
     OUTPUTS.extend([proc.stdout, proc.stderr])
     check(proc.returncode == 0, "the playbook failed:\n" + proc.stdout[-2000:])
     print("ok: groups and hostvars in a play")

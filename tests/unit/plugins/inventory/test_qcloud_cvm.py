@@ -124,8 +124,8 @@ def test_host_variables_and_ansible_host(cloud, parse):
                                      "web-1": "ins-c0000004"}),
     (["public-ip", "private-ip"], {"203.0.113.1": "ins-c0000001", "10.0.0.4": "ins-c0000002", "10.0.0.5": "ins-c0000003",
                                    "10.0.0.6": "ins-c0000004"}),
-    (["{{ tags.role }}-{{ instance_id[-1] }}", "instance-id"], {"web-1": "ins-c0000001", "web-2": "ins-c0000002",
-                                                                 "db-3": "ins-c0000003", "ins-c0000004": "ins-c0000004"}),
+    (["{{ tags.role }}-{{ instance_id[-1] }}", "instance-id"],
+     {"web-1": "ins-c0000001", "web-2": "ins-c0000002", "db-3": "ins-c0000003", "ins-c0000004": "ins-c0000004"}),
 ])
 def test_hostname_preferences(cloud, parse, hostnames, expected):
     inventory = parse(regions=["ap-guangzhou"], hostnames=hostnames)
