@@ -62,7 +62,7 @@ def check_connection(params: Mapping[str, Any]) -> None:
 def check_regions(option: str, regions: Any) -> List[str]:
     if not all(isinstance(r, str) and REGION_PATTERN.fullmatch(r) for r in regions):
         raise QcloudError(sentence(OPTION_REGION, {"option": option, "value": _show(regions)}))
-    return list(dict.fromkeys(regions))
+    return list(dict.fromkeys(str(r) for r in regions))  # plain text: a config value carries tags in ansible-core 2.19+
 
 
 def home_region(params: Mapping[str, Any]) -> str:
