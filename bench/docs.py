@@ -271,7 +271,8 @@ def render(res, rows, plots):
         "200-host rollout that rate limits slow down only a little; for the inventory plugin `tencent.qcloud.qcloud_cvm`, "
         "thousands of hosts in a fraction of `aws_ec2`'s time, and a cache that skips the API. Every figure below comes from one run of "
         "`make bench` against the simulator (`tests/simulator`), and each comparison is a ratio measured in the "
-        "same run.", "",
+        "same run." + (" Item 7 was measured in a run of its own (see its finding)."
+                       if res["items"].get("7", {}).get("separate_run") else ""), "",
         "## How to reproduce", "",
         "```sh", "make bench", "```", "",
         "It creates `.venv-bench` from `bench/requirements.txt` on first use (Python 3.12; matplotlib, moto[server], "

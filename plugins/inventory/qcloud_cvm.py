@@ -240,7 +240,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError(missing_required_lib("requests"))
         context = {"endpoint": params["api_endpoint"] or "https://cvm.tencentcloudapi.com"}
         try:
-            check_connection(params)
             home = home_region(params)
             context["region"] = home
             base, warnings = open_client(params, home, CVM_SERVICE, CVM_VERSION)
@@ -311,7 +310,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         config = self._read_config_data(path)
         params = self._connection_params(config)
         preferences = self._hostname_preferences()
-        try:
+        try:  # what can be checked here fails before any call, cache or not
+            check_connection(params)
             regions = check_regions("regions", self.get_option("regions") or [])
             filters = filter_map(self.get_option("filters"))
         except QcloudError as err:

@@ -216,11 +216,12 @@ def fetch_all(pool: ClientPool, queries: Sequence[Query], workers: int = DEFAULT
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(workers, 64))) as executor:
         firsts = _run(executor, [lambda q=q: _page(pool, q, 0) for q in queries])
+        # the other pages at the offsets the first page's size gives (the size the server keeps to)
         rest = [
             (index, offset)
             for index, (total, items) in enumerate(firsts)
             if items
-            for offset in range(len(items), total, PAGE_SIZE)
+            for offset in range(len(items), total, len(items))
         ]
         pages = _run(executor, [lambda i=i, o=o: _page(pool, queries[i], o)[1] for i, o in rest])
     found = [list(items) for dummy, items in firsts]

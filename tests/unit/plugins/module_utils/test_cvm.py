@@ -271,3 +271,18 @@ def test_enis_of_many_hosts_are_read_by_vpc():
     assert {c["params"]["Filters"][0]["Name"] for c in calls} == {"vpc-id"}
     assert len(calls) == 3  # one query (both VPCs in one filter), 251 ENIs: 3 pages
     assert all(len(r["network_interfaces"]) == 1 for r in records)
+
+
+def test_a_server_that_pages_by_fewer_loses_nothing():
+    """Pages follow the size the server answers with, should it keep to less than the Limit asked."""
+    cloud = CvmCloud([instance(i) for i in range(95)])
+    cloud.LIMITS = dict(cloud.LIMITS)
+    original = cloud._page
+
+    def small_pages(items, params, key):
+        return original(items, dict(params, Limit=min(int(params["Limit"]), 40)), key)
+
+    cloud._page = small_pages
+    pool, dummy = make_pool(cloud)
+    assert ids(M.list_instances(pool, ["ap-guangzhou"])) == ["ins-c%07d" % i for i in range(95)]
+    assert sorted(c["params"]["Offset"] for c in cloud.of("DescribeInstances")) == [0, 40, 80]
