@@ -290,19 +290,6 @@ def main():
         check("Traceback" not in err and wrong not in err, "%s: a traceback or the key" % name)
         print("ok: %s -> %s" % (name, code))
 
-    step("a playbook consumes the inventory")
-    play = os.path.join(WORK, "play.yml")
-    with open(play, "w") as handle:
-        yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": [{"ansible.builtin.assert": {"that": [
-            "groups['env_prod'] | length == %d" % len([i for i in want if i["tags"]["env"] == "prod"]),
-            "hostvars['ins-run00001'].instance_name == 'web-1'",
-            "hostvars['ins-run00001'].tags.role == 'web'"]}}]}], handle)
-    proc = subprocess.run(["ansible-playbook", "-i", write_config("play", {"keyed_groups": [{"key": "tags.env", "prefix": "env"}]}),
-                           "-i", "localhost,", "-c", "local", play], env=ENV, capture_output=True, text=True, timeout=300, check=False)
-    OUTPUTS.extend([proc.stdout, proc.stderr])
-    check(proc.returncode == 0, "the playbook failed:\n" + proc.stdout[-2000:])
-    print("ok: groups and hostvars in a play")
-
     step("a large account: 500 more instances over 3 regions, 100 a page")
     sim("POST", "/_sim/world/generate", {"instances": 500, "regions": 3})
     state, regions, instances = world()
