@@ -93,4 +93,4 @@ def open_client(
         service=service,
         version=version,
     )
-    return client, list(chain.warnings)
+    return client, list(getattr(chain, "warnings", []))  # the chain may have warnings to show
