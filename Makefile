@@ -104,7 +104,8 @@ soak: setup
 
 # ---- bench (owner: benchmarks; not part of `make test`) ----------------------------------------
 # make bench   API calls, wait latency, module overhead, amazon.aws.ec2_eni on moto side by side, fleet
-#              and scaling against the simulator; prints one table, writes build/bench/results.json,
+#              and scaling against the simulator, the qcloud_cvm inventory of 500 and 5,000 instances
+#              beside amazon.aws.aws_ec2 on moto; prints one table, writes build/bench/results.json,
 #              bench/results.json, docs/benchmarks-*.png and docs/benchmarks.md. Installs its own
 #              .venv-bench (bench/requirements.txt) on first use; offline, loopback only.
 .PHONY: bench

@@ -1,9 +1,10 @@
 # Copyright (c) tencent.qcloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """`make bench`: the speed figures of tencent.qcloud.qcloud_eni_attach, against the simulator and
-side by side with amazon.aws.ec2_eni on a local moto server. Offline, loopback only.
+side by side with amazon.aws.ec2_eni on a local moto server, and of the inventory plugin
+tencent.qcloud.qcloud_cvm side by side with amazon.aws.aws_ec2 (item 7). Offline, loopback only.
 
-    .venv-bench/bin/python bench/bench.py [--quick] [--only 1,2,3,4,5,6] [--no-docs]
+    .venv-bench/bin/python bench/bench.py [--quick] [--only 1,2,3,4,5,6,7] [--no-docs]
 
 Writes build/bench/results.json (and bench/results.json, the figures behind docs/benchmarks.md),
 docs/benchmarks-*.png, refreshes docs/benchmarks.md and prints one table.
@@ -507,6 +508,12 @@ def item5(quick):
             "met": off["failed"] == on["failed"] == two["failed"] == 0 and on["wall"] <= 1.3 * off["wall"]}
 
 
+def item7(quick):
+    """The inventory of 500 and 5,000 instances, side by side with amazon.aws.aws_ec2 on moto (bench/inventory.py)."""
+    import inventory
+    return inventory.item7(quick)
+
+
 def item6(quick):
     """Attach only (one task per host), rate limits on, task 2 s, 50 forks."""
     counts = [10, 50, 200, 500] if not quick else [5, 10, 20]
@@ -541,7 +548,7 @@ def machine():
 def main(argv=None):
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true", help="few repetitions, small fleets (a smoke test)")
-    p.add_argument("--only", default="1,2,3,4,5,6")
+    p.add_argument("--only", default="1,2,3,4,5,6,7")
     p.add_argument("--no-docs", action="store_true")
     args = p.parse_args(argv)
     only = set(args.only.split(","))
@@ -595,6 +602,9 @@ def main(argv=None):
     if "6" in only:
         log("item 6: scaling")
         res["items"]["6"] = item6(args.quick)
+    if "7" in only:
+        log("item 7: inventory of 500 and 5,000 instances, and amazon.aws.aws_ec2 on moto")
+        res["items"]["7"] = item7(args.quick)
     res["load_end"] = lib.loadavg()
     res["seconds"] = round(time.perf_counter() - t_start, 1)
     with open(os.path.join(lib.OUT, "results.json"), "w") as fh:

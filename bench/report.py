@@ -78,6 +78,25 @@ def rows(res):
                     "wall %.1f s, %d calls (%.1f per ENI), %d throttled, %d failed" % (
                         v["wall"], v["calls"]["total"], v["calls"]["total"] / v["count"], v["calls"]["throttled"], v["failed"]),
                     "(plotted)", ""))
+    inv = it.get("7")
+    for c in (inv or {}).get("cases", []):
+        o, h, t = c["ours"]["cold"], c["ours"]["cache_hit"], c["theirs"]["cold"]
+        name, largest = "7 inventory", c["count"] == max(x["count"] for x in inv["cases"])
+
+        def proc(v):
+            return "wall %.2f s, CPU %.2f s, peak %.0f MiB, %d hosts, %d API calls" % (
+                v["wall"], v["cpu"], v["rss_mib"], v["hosts"] or 0, v["calls"])
+        out.append((name, "%d instances, qcloud_cvm, cold (limits on)" % c["count"],
+                    proc(o) + " (%d throttled); reading %.2f s" % (c["ours"]["throttled"], o.get("read", 0)), "", ""))
+        out.append((name, "%d instances, qcloud_cvm, cache hit" % c["count"],
+                    proc(h) + "; reading %.3f s" % h.get("read", 0), "0 API calls", yes(h["calls"] == 0)))
+        out.append((name, "%d instances, amazon.aws.aws_ec2 on moto" % c["count"], proc(t), "", ""))
+        out.append((name, "ours / aws_ec2, %d instances" % c["count"], "wall %.2fx, memory %.2fx (CPU %.2fx)" % (
+            c["ratio_wall"], c["ratio_rss"], c["ratio_cpu"]), "<= 0.5x wall" if largest else "(reported)",
+            yes(c["met_wall"]) if largest else ""))
+        out.append((name, "cache hit / cold, %d instances" % c["count"], "wall %.2f; reading %s" % (
+            c["hit_share"], "%.1f%%" % (100 * c["read_share"]) if c.get("read_share") is not None else "?"),
+            "< 10% (wall)" if largest else "(reported)", yes(c["met_cache"]) if largest else ""))
     return out
 
 

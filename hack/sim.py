@@ -3,8 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Start and stop the Tencent Cloud VPC API simulator (tests/simulator) for the test harness and the demo.
 
-  sim.py start DIR [--http] [--task-seconds S] [--rate-limits on|off]
+  sim.py start DIR [--http] [--task-seconds S] [--rate-limits on|off] [--world FILE]
+                   [--instances N [--regions R]]
       Starts `python -m qcloud_sim` in the background (HTTPS with a CA made in DIR/tls unless --http),
+      with the world of FILE, or the default world plus a large account of N instances over R regions
+      (qcloud_sim.worldgen, written to DIR/world.json; POST /_sim/reset comes back to it),
       waits for its port file and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
       collector that keeps every signature the simulator received (GET /_sim/signatures) and every
       secret key and token of its world (GET /_sim/state) in DIR/secrets.json for hack/secret_scan.py.
@@ -183,7 +186,16 @@ class Collector:
         return 0
 
 
-def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None):
+def _generate_world(sim_dir, instances, regions):
+    """DIR/world.json: the default world plus `instances` instances over `regions` regions."""
+    sys.path.insert(0, SIM_DIR)
+    from qcloud_sim.worldgen import world_with_instances  # noqa: E402  (the simulator's own generator)
+    path = os.path.join(sim_dir, "world.json")
+    _write(path, json.dumps(world_with_instances(int(instances), int(regions))))
+    return path
+
+
+def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None, instances=None, regions="3"):
     sim_dir = os.path.abspath(sim_dir)
     os.makedirs(sim_dir, exist_ok=True)
     stop(sim_dir, quiet=True)
@@ -201,6 +213,10 @@ def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None):
         cmd += ["--tls-dir", tls_dir]
     if rate_limits:
         cmd += ["--rate-limits", rate_limits]
+    if instances:
+        world = _generate_world(sim_dir, instances, regions)
+    if world:
+        cmd += ["--world", os.path.abspath(world)]
     env = dict(os.environ)
     env["PYTHONPATH"] = SIM_DIR + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     with open(os.path.join(sim_dir, "sim.log"), "ab") as log:
@@ -288,7 +304,11 @@ def main(argv):
         http = "--http" in opts
         task_seconds = opts[opts.index("--task-seconds") + 1] if "--task-seconds" in opts else "0.5"
         rate_limits = opts[opts.index("--rate-limits") + 1] if "--rate-limits" in opts else None
-        return start(argv[1], http=http, task_seconds=task_seconds, rate_limits=rate_limits)
+        world = opts[opts.index("--world") + 1] if "--world" in opts else None
+        instances = opts[opts.index("--instances") + 1] if "--instances" in opts else None
+        regions = opts[opts.index("--regions") + 1] if "--regions" in opts else "3"
+        return start(argv[1], http=http, task_seconds=task_seconds, rate_limits=rate_limits, world=world,
+                     instances=instances, regions=regions)
     if len(argv) == 2 and argv[0] == "stop":
         return stop(argv[1])
     if len(argv) == 2 and argv[0] == "_collect":

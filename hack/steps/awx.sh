@@ -10,7 +10,10 @@
 #   4. an AWX-style job with ansible-runner against the simulator: a private data dir whose
 #      env/envvars holds what that credential type injects (rendered from its injectors), a
 #      playbook job (examples/attach.yml) and an ad-hoc job (tencent.qcloud.qcloud_eni_attach),
-#      both successful, and no secret in the jobs' artifacts and events.
+#      both successful; then an inventory built by the plugin tencent.qcloud.qcloud_cvm from a
+#      *.qcloud_cvm.yml in the inventory dir, in a playbook job and in an inventory update
+#      (ansible-inventory through ansible-runner, as AWX syncs a source); no secret in the jobs'
+#      artifacts and events.
 #
 # Runs under hack/run_tests.sh (ROOT, PY, COPY, LOGS set). Tools go into .venv-awx, keyed on the
 # pinned list below plus requirements.txt, so a fresh machine installs them and a rerun does not.
@@ -215,6 +218,64 @@ grep -l '"changed": true' "$PDD"/artifacts/adhoc-job/job_events/*.json >/dev/nul
     echo "awx: the ad-hoc job changed nothing (the ENI should have been detached)"; failed=1; }
 
 echo
+echo "-- inventory: the plugin builds it, from a *.qcloud_cvm.yml in the job's inventory dir"
+# What AWX does with an inventory source of the project: the file names the plugin, the credential's
+# injected TENCENTCLOUD_* variables (env/envvars) give the keys. Only the simulator's address is in it.
+cat > "$PDD/inventory/cvm.qcloud_cvm.yml" <<EOF
+plugin: tencent.qcloud.qcloud_cvm
+api_endpoint: $endpoint
+ca_bundle: $cafile
+keyed_groups:
+  - key: tags.env
+    prefix: env
+EOF
+cat > "$PDD/project/inventory-check.yml" <<'EOF'
+- name: The inventory the plugin built
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Its hosts, groups and variables
+      ansible.builtin.assert:
+        that:
+          - groups['qcloud_cvm'] | length == (qcloud_expected_hosts | int)
+          - "'ins-run00001' in groups['env_prod']"
+          - hostvars['ins-run00001'].instance_name == 'web-1'
+          - hostvars['ins-run00001'].ansible_host == hostvars['ins-run00001'].private_ip_addresses[0]
+EOF
+# the hosts the simulator's world should give: its instances, but those gone or going
+expected=$("$TOOLS/bin/python" - "$endpoint" "$cafile" <<'EOF'
+import json, ssl, sys, urllib.request
+state = json.load(urllib.request.urlopen(sys.argv[1] + "/_sim/state", context=ssl.create_default_context(cafile=sys.argv[2])))
+print(sum(1 for i in state["instances"] if i["state"] not in ("LAUNCH_FAILED", "SHUTDOWN", "TERMINATING")))
+EOF
+)
+ansible-runner run "$PDD" -p inventory-check.yml --ident inventory-job --cmdline "-e qcloud_expected_hosts=$expected" || true
+job_ok inventory-job "playbook job on the plugin's inventory ($expected hosts)"
+
+echo
+echo "-- inventory update: ansible-inventory --list --export through ansible-runner, as AWX syncs a source"
+"$TOOLS/bin/python" - "$PDD" "$expected" <<'EOF' || failed=1
+import json, os, sys
+
+import ansible_runner
+import yaml
+
+pdd, expected = sys.argv[1], int(sys.argv[2])
+env = yaml.safe_load(open(os.path.join(pdd, "env", "envvars")))
+env["ANSIBLE_INVENTORY_UNPARSED_FAILED"] = "True"  # AWX's setting: a failed source fails the sync
+out, err, rc = ansible_runner.run_command(
+    executable_cmd="ansible-inventory",
+    cmdline_args=["-i", os.path.join(pdd, "inventory", "cvm.qcloud_cvm.yml"), "--list", "--export"],
+    envvars=env, private_data_dir=pdd, ident="inventory-update", quiet=True)
+if rc != 0:
+    sys.exit("awx: the inventory update failed (rc %s): %s" % (rc, err[-2000:]))
+hostvars = json.loads(out)["_meta"]["hostvars"]
+if len(hostvars) != expected or "ins-run00001" not in hostvars:
+    sys.exit("awx: the inventory update gave %d hosts, %d expected" % (len(hostvars), expected))
+print("awx: inventory update: successful, %d hosts from the plugin" % len(hostvars))
+EOF
+
+echo
 echo "-- no secret in the jobs' artifacts and events"
 ls "$PDD"/artifacts/*/
 stop_sim
@@ -242,4 +303,4 @@ if [ "$failed" -ne 0 ]; then
     echo "awx: FAILED"
     exit 1
 fi
-echo "awx: EE context, introspection, credential type, playbook and ad-hoc jobs: all as expected"
+echo "awx: EE context, introspection, credential type, playbook, ad-hoc and inventory jobs: all as expected"

@@ -81,8 +81,9 @@ done
 cp -r docs/images "$OUT/rst/guides/images"
 cp docs/*.png "$OUT/rst/guides/"   # the plots of docs/benchmarks.md (make bench), next to it
 sphinx-build -b html -W --keep-going -q -c docs/site "$OUT/rst" "$OUT/html" || failed=1
-for page in index guides/awx guides/troubleshooting collection/qcloud_eni_attach_module \
-        collection/qcloud_eni_info_module collection/qcloud_doc_fragment guides/images/attach-flow.svg; do
+for page in index guides/awx guides/troubleshooting guides/inventory collection/qcloud_eni_attach_module \
+        collection/qcloud_eni_info_module collection/qcloud_cvm_info_module collection/qcloud_cvm_inventory \
+        collection/qcloud_doc_fragment guides/images/attach-flow.svg; do
     case "$page" in *.svg) f="$OUT/html/_images/attach-flow.svg" ;; *) f="$OUT/html/$page.html" ;; esac
     [ -f "$f" ] || { echo "docs: the site lacks ${f#"$ROOT"/}"; failed=1; }
 done

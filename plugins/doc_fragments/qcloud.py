@@ -125,3 +125,52 @@ notes:
 requirements:
   - requests
 """
+
+
+# The same options for plugins, made from the text above (one source): tencent.qcloud.qcloud.inventory.
+# Plugins document their environment variables with env entries; they speak API 3.0 only, so
+# api_version is left out; what the text says of modules holds for plugins.
+_PLUGIN_ENV = {
+    "secret_id": ["TENCENTCLOUD_SECRET_ID"],
+    "secret_key": ["TENCENTCLOUD_SECRET_KEY"],
+    "security_token": ["TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_TOKEN"],
+    "region": ["TENCENTCLOUD_REGION"],
+    "profile": ["TENCENTCLOUD_PROFILE", "TCCLI_PROFILE"],
+}
+_PLUGIN_DESCRIPTIONS = {
+    "region": [
+        "The region where the plugin asks for the list of regions (C(DescribeRegions)) when its O(regions) option is empty,"
+        " and where STS is called for O(role_arn), for example V(ap-guangzhou).",
+        "If not set, the environment variable E(TENCENTCLOUD_REGION) is used, then the tccli profile's region,"
+        " else V(ap-guangzhou). The instances listed are those of the O(regions) option.",
+    ],
+    "api_endpoint": [
+        "Base URL of the API for every service the plugin calls (CVM, and VPC for network interfaces),"
+        " for a private endpoint or a simulator. By default each service is called at its own host,"
+        " like V(https://cvm.tencentcloudapi.com).",
+        "An V(http://) URL works, but requests then travel unencrypted.",
+    ],
+}
+
+
+def _plugin_fragment(text):
+    import re
+
+    import yaml  # the controller always has it, and fragments are only read there
+
+    def for_plugins(line):
+        line = line.replace(" The result's C(credential_source) names the source.", "")
+        return re.sub(r"\bmodule(s?)\b", r"plugin\1", line)
+
+    doc = yaml.safe_load(text)
+    options = doc["options"]
+    del options["api_version"]
+    for name, option in options.items():
+        option["description"] = _PLUGIN_DESCRIPTIONS.get(name) or [for_plugins(line) for line in option["description"]]
+        if name in _PLUGIN_ENV:
+            option["env"] = [{"name": variable} for variable in _PLUGIN_ENV[name]]
+    doc["notes"] = [for_plugins(note) for note in doc["notes"] if "action group" not in note and "localhost" not in note]
+    return yaml.safe_dump(doc, default_flow_style=False, sort_keys=False)
+
+
+ModuleDocFragment.INVENTORY = _plugin_fragment(ModuleDocFragment.DOCUMENTATION)

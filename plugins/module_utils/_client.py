@@ -20,6 +20,7 @@ starts after it, and an attempt in flight ends within one ``timeout`` of it.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
@@ -66,6 +67,8 @@ DEFAULT_ENDPOINTS = {
     "3.0": "https://vpc.tencentcloudapi.com",
     "2.0": "https://vpc.api.qcloud.com",
 }
+# API 3.0 services other than vpc answer at their own host.
+SERVICE_ENDPOINT = "https://%s.tencentcloudapi.com"
 V2_PATH = "/v2/index.php"
 VPC_VERSION_V3 = "2017-03-12"
 
@@ -407,3 +410,35 @@ class QcloudClient:
                     attempt += 1
                 self.retries_made += 1
                 self.sleep(delay)
+
+    # -- other regions and services -----------------------------------------------------------
+
+    def clone(
+        self,
+        region: Optional[str] = None,
+        service: Optional[str] = None,
+        version: Optional[str] = None,
+        endpoint: Optional[str] = None,
+        session: Any = None,
+    ) -> "QcloudClient":
+        """This client's keys, TLS settings, timeout and retry policy for another region or
+        API 3.0 service, with a session of its own (a session must not be shared by threads).
+
+        ``endpoint`` defaults to the service's own host (``https://<service>.tencentcloudapi.com``)
+        when the service changes, else to this client's endpoint."""
+        other = copy.copy(self)
+        if region is not None:
+            other.region = region
+        if service is not None and service != self.service:
+            other.service, other.api_version = service, "3.0"
+            endpoint = endpoint or SERVICE_ENDPOINT % service
+        if version is not None:
+            other.version = version
+        if endpoint is not None:
+            other.url = endpoint_url(other.api_version, endpoint)
+            parsed = urlparse(other.url)
+            other.host, other.path = parsed.netloc, parsed.path or "/"
+            other.endpoint = "%s://%s" % (parsed.scheme, parsed.netloc)
+        other.session = session if session is not None else requests.Session()
+        other.requests_sent = other.retries_made = 0
+        return other

@@ -524,3 +524,90 @@ TAG_PROBLEMS = {
     "value_chars": "its value has the character {detail} (keys and values take letters, digits, spaces and + - = . _ : / @ ( ) [ ])",
     "reserved": "keys starting with qcloud, tencent or project are reserved",
 }
+
+
+# --- the CVM API (DescribeInstances, DescribeRegions) and the inventory plugin qcloud_cvm ---
+CATALOGUE.update(
+    {
+        "InvalidFilter": Entry(
+            "Tencent Cloud does not accept a filter of {action} ({message}): check the filter names "
+            "(for example zone, vpc-id, instance-state, instance-name, tag:<key>)."
+        ),
+        "InvalidFilterValue.LimitExceeded": Entry(
+            "A filter of {action} carried more values than Tencent Cloud allows ({message}); the collection splits "
+            "filters itself, so this is a bug in it, please report it."
+        ),
+        "InvalidParameterValue.LimitExceeded": Entry(
+            "{action} asked for more than Tencent Cloud allows in one request ({message}); the collection splits "
+            "requests itself, so this is a bug in it, please report it."
+        ),
+        "InvalidInstanceId.Malformed": Entry("An instance id is malformed ({message}): instance ids look like ins-xxxxxxxx."),
+        "InvalidInstanceId.NotFound": Entry("An instance was not found in region {region} ({message}): check the instance ids and the region."),
+        "InvalidParameterValue.VpcIdMalformed": Entry("A VPC id in the filters is malformed ({message}): VPC ids look like vpc-xxxxxxxx."),
+        "InvalidParameterValue.SubnetIdMalformed": Entry(
+            "A subnet id in the filters is malformed ({message}): subnet ids look like subnet-xxxxxxxx."
+        ),
+        "InvalidParameterValue.IPAddressMalformed": Entry(
+            "An address in the filters is malformed ({message}): give IPv4 addresses like 10.0.1.5."
+        ),
+        "InvalidParameterValue.InvalidIpFormat": Entry("An address in the filters is malformed ({message}): give IPv4 addresses like 10.0.1.5."),
+        "InvalidZone.MismatchRegion": Entry(
+            "A zone in the filters is not in region {region} ({message}): give zones of the regions asked for, like {region}-3."
+        ),
+        "FailedOperation.IllegalTagKey": Entry("A tag key in the filters is not valid ({message}): check the tag:<key> and tag-key filters."),
+        "FailedOperation.IllegalTagValue": Entry("A tag value in the filters is not valid ({message}): check the tag filters' values."),
+    }
+)
+
+MODULE_FILTER_VALUE = "Module.FilterValue"
+MODULE_FILTER_EMPTY = "Module.FilterEmpty"
+MODULE_FILTERS_TYPE = "Module.FiltersType"
+MODULE_API3_ONLY = "Module.Api3Only"
+OPTION_URL = "Option.Url"
+OPTION_CA_BUNDLE = "Option.CaBundle"
+OPTION_POSITIVE = "Option.Positive"
+OPTION_NOT_NEGATIVE = "Option.NotNegative"
+OPTION_REGION = "Option.Region"
+INVENTORY_HOSTNAME = "Inventory.Hostname"
+
+CATALOGUE.update(
+    {
+        MODULE_FILTER_VALUE: Entry(
+            "The value of filter {filter} must be a string, a number or a list of them (got {value}): "
+            "give Tencent's values, like instance-state: [RUNNING, STOPPED]."
+        ),
+        MODULE_FILTER_EMPTY: Entry("Filter {filter} has no value: give at least one, or leave the filter out."),
+        MODULE_FILTERS_TYPE: Entry(
+            "The filters option must map Tencent Cloud filter names to a value or a list of values (got {value}), "
+            "like tag:env: prod and instance-state: [RUNNING, STOPPED]."
+        ),
+        MODULE_API3_ONLY: Entry(
+            "Module {what} speaks Tencent Cloud API 3.0 only (the CVM API has no API 2.0): leave api_version unset or set it to 3.0."
+        ),
+        OPTION_URL: Entry("Option {option} must be an http(s) URL such as https://cvm.tencentcloudapi.com (got {value})."),
+        OPTION_CA_BUNDLE: Entry(
+            "The ca_bundle {value} does not exist or is not a file: give the path of a PEM file of CA certificates, "
+            "or leave ca_bundle unset."
+        ),
+        OPTION_POSITIVE: Entry("Option {option} must be greater than 0 (got {value})."),
+        OPTION_NOT_NEGATIVE: Entry("Option {option} must be 0 or more (got {value})."),
+        OPTION_REGION: Entry("Option {option} must hold region names like ap-guangzhou (got {value})."),
+        INVENTORY_HOSTNAME: Entry(
+            "The hostnames entry {value} is not one of instance-id, instance-name, private-ip, public-ip, tag:<key> "
+            "or a Jinja2 template of the instance's variables: fix the entry."
+        ),
+    }
+)
+
+
+def with_code(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) -> str:
+    """The sentence for an API error, followed by what a support ticket needs (code, action, region, request id)."""
+    values = dict(context or {})
+    region = values.get("region")
+    return "%s (API error %s from %s%s, request id %s)" % (
+        explain(error, values),
+        error.code,
+        error.action,
+        " in %s" % region if region else "",
+        error.request_id or "none",
+    )

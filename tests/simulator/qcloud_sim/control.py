@@ -33,6 +33,21 @@ def _since(query):
     return int(value)
 
 
+def _generated(body):
+    """The world of POST /_sim/world/generate {"instances": N, "regions": R, "enis": M}."""
+    from .worldgen import world_with_enis, world_with_instances
+    if not isinstance(body, dict) or set(body) - {"instances", "regions", "enis"}:
+        raise ValueError("generate takes instances, regions and enis")
+    counts = {}
+    for name, default in (("instances", 0), ("regions", 3), ("enis", 0)):
+        value = body.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 100000:
+            raise ValueError("%s must be a whole number from 0 to 100000" % name)
+        counts[name] = value
+    world = world_with_enis(counts["enis"])
+    return world_with_instances(counts["instances"], counts["regions"], base=world)
+
+
 def handle(sim, req):
     path = req.path.rstrip("/")
     m = req.method
@@ -52,6 +67,11 @@ def handle(sim, req):
         if path == "/_sim/reset" and m == "POST":
             sim.reset()
             return json_response({"ok": True, "config": dict(sim.config)})
+        if path == "/_sim/world/generate" and m == "POST":
+            # a large account made here (qcloud_sim.worldgen), not posted as megabytes of JSON
+            sim.set_world(_generated(body))
+            return json_response({"ok": True, "enis": len(sim.world.enis),
+                                  "instances": len(sim.world.instances)})
         if path == "/_sim/world" and m in ("POST", "PUT"):
             if not isinstance(body, dict):
                 return _error(400, "a world must be a JSON object")

@@ -18,6 +18,7 @@ CVM_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/ansible-cvm-role"
 DEFAULT_METADATA_ROLE = "ansible-cvm-role"
 
 CREATED = "2024-01-02 03:04:05"
+CVM_CREATED = "2024-01-02T03:04:05Z"  # CVM reports times in ISO 8601, UTC
 ATTACHED = "2024-01-02 03:05:00"
 
 _SUBNET_PREFIX = {
@@ -25,15 +26,19 @@ _SUBNET_PREFIX = {
     "subnet-gz4a0001": "10.0.2.",
     "subnet-gz3b0001": "10.1.1.",
     "subnet-sh2a0001": "10.2.1.",
+    "subnet-bj5a0001": "10.3.1.",
+    "subnet-bj6a0001": "10.3.2.",
 }
 _SUBNET_INFO = {
     "subnet-gz3a0001": ("ap-guangzhou", "vpc-gz000001", "ap-guangzhou-3"),
     "subnet-gz4a0001": ("ap-guangzhou", "vpc-gz000001", "ap-guangzhou-4"),
     "subnet-gz3b0001": ("ap-guangzhou", "vpc-gz000002", "ap-guangzhou-3"),
     "subnet-sh2a0001": ("ap-shanghai", "vpc-sh000001", "ap-shanghai-2"),
+    "subnet-bj5a0001": ("ap-beijing", "vpc-bj000001", "ap-beijing-5"),
+    "subnet-bj6a0001": ("ap-beijing", "vpc-bj000001", "ap-beijing-6"),
 }
 _SUBNET_NAMES = {"subnet-gz3a0001": "gz3-main", "subnet-gz4a0001": "gz4-main", "subnet-gz3b0001": "gz3-other",
-                 "subnet-sh2a0001": "sh2-main"}
+                 "subnet-sh2a0001": "sh2-main", "subnet-bj5a0001": "bj5-main", "subnet-bj6a0001": "bj6-main"}
 # A subnet with no free address: 10.0.9.0/29 has 5 usable addresses (network, gateway and
 # broadcast are reserved), all held by machines the world does not model.
 FULL_SUBNET = {"subnet_id": "subnet-full0001", "region": "ap-guangzhou", "vpc_id": "vpc-gz000001",
@@ -46,6 +51,36 @@ _SECURITY_GROUPS = [
     ("sg-ssh00001", "ap-guangzhou", "ssh-admin", "SSH from the bastion", False),
     ("sg-dflt0001", "ap-guangzhou", "default", "the project's default group", True),
     ("sg-sh000001", "ap-shanghai", "default", "the project's default group", True),
+]
+
+# CVM images (ImageId, OsName)
+UBUNTU = ("img-ubuntu22", "Ubuntu Server 22.04 LTS 64bit")
+CENTOS = ("img-centos79", "CentOS 7.9 64bit")
+TLINUX = ("img-tlinux31", "TencentOS Server 3.1 (TK4)")
+# What the CVM API shows of each instance besides its network (README "The default world").
+# instance id -> (name, tags, image, public addresses, charge type)
+_CVM = {
+    "ins-run00001": ("web-1", {"env": "prod", "role": "web", "team": "blue"}, UBUNTU, ["203.0.113.11"], "POSTPAID_BY_HOUR"),
+    "ins-run00002": ("web-2", {"env": "prod", "role": "web", "team": "blue"}, UBUNTU, ["203.0.113.12"], "POSTPAID_BY_HOUR"),
+    "ins-run00003": ("db-1", {"env": "prod", "role": "db", "team": "red"}, CENTOS, [], "PREPAID"),
+    "ins-stop0001": ("batch-1", {"env": "staging", "role": "batch"}, TLINUX, [], "POSTPAID_BY_HOUR"),
+    "ins-pend0001": ("web-3", {"env": "staging", "role": "web"}, UBUNTU, [], "POSTPAID_BY_HOUR"),
+    "ins-zone0004": ("cache-1", {"env": "prod", "role": "cache"}, TLINUX, [], "POSTPAID_BY_HOUR"),
+    "ins-vpc00002": ("db-2", {"env": "dev", "role": "db"}, CENTOS, [], "POSTPAID_BY_HOUR"),
+    "ins-full0001": ("web-4", {"env": "dev", "role": "web"}, UBUNTU, ["203.0.113.14"], "POSTPAID_BY_HOUR"),
+    "ins-bc100001": ("bare-1", {"env": "dev"}, CENTOS, [], "PREPAID"),
+    "ins-sh000001": ("sh-web-1", {"env": "prod", "role": "web"}, UBUNTU, ["203.0.113.21"], "POSTPAID_BY_HOUR"),
+}
+# ap-beijing: added after the ENIs above, so their MACs and addresses stay what they were.
+# (instance id, state, subnet, primary eni, name, tags, image, public addresses)
+_BEIJING = [
+    ("ins-bj000001", "RUNNING", "subnet-bj5a0001", "eni-prim0011", "bj-web-1", {"env": "prod", "role": "web"}, UBUNTU, ["198.51.100.31"]),
+    # the same name as ins-vpc00002: two instances may share one
+    ("ins-bj000002", "STOPPED", "subnet-bj6a0001", "eni-prim0012", "db-2", {"env": "staging", "role": "db"}, CENTOS, []),
+    # SHUTDOWN: stopped and waiting in the recycle bin to be destroyed
+    ("ins-bj000003", "SHUTDOWN", "subnet-bj5a0001", "eni-prim0013", "bj-old-1", {"env": "prod", "role": "web"}, UBUNTU, []),
+    ("ins-bj000004", "TERMINATING", "subnet-bj5a0001", "eni-prim0014", "bj-gone-1", {"env": "prod", "role": "web"}, UBUNTU, []),
+    ("ins-bj000005", "LAUNCH_FAILED", "subnet-bj6a0001", "eni-prim0015", "bj-failed-1", {"env": "dev"}, TLINUX, []),
 ]
 
 
@@ -90,6 +125,13 @@ _INSTANCES = [
 ]
 
 
+def _cvm_fields(name, tags, image, public_ips, charge_type):
+    return {"name": name, "tags": dict(tags), "image_id": image[0], "os_name": image[1],
+            "public_ips": list(public_ips), "charge_type": charge_type,
+            "security_group_ids": ["sg-web00001"] if tags.get("role") == "web" else ["sg-base0001"],
+            "created_time": CVM_CREATED}
+
+
 def build_default_world():
     world = {
         "keys": [
@@ -125,11 +167,13 @@ def build_default_world():
         "regions": [
             {"region": "ap-guangzhou", "zones": ["ap-guangzhou-3", "ap-guangzhou-4"]},
             {"region": "ap-shanghai", "zones": ["ap-shanghai-2"]},
+            {"region": "ap-beijing", "zones": ["ap-beijing-5", "ap-beijing-6"]},
         ],
         "vpcs": [
             {"vpc_id": "vpc-gz000001", "region": "ap-guangzhou", "name": "gz-main", "cidr": "10.0.0.0/16"},
             {"vpc_id": "vpc-gz000002", "region": "ap-guangzhou", "name": "gz-other", "cidr": "10.1.0.0/16"},
             {"vpc_id": "vpc-sh000001", "region": "ap-shanghai", "name": "sh-main", "cidr": "10.2.0.0/16"},
+            {"vpc_id": "vpc-bj000001", "region": "ap-beijing", "name": "bj-main", "cidr": "10.3.0.0/16"},
         ],
         "subnets": [
             {"subnet_id": s, "region": r, "vpc_id": v, "zone": z, "cidr": _SUBNET_PREFIX[s] + "0/24",
@@ -142,10 +186,10 @@ def build_default_world():
             for g, r, n, d, dflt in _SECURITY_GROUPS
         ],
         "instance_types": [
-            {"instance_type": "S5.SMALL2", "family": "S5", "max_enis": 2, "eni_supported": True},
-            {"instance_type": "S5.MEDIUM4", "family": "S5", "max_enis": 4, "eni_supported": True},
-            {"instance_type": "S5.LARGE8", "family": "S5", "max_enis": 8, "eni_supported": True},
-            {"instance_type": "BC1.SMALL1", "family": "BC1", "max_enis": 1, "eni_supported": False},
+            {"instance_type": "S5.SMALL2", "family": "S5", "max_enis": 2, "eni_supported": True, "cpu": 1, "memory": 2},
+            {"instance_type": "S5.MEDIUM4", "family": "S5", "max_enis": 4, "eni_supported": True, "cpu": 2, "memory": 4},
+            {"instance_type": "S5.LARGE8", "family": "S5", "max_enis": 8, "eni_supported": True, "cpu": 4, "memory": 8},
+            {"instance_type": "BC1.SMALL1", "family": "BC1", "max_enis": 1, "eni_supported": False, "cpu": 1, "memory": 1},
         ],
         "instances": [],
         "enis": [],
@@ -154,10 +198,10 @@ def build_default_world():
     n = 0
     for ins_id, state, itype, subnet, prim, secondaries in _INSTANCES:
         region, vpc, zone = _SUBNET_INFO[subnet]
-        world["instances"].append({
+        world["instances"].append(dict({
             "instance_id": ins_id, "region": region, "zone": zone, "vpc_id": vpc,
             "subnet_id": subnet, "state": state, "instance_type": itype,
-        })
+        }, **_cvm_fields(*_CVM[ins_id])))
         n += 1
         world["enis"].append(_eni(n, prim, subnet, "primary-" + ins_id[4:],
                                   "primary ENI of " + ins_id, True, ins_id, 0))
@@ -178,6 +222,15 @@ def build_default_world():
                            ("eni-sh000001", "subnet-sh2a0001")):
         n += 1
         world["enis"].append(_eni(n, eni_id, subnet, eni_id, "free ENI " + eni_id))
+    for ins_id, state, subnet, prim, name, tags, image, public_ips in _BEIJING:
+        region, vpc, zone = _SUBNET_INFO[subnet]
+        world["instances"].append(dict({
+            "instance_id": ins_id, "region": region, "zone": zone, "vpc_id": vpc,
+            "subnet_id": subnet, "state": state, "instance_type": "S5.MEDIUM4",
+        }, **_cvm_fields(name, tags, image, public_ips, "POSTPAID_BY_HOUR")))
+        n += 1
+        world["enis"].append(_eni(n, prim, subnet, "primary-" + ins_id[4:], "primary ENI of " + ins_id,
+                                  True, ins_id, 0))
     return world
 
 

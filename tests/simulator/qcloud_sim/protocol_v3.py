@@ -11,11 +11,11 @@ import hashlib
 import json
 from urllib.parse import parse_qsl
 
-from . import signing, sts, tag, vpc
+from . import cvm, signing, sts, tag, vpc
 from .common import Call, HttpResponse, authenticate, unflatten
 from .errors import SimError, v3_code
 
-SERVICES = (vpc, sts, tag)
+SERVICES = (vpc, sts, tag, cvm)
 FORM_COMMON = {"Action", "Version", "Region", "Nonce", "Timestamp", "SecretId", "Signature",
                "SignatureMethod", "Token", "Language", "RequestClient"}
 

@@ -14,6 +14,8 @@ LIMITS = {
     "AssignPrivateIpAddresses": 100,
     "UnassignPrivateIpAddresses": 100,
     "AssumeRole": 600,
+    "DescribeInstances": 40,
+    "DescribeRegions": 20,
 }
 
 

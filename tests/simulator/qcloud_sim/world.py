@@ -36,6 +36,21 @@ class WorldError(ValueError):
     pass
 
 
+def _cvm_defaults(i):
+    """What the CVM API shows of an instance (name, tags, image, addresses...), checked and defaulted."""
+    for f, dflt in (("name", i["instance_id"]), ("tags", {}), ("image_id", "img-00000000"),
+                    ("os_name", ""), ("public_ips", []), ("security_group_ids", []),
+                    ("charge_type", "POSTPAID_BY_HOUR"), ("created_time", "2024-01-02T03:04:05Z"),
+                    ("private_ips", None), ("project_id", 0)):
+        i.setdefault(f, copy.deepcopy(dflt))
+    tags = i["tags"]
+    if not isinstance(tags, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
+        raise WorldError("instance %s: tags must be an object of strings" % i["instance_id"])
+    for f in ("public_ips", "security_group_ids") + (("private_ips",) if i["private_ips"] is not None else ()):
+        if not isinstance(i[f], list) or not all(isinstance(v, str) for v in i[f]):
+            raise WorldError("instance %s: %s must be a list of strings" % (i["instance_id"], f))
+
+
 class World:
     def __init__(self, data):
         if not isinstance(data, dict):
@@ -91,6 +106,7 @@ class World:
             for f in ("region", "zone", "vpc_id", "state", "instance_type"):
                 if f not in i:
                     raise WorldError("instance %s lacks %s" % (i["instance_id"], f))
+            _cvm_defaults(i)
         for sub in data["subnets"]:
             sub.setdefault("name", sub["subnet_id"])
             sub.setdefault("used_ips", [])

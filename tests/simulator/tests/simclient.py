@@ -18,6 +18,7 @@ EXPIRED = ("AKIDSIMULATOREXPIRED0000000000000000", "simulatorExpiredKey000000000
            "simulator-session-token-expired")
 DISABLED = ("AKIDSIMULATORDISABLED000000000000000", "simulatorDisabledKey0000000000000")
 SECOND = ("AKIDSIMULATORSECOND00000000000000000", "simulatorSecondKey000000000000000")
+CVM_ACTIONS = ("DescribeInstances", "DescribeRegions")  # signed for service cvm
 
 
 def flatten(params, prefix=""):
@@ -64,7 +65,7 @@ class SimClient:
            service=None):
         sts = action == "AssumeRole"
         version = version or ("2018-08-13" if sts else "2017-03-12")
-        service = service or ("sts" if sts else "vpc")
+        service = service or ("sts" if sts else "cvm" if action in CVM_ACTIONS else "vpc")
         body = raw_body if raw_body is not None else json.dumps(params or {})
         ts = int(time.time()) if timestamp is None else timestamp
         host = host or self.hostport

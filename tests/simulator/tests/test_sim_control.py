@@ -7,7 +7,7 @@ from qcloud_sim.world import ID_RE
 
 def test_state_default_world(api):
     s = api.ok("GET", "state")
-    assert {r["region"] for r in s["regions"]} == {"ap-guangzhou", "ap-shanghai"}
+    assert {r["region"] for r in s["regions"]} == {"ap-guangzhou", "ap-shanghai", "ap-beijing"}
     ids = [e["eni_id"] for e in s["enis"]] + [i["instance_id"] for i in s["instances"]] + \
         [v["vpc_id"] for v in s["vpcs"]] + [n["subnet_id"] for n in s["subnets"]]
     assert all(ID_RE.match(i) for i in ids), [i for i in ids if not ID_RE.match(i)]

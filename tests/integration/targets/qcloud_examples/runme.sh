@@ -28,7 +28,8 @@ req = urllib.request.Request(sys.argv[1], method="POST", data=b"{}", headers={"C
 urllib.request.urlopen(req, context=ssl.create_default_context(cafile=sys.argv[2])).read()
 PYEOF
 
-"$PY" extract_examples.py "$WORK/examples.yml" tencent.qcloud.qcloud_eni_attach tencent.qcloud.qcloud_eni_info tencent.qcloud.qcloud_eni
+"$PY" extract_examples.py "$WORK/examples.yml" tencent.qcloud.qcloud_eni_attach tencent.qcloud.qcloud_eni_info tencent.qcloud.qcloud_eni \
+    tencent.qcloud.qcloud_cvm_info
 ansible-playbook "$WORK/examples.yml" -i localhost, -c local -e "ansible_python_interpreter=$PY" \
     -e "qcloud_endpoint=$(cfg qcloud_endpoint)" -e "qcloud_ca_bundle=$CA" -e "qcloud_sim_url=$SIM_URL" "$@"
 

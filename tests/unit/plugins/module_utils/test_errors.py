@@ -48,6 +48,9 @@ FULL_CONTEXT = {
     "why": "its value is a int, not a string (quote it)",
     "module": "tencent.qcloud.qcloud_eni",
     "state": "absent",
+    # the CVM API and the inventory plugin
+    "filter": "tag:env",
+    "what": "qcloud_cvm_info",
 }
 
 # Every error code Tencent documents for the four VPC actions and the common ones, in API 3.0 and 2.0.

@@ -1,0 +1,326 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""CVM instances on plain records: the protocol of DescribeInstances and DescribeRegions.
+
+Above this file nobody knows a wire name: instances come back as one normalised,
+snake_case record (shared by the inventory plugin and ``qcloud_cvm_info``), filters go in
+as ``{name: [values]}`` and are split here to respect Tencent's limits (10 filters a
+request, 5 values a filter, 100 ids a request), pages are read 100 at a time, and
+regions and pages are read by a few threads at once, each with clients of its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import VPC_VERSION_V3, QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    MODULE_FILTER_EMPTY,
+    MODULE_FILTER_VALUE,
+    MODULE_FILTERS_TYPE,
+    QcloudApiError,
+    QcloudError,
+    sentence,
+)
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import normalise_v3
+
+CVM_SERVICE = "cvm"
+CVM_VERSION = "2017-03-12"
+VERSIONS = {CVM_SERVICE: CVM_VERSION, "vpc": VPC_VERSION_V3}
+PAGE_SIZE = 100
+MAX_FILTERS = 10
+MAX_VALUES = 5
+MAX_IDS = 100
+# ENIs of many hosts are read by VPC (all its ENIs, 100 a page) rather than 5 hosts a call.
+ENIS_BY_VPC_ABOVE = 100
+DEFAULT_WORKERS = 8
+
+STATE_FILTER = "instance-state"
+ZONE_FILTER = "zone"
+# Left out unless an instance-state filter asks for them: instances that are gone or going.
+# LAUNCH_FAILED never came to exist, SHUTDOWN is "stopped, waiting to be destroyed" (isolated
+# in the recycle bin), TERMINATING is being destroyed.
+GONE_STATES = frozenset(("LAUNCH_FAILED", "SHUTDOWN", "TERMINATING"))
+
+
+def normalise_instance(raw: Mapping[str, Any], region: str) -> Dict[str, Any]:
+    """A ``DescribeInstances`` ``InstanceSet`` item as the collection's instance record."""
+    placement = raw.get("Placement") or {}
+    vpc = raw.get("VirtualPrivateCloud") or {}
+    return {
+        "instance_id": raw.get("InstanceId"),
+        "instance_name": raw.get("InstanceName"),
+        "instance_type": raw.get("InstanceType"),
+        "instance_state": raw.get("InstanceState"),
+        "instance_charge_type": raw.get("InstanceChargeType"),
+        "region": region,
+        "zone": placement.get("Zone"),
+        "project_id": placement.get("ProjectId"),
+        "vpc_id": vpc.get("VpcId") or None,
+        "subnet_id": vpc.get("SubnetId") or None,
+        "private_ip_addresses": list(raw.get("PrivateIpAddresses") or []),
+        "public_ip_addresses": list(raw.get("PublicIpAddresses") or []),
+        "ipv6_addresses": list(raw.get("IPv6Addresses") or []),
+        "security_group_ids": list(raw.get("SecurityGroupIds") or []),
+        "tags": {t.get("Key"): t.get("Value") for t in raw.get("Tags") or [] if t.get("Key") is not None},
+        "image_id": raw.get("ImageId"),
+        "os_name": raw.get("OsName"),
+        "cpu": raw.get("CPU"),
+        "memory": raw.get("Memory"),
+        "created_time": raw.get("CreatedTime"),
+        "expired_time": raw.get("ExpiredTime"),
+    }
+
+
+# -- filters ------------------------------------------------------------------------------------
+
+
+def _value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise QcloudError(sentence(MODULE_FILTER_VALUE, {"filter": name, "value": repr(value)[:40]}))
+
+
+def filter_map(filters: Optional[Mapping[str, Any]]) -> Dict[str, List[str]]:
+    """User filters (name -> value or list) as name -> distinct string values, order kept."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, Mapping):
+        raise QcloudError(sentence(MODULE_FILTERS_TYPE, {"value": repr(filters)[:40]}))
+    out: Dict[str, List[str]] = {}
+    for name, value in filters.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        strings = list(dict.fromkeys(_value(str(name), v) for v in values))
+        if not strings:
+            raise QcloudError(sentence(MODULE_FILTER_EMPTY, {"filter": name}))
+        out[str(name)] = strings
+    return out
+
+
+def split_filters(filters: Mapping[str, Sequence[str]]) -> List[List[List[Dict[str, Any]]]]:
+    """The requests that together ask what ``filters`` asks, within Tencent's limits.
+
+    Filters combine with AND and a filter's values with OR. A filter with more than 5 values
+    is asked 5 at a time and the answers are united; with several such filters, every
+    combination of their chunks is one request. More than 10 filters make groups of 10
+    whose answers are intersected. Returns the groups, each a list of requests' ``Filters``."""
+    names = list(filters)
+    if not names:
+        return [[[]]]
+    groups = []
+    for start in range(0, len(names), MAX_FILTERS):
+        chunked = [
+            [(name, list(filters[name][i:i + MAX_VALUES])) for i in range(0, len(filters[name]), MAX_VALUES)]
+            for name in names[start:start + MAX_FILTERS]
+        ]
+        groups.append([[{"Name": n, "Values": v} for n, v in combo] for combo in itertools.product(*chunked)])
+    return groups
+
+
+def filters_for_region(filters: Mapping[str, Sequence[str]], region: str) -> Optional[Dict[str, List[str]]]:
+    """The filters to send to ``region``: a zone filter keeps that region's zones only (Tencent
+    refuses another region's zone); None when no zone asked for is in the region."""
+    out = {name: list(values) for name, values in filters.items()}
+    if ZONE_FILTER in out:
+        zones = [z for z in out[ZONE_FILTER] if z.startswith(region + "-")]
+        if not zones:
+            return None
+        out[ZONE_FILTER] = zones
+    return out
+
+
+# -- reading pages in parallel ---------------------------------------------------------------------
+
+
+class Query(NamedTuple):
+    region: str
+    service: str
+    action: str
+    params: Dict[str, Any]
+    items: str  # the answer's list: InstanceSet, NetworkInterfaceSet
+
+
+class ClientPool:
+    """One client per thread, region and service, made from ``base`` (same keys and policy).
+
+    ``endpoints`` maps a service to its endpoint (None: the service's own host);
+    ``new_session`` makes each thread's session (default: a ``requests.Session``)."""
+
+    def __init__(
+        self,
+        base: QcloudClient,
+        endpoints: Optional[Mapping[str, Optional[str]]] = None,
+        new_session: Optional[Callable[[], Any]] = None,
+    ) -> None:
+        self.base = base
+        self.endpoints = dict(endpoints or {})
+        self.new_session = new_session
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self.made: List[QcloudClient] = []
+
+    def get(self, region: str, service: str) -> QcloudClient:
+        clients = self._local.__dict__.setdefault("clients", {})
+        key = (region, service)
+        if key not in clients:
+            session = self._local.__dict__.get("session")
+            if session is None and self.new_session is not None:
+                session = self.new_session()
+            client = self.base.clone(region=region, service=service, version=VERSIONS.get(service),
+                                     endpoint=self.endpoints.get(service), session=session)
+            self._local.session = client.session  # one session (connection pool) per thread
+            clients[key] = client
+            with self._lock:
+                self.made.append(client)
+        return clients[key]
+
+    @property
+    def requests_sent(self) -> int:
+        return sum(c.requests_sent for c in self.made)
+
+
+def _page(pool: ClientPool, query: Query, offset: int) -> Tuple[int, List[Dict[str, Any]]]:
+    params = dict(query.params, Offset=offset, Limit=PAGE_SIZE)
+    try:
+        data = pool.get(query.region, query.service).call(query.action, params).data
+    except QcloudApiError as err:
+        err.region = query.region  # which region failed, for the sentence
+        raise
+    return int(data.get("TotalCount") or 0), list(data.get(query.items) or [])
+
+
+def _run(executor: ThreadPoolExecutor, jobs: List[Callable[[], Any]]) -> List[Any]:
+    """Results in job order. A failure cancels the jobs not yet started; once the running ones
+    end, the failure of the first job in order is raised (the same one every run)."""
+    futures = [executor.submit(job) for job in jobs]
+    dummy, pending = wait(futures, return_when=FIRST_EXCEPTION)
+    for future in pending:
+        future.cancel()
+    wait([f for f in futures if not f.cancelled()])
+    for future in futures:
+        if not future.cancelled() and future.exception() is not None:
+            raise future.exception()
+    return [f.result() for f in futures]
+
+
+def fetch_all(pool: ClientPool, queries: Sequence[Query], workers: int = DEFAULT_WORKERS) -> List[List[Dict[str, Any]]]:
+    """Every item of every query, in order: the first pages at once, then the other pages at once."""
+    if not queries:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, 64))) as executor:
+        firsts = _run(executor, [lambda q=q: _page(pool, q, 0) for q in queries])
+        # the other pages at the offsets the first page's size gives (the size the server keeps to)
+        rest = [
+            (index, offset)
+            for index, (total, items) in enumerate(firsts)
+            if items
+            for offset in range(len(items), total, len(items))
+        ]
+        pages = _run(executor, [lambda i=i, o=o: _page(pool, queries[i], o)[1] for i, o in rest])
+    found = [list(items) for dummy, items in firsts]
+    for (index, dummy), items in zip(rest, pages):
+        found[index].extend(items)
+    return found
+
+
+# -- instances ------------------------------------------------------------------------------------
+
+
+def _instance_queries(region: str, filters: Mapping[str, Sequence[str]], ids: Optional[Sequence[str]]) -> List[List[Query]]:
+    if ids:
+        unique = list(dict.fromkeys(ids))
+        return [[Query(region, CVM_SERVICE, "DescribeInstances", {"InstanceIds": unique[i:i + MAX_IDS]}, "InstanceSet")
+                 for i in range(0, len(unique), MAX_IDS)]]
+    return [
+        [Query(region, CVM_SERVICE, "DescribeInstances", {"Filters": request} if request else {}, "InstanceSet")
+         for request in group]
+        for group in split_filters(filters)
+    ]
+
+
+def list_instances(
+    pool: ClientPool,
+    regions: Sequence[str],
+    filters: Optional[Mapping[str, Sequence[str]]] = None,
+    ids: Optional[Sequence[str]] = None,
+    workers: int = DEFAULT_WORKERS,
+) -> List[Dict[str, Any]]:
+    """The instance records of ``regions`` matching ``filters`` (or ``ids``), each once, in
+    region order and then the API's order. Without an instance-state filter (and without ids),
+    instances that are gone or going (GONE_STATES) are left out."""
+    filters = dict(filters or {})
+    plan: List[Tuple[str, List[List[Query]]]] = []
+    for region in dict.fromkeys(regions):
+        regional = filters_for_region(filters, region)
+        if regional is not None:
+            plan.append((region, _instance_queries(region, regional, ids)))
+    flat = [q for dummy, groups in plan for group in groups for q in group]
+    answers = iter(fetch_all(pool, flat, workers))
+    records: List[Dict[str, Any]] = []
+    for region, groups in plan:
+        kept: Optional[Dict[str, Dict[str, Any]]] = None
+        for group in groups:
+            united: Dict[str, Dict[str, Any]] = {}
+            for dummy in group:
+                for raw in next(answers):
+                    united.setdefault(raw.get("InstanceId"), raw)
+            kept = united if kept is None else {k: v for k, v in kept.items() if k in united}
+        for raw in (kept or {}).values():
+            record = normalise_instance(raw, region)
+            if ids or STATE_FILTER in filters or record["instance_state"] not in GONE_STATES:
+                records.append(record)
+    return records
+
+
+def list_regions(client: QcloudClient) -> List[str]:
+    """The regions the account may use (DescribeRegions), available ones only."""
+    data = client.call("DescribeRegions", {}).data
+    return [r["Region"] for r in data.get("RegionSet") or [] if r.get("Region") and r.get("RegionState", "AVAILABLE") == "AVAILABLE"]
+
+
+# -- their network interfaces -------------------------------------------------------------------
+
+
+def attach_network_interfaces(pool: ClientPool, records: List[Dict[str, Any]], workers: int = DEFAULT_WORKERS) -> None:
+    """Sets each record's ``network_interfaces`` (the collection's ENI records, primary first).
+
+    A few hosts of a region are asked about 5 at a time (``attachment.instance-id``); many are
+    read by their VPCs (5 VPCs a filter, 100 ENIs a page) and the ENIs of other instances dropped."""
+    by_region: Dict[str, List[Dict[str, Any]]] = {}
+    for record in records:
+        record["network_interfaces"] = []
+        by_region.setdefault(record["region"], []).append(record)
+    queries: List[Query] = []
+    for region, hosts in by_region.items():
+        if len(hosts) > ENIS_BY_VPC_ABOVE:
+            name, values = "vpc-id", list(dict.fromkeys(h["vpc_id"] for h in hosts if h["vpc_id"]))
+        else:
+            name, values = "attachment.instance-id", [h["instance_id"] for h in hosts]
+        for i in range(0, len(values), MAX_VALUES):
+            params = {"Filters": [{"Name": name, "Values": values[i:i + MAX_VALUES]}]}
+            queries.append(Query(region, "vpc", "DescribeNetworkInterfaces", params, "NetworkInterfaceSet"))
+    owners = {(r["region"], r["instance_id"]): r for r in records}
+    seen = set()
+    for query, items in zip(queries, fetch_all(pool, queries, workers)):
+        for raw in items:
+            eni = normalise_v3(raw)
+            owner = owners.get((query.region, (eni["attachment"] or {}).get("instance_id")))
+            if owner is not None and eni["network_interface_id"] not in seen:
+                seen.add(eni["network_interface_id"])
+                owner["network_interfaces"].append(eni)
+    for record in records:
+        record["network_interfaces"].sort(key=lambda e: (not e["primary"], (e["attachment"] or {}).get("device_index") or 0))
+
+
+def cvm_pool(client: QcloudClient, endpoint: Optional[str] = None, new_session: Optional[Callable[[], Any]] = None) -> ClientPool:
+    """CVM clients (and VPC ones, for network interfaces) with the keys, region and retry policy
+    of ``client`` (a module's VPC client); ``endpoint`` (api_endpoint) serves both services."""
+    base = client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=endpoint, session=client.session)
+    return ClientPool(base, {CVM_SERVICE: endpoint, "vpc": endpoint}, new_session)

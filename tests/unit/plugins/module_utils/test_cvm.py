@@ -1,0 +1,288 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tencent.qcloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""_cvm: the instance record, filter splitting, paging, regions in parallel, ENIs in batches."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
+from ansible_collections.tencent.qcloud.plugins.module_utils import _cvm as M
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError, QcloudError
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.cvm import CvmCloud, eni, instance, throttled
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock
+
+SECRET_ID, SECRET_KEY = "AKIDcvmTEST", "cvm-SECRET-key"
+
+
+def make_pool(cloud, endpoint="https://sim.example:443", workers_sessions=None):
+    clock = FakeClock()
+    base = C.QcloudClient(C.Credentials(SECRET_ID, SECRET_KEY, None, "module options"), "ap-guangzhou",
+                          endpoint=endpoint, service="cvm", version=M.CVM_VERSION, session=cloud,
+                          sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic, rng=lambda: 0.5)
+    sessions = workers_sessions if workers_sessions is not None else []
+
+    def new_session():
+        sessions.append(cloud)
+        return cloud
+
+    return M.ClientPool(base, {"cvm": endpoint, "vpc": endpoint}, new_session), clock
+
+
+def ids(records):
+    return [r["instance_id"] for r in records]
+
+
+# ================================================================== the record
+
+
+def test_record_from_a_full_payload():
+    raw = instance(7, tags={"env": "prod", "role": "web"}, public=["203.0.113.7"])
+    raw["ExpiredTime"] = "2030-01-02T03:04:05Z"
+    raw["IPv6Addresses"] = ["2402:4e00::7"]
+    assert M.normalise_instance(raw, "ap-guangzhou") == {
+        "instance_id": "ins-c0000007",
+        "instance_name": "node-7",
+        "instance_type": "S5.MEDIUM4",
+        "instance_state": "RUNNING",
+        "instance_charge_type": "POSTPAID_BY_HOUR",
+        "region": "ap-guangzhou",
+        "zone": "ap-guangzhou-3",
+        "project_id": 0,
+        "vpc_id": "vpc-gz000001",
+        "subnet_id": "subnet-gz3a0001",
+        "private_ip_addresses": ["10.0.0.9"],
+        "public_ip_addresses": ["203.0.113.7"],
+        "ipv6_addresses": ["2402:4e00::7"],
+        "security_group_ids": ["sg-web00001"],
+        "tags": {"env": "prod", "role": "web"},
+        "image_id": "img-ubuntu22",
+        "os_name": "Ubuntu Server 22.04 LTS 64bit",
+        "cpu": 2,
+        "memory": 4,
+        "created_time": "2024-01-02T03:04:05Z",
+        "expired_time": "2030-01-02T03:04:05Z",
+    }
+
+
+def test_record_of_a_sparse_payload():
+    """Nulls the API documents (no public address, no tags, no VPC) become empty values."""
+    record = M.normalise_instance({"InstanceId": "ins-c0000001", "PublicIpAddresses": None, "Tags": None,
+                                   "VirtualPrivateCloud": {"VpcId": "", "SubnetId": ""}}, "ap-beijing")
+    assert record["public_ip_addresses"] == [] and record["tags"] == {} and record["private_ip_addresses"] == []
+    assert record["vpc_id"] is None and record["subnet_id"] is None and record["zone"] is None
+
+
+# ================================================================== filters
+
+
+def test_filter_map_values():
+    assert M.filter_map({"instance-state": "RUNNING", "tag:env": ["prod", "prod", "dev"], "project-id": 0,
+                         "tag:on": True}) == {
+        "instance-state": ["RUNNING"], "tag:env": ["prod", "dev"], "project-id": ["0"], "tag:on": ["true"]}
+    assert M.filter_map(None) == {}
+
+
+@pytest.mark.parametrize("filters,needle", [
+    ({"zone": []}, "Filter zone has no value"),
+    ({"zone": {"a": 1}}, "The value of filter zone must be a string, a number or a list"),
+    ({"zone": [None]}, "The value of filter zone must be"),
+    (["zone"], "The filters option must map Tencent Cloud filter names"),
+])
+def test_filter_map_errors(filters, needle):
+    with pytest.raises(QcloudError) as exc:
+        M.filter_map(filters)
+    assert needle in exc.value.msg
+
+
+def test_split_small_filters_is_one_request():
+    assert M.split_filters({"zone": ["ap-guangzhou-3"], "tag:env": ["a", "b", "c", "d", "e"]}) == [[[
+        {"Name": "zone", "Values": ["ap-guangzhou-3"]}, {"Name": "tag:env", "Values": ["a", "b", "c", "d", "e"]}]]]
+    assert M.split_filters({}) == [[[]]]
+
+
+def test_split_values_five_at_a_time():
+    values = ["ins-c%07d" % i for i in range(12)]
+    (group,) = M.split_filters({"instance-id": values, "zone": ["z"]})
+    assert [r[0]["Values"] for r in group] == [values[:5], values[5:10], values[10:]]
+    assert all(r[1] == {"Name": "zone", "Values": ["z"]} for r in group)
+
+
+def test_split_several_large_filters_is_every_combination():
+    (group,) = M.split_filters({"a": list("abcdefg"), "b": list("1234567890X")})
+    assert len(group) == 2 * 3
+    combos = {(tuple(r[0]["Values"]), tuple(r[1]["Values"])) for r in group}
+    assert combos == set(itertools.product([tuple("abcde"), tuple("fg")], [tuple("12345"), tuple("67890"), ("X",)]))
+
+
+def test_split_more_than_ten_filters_makes_groups():
+    filters = {"tag:k%02d" % i: ["v"] for i in range(23)}
+    groups = M.split_filters(filters)
+    assert [len(g[0]) for g in groups] == [10, 10, 3]
+    assert [f["Name"] for g in groups for f in g[0]] == list(filters)
+
+
+def test_zone_filter_chooses_regions():
+    filters = {"zone": ["ap-guangzhou-3", "ap-beijing-5"], "tag:env": ["prod"]}
+    assert M.filters_for_region(filters, "ap-guangzhou") == {"zone": ["ap-guangzhou-3"], "tag:env": ["prod"]}
+    assert M.filters_for_region(filters, "ap-shanghai") is None
+    assert M.filters_for_region({"tag:env": ["x"]}, "ap-shanghai") == {"tag:env": ["x"]}
+
+
+# ================================================================== reading
+
+
+def test_every_page_100_at_a_time():
+    cloud = CvmCloud([instance(i) for i in range(250)])
+    pool, dummy = make_pool(cloud)
+    records = M.list_instances(pool, ["ap-guangzhou"])
+    assert ids(records) == ["ins-c%07d" % i for i in range(250)]
+    calls = cloud.of("DescribeInstances")
+    assert sorted((c["params"]["Offset"], c["params"]["Limit"]) for c in calls) == [(0, 100), (100, 100), (200, 100)]
+    assert all("Filters" not in c["params"] for c in calls)
+
+
+def test_an_exact_page_asks_no_empty_page():
+    cloud = CvmCloud([instance(i) for i in range(200)])
+    pool, dummy = make_pool(cloud)
+    assert len(M.list_instances(pool, ["ap-guangzhou"])) == 200
+    assert len(cloud.of("DescribeInstances")) == 2
+
+
+def test_split_answers_are_united_each_instance_once():
+    tags = [{"team": "a", "k6": "x"}, {"team": "b"}, {"k6": "y"}, {"other": "z"}]
+    cloud = CvmCloud([instance(i, tags=t) for i, t in enumerate(tags)])
+    pool, dummy = make_pool(cloud)
+    records = M.list_instances(pool, ["ap-guangzhou"], {"tag-key": ["team", "k2", "k3", "k4", "k5", "k6"]})
+    assert ids(records) == ["ins-c0000000", "ins-c0000001", "ins-c0000002"]  # ins 0 matched both requests
+    assert [len(c["params"]["Filters"][0]["Values"]) for c in cloud.of("DescribeInstances")] == [5, 1]
+
+
+def test_groups_of_ten_filters_are_intersected():
+    cloud = CvmCloud([instance(i, tags={"k%02d" % j: "v" for j in range(12) if not (i == 1 and j == 11)})
+                      for i in range(3)])
+    pool, dummy = make_pool(cloud)
+    records = M.list_instances(pool, ["ap-guangzhou"], {"tag:k%02d" % j: ["v"] for j in range(12)})
+    assert ids(records) == ["ins-c0000000", "ins-c0000002"]
+    assert sorted(len(c["params"]["Filters"]) for c in cloud.of("DescribeInstances")) == [2, 10]
+
+
+def test_gone_instances_are_left_out_unless_a_state_filter_asks():
+    states = ["RUNNING", "LAUNCH_FAILED", "STOPPED", "SHUTDOWN", "TERMINATING", "PENDING", "REBOOTING"]
+    cloud = CvmCloud([instance(i, state=s) for i, s in enumerate(states)])
+    pool, dummy = make_pool(cloud)
+    assert [r["instance_state"] for r in M.list_instances(pool, ["ap-guangzhou"])] == [
+        "RUNNING", "STOPPED", "PENDING", "REBOOTING"]
+    asked = M.list_instances(pool, ["ap-guangzhou"], {"instance-state": ["SHUTDOWN", "TERMINATING"]})
+    assert [r["instance_state"] for r in asked] == ["SHUTDOWN", "TERMINATING"]
+    by_id = M.list_instances(pool, ["ap-guangzhou"], ids=["ins-c0000003"])
+    assert [r["instance_state"] for r in by_id] == ["SHUTDOWN"]
+
+
+def test_ids_100_a_request_without_filters():
+    cloud = CvmCloud([instance(i) for i in range(150)])
+    pool, dummy = make_pool(cloud)
+    wanted = ["ins-c%07d" % i for i in range(149, -1, -1)] + ["ins-c0000003"]
+    records = M.list_instances(pool, ["ap-guangzhou"], ids=wanted)
+    assert len(records) == 150
+    assert sorted(len(c["params"]["InstanceIds"]) for c in cloud.of("DescribeInstances")) == [50, 100]
+
+
+def test_regions_at_once_each_with_its_own_clients():
+    cloud = CvmCloud([instance(i, region=r) for r in ("ap-guangzhou", "ap-shanghai", "ap-beijing") for i in range(120)])
+    sessions = []
+    pool, dummy = make_pool(cloud, workers_sessions=sessions)
+    records = M.list_instances(pool, ["ap-beijing", "ap-guangzhou", "ap-shanghai"], workers=3)
+    assert [r["region"] for r in records] == ["ap-beijing"] * 120 + ["ap-guangzhou"] * 120 + ["ap-shanghai"] * 120
+    calls = cloud.of("DescribeInstances")
+    assert sorted(c["region"] for c in calls) == sorted(["ap-beijing", "ap-guangzhou", "ap-shanghai"] * 2)
+    threads = {c["thread"] for c in calls}
+    assert 1 < len(threads) <= 3
+    assert len(sessions) == len(threads)  # one session a thread
+    assert {(c.region, c.service) for c in pool.made} == {(r, "cvm") for r in ("ap-beijing", "ap-guangzhou", "ap-shanghai")}
+    assert all(c["url"] == "https://sim.example:443/" for c in calls)
+
+
+def test_a_zone_filter_only_asks_its_regions():
+    cloud = CvmCloud([instance(i, region=r, zone=r + "-%d" % (i % 2 + 3)) for r in ("ap-guangzhou", "ap-beijing") for i in range(4)])
+    pool, dummy = make_pool(cloud)
+    records = M.list_instances(pool, ["ap-guangzhou", "ap-beijing", "ap-shanghai"], {"zone": ["ap-beijing-4"]})
+    assert [r["zone"] for r in records] == ["ap-beijing-4", "ap-beijing-4"]
+    assert [c["region"] for c in cloud.of("DescribeInstances")] == ["ap-beijing"]
+
+
+def test_throttling_is_waited_out_by_the_client():
+    cloud = CvmCloud([instance(i) for i in range(3)])
+    cloud.script["DescribeInstances"] = [throttled, throttled]
+    pool, clock = make_pool(cloud)
+    assert len(M.list_instances(pool, ["ap-guangzhou"])) == 3
+    assert len(cloud.of("DescribeInstances")) == 3 and len(clock.sleeps) == 2
+
+
+def test_the_first_failure_in_order_is_raised_with_its_region():
+    cloud = CvmCloud([instance(1)])
+    pool, dummy = make_pool(cloud)
+    with pytest.raises(QcloudApiError) as exc:
+        M.list_instances(pool, ["ap-shanghai", "ap-guangzhou"], {"flavour": ["x"]}, workers=2)
+    assert exc.value.code == "InvalidFilter" and exc.value.region == "ap-shanghai"
+    assert exc.value.action == "DescribeInstances" and exc.value.request_id
+
+
+def test_list_regions_keeps_available_ones():
+    cloud = CvmCloud([], regions=("ap-guangzhou", "ap-shanghai", "ap-moon"))
+    cloud.unavailable.add("ap-moon")
+    pool, dummy = make_pool(cloud)
+    assert M.list_regions(pool.get("ap-guangzhou", "cvm")) == ["ap-guangzhou", "ap-shanghai"]
+
+
+# ================================================================== network interfaces
+
+
+def test_enis_five_hosts_a_call_primary_first():
+    hosts = [instance(i) for i in range(12)]
+    enis = [eni("eni-p%07d" % i, "ins-c%07d" % i) for i in range(12)]
+    enis.insert(0, eni("eni-s0000003", "ins-c0000003", primary=False, device_index=1))
+    enis.append(eni("eni-other001", "ins-zzzzzzzz"))
+    cloud = CvmCloud(hosts, enis)
+    pool, dummy = make_pool(cloud)
+    records = M.list_instances(pool, ["ap-guangzhou"])
+    M.attach_network_interfaces(pool, records)
+    calls = cloud.of("DescribeNetworkInterfaces")
+    assert [len(c["params"]["Filters"][0]["Values"]) for c in calls] == [5, 5, 2]
+    assert all(c["params"]["Filters"][0]["Name"] == "attachment.instance-id" for c in calls)
+    assert [e["network_interface_id"] for e in records[3]["network_interfaces"]] == ["eni-p0000003", "eni-s0000003"]
+    assert all(len(r["network_interfaces"]) == 1 for i, r in enumerate(records) if i != 3)
+    assert records[0]["network_interfaces"][0]["attachment"]["instance_id"] == "ins-c0000000"
+
+
+def test_enis_of_many_hosts_are_read_by_vpc():
+    hosts = [instance(i, vpc="vpc-gz%06d" % (i % 2)) for i in range(M.ENIS_BY_VPC_ABOVE + 1)]
+    enis = [eni("eni-p%07d" % i, "ins-c%07d" % i, vpc="vpc-gz%06d" % (i % 2)) for i in range(len(hosts))]
+    enis += [eni("eni-free%04d" % i, None, primary=False, vpc="vpc-gz000000") for i in range(150)]
+    cloud = CvmCloud(hosts, enis)
+    pool, dummy = make_pool(cloud)
+    records = M.list_instances(pool, ["ap-guangzhou"])
+    M.attach_network_interfaces(pool, records)
+    calls = cloud.of("DescribeNetworkInterfaces")
+    assert {c["params"]["Filters"][0]["Name"] for c in calls} == {"vpc-id"}
+    assert len(calls) == 3  # one query (both VPCs in one filter), 251 ENIs: 3 pages
+    assert all(len(r["network_interfaces"]) == 1 for r in records)
+
+
+def test_a_server_that_pages_by_fewer_loses_nothing():
+    """Pages follow the size the server answers with, should it keep to less than the Limit asked."""
+    cloud = CvmCloud([instance(i) for i in range(95)])
+    cloud.LIMITS = dict(cloud.LIMITS)
+    original = cloud._page
+
+    def small_pages(items, params, key):
+        return original(items, dict(params, Limit=min(int(params["Limit"]), 40)), key)
+
+    cloud._page = small_pages
+    pool, dummy = make_pool(cloud)
+    assert ids(M.list_instances(pool, ["ap-guangzhou"])) == ["ins-c%07d" % i for i in range(95)]
+    assert sorted(c["params"]["Offset"] for c in cloud.of("DescribeInstances")) == [0, 40, 80]
