@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Opt
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError
+from ansible_collections.tencent.qcloud.plugins.module_utils._tag import TagApi, eni_resource, tag_client
 
 # States in which an ENI is between two bindings; anything else is settled.
 TRANSITIONAL_STATES = frozenset(("ATTACHING", "DETACHING", "PENDING", "DELETING"))
@@ -385,6 +386,25 @@ ADDRESSES_PER_CALL = 10  # CreateNetworkInterface, Assign/UnassignPrivateIpAddre
 ID_BATCH = 100  # ids per Describe* call
 SETTLED = "AVAILABLE"
 
+LIFECYCLE_ACTIONS = {
+    "create": "CreateNetworkInterface",
+    "modify": "ModifyNetworkInterfaceAttribute",
+    "assign": "AssignPrivateIpAddresses",
+    "unassign": "UnassignPrivateIpAddresses",
+    "delete": "DeleteNetworkInterface",
+}
+# Refusals of a lifecycle write that the caller decides about, as WriteRefused kinds: ``missing``
+# (something the write names does not exist), ``quota`` (a quota is used up), ``in_use`` (a delete
+# of an ENI that is attached or busy).
+_REFUSAL_CODES = (("missing", frozenset(("ResourceNotFound",))), ("quota", frozenset(("LimitExceeded",))))
+_DELETE_REFUSED_CODES = frozenset(("ResourceInUse", "UnsupportedOperation", "UnsupportedOperation.InvalidState"))
+# The asynchronous writes: a delete or an unassign has no ClientToken, and any of them shows its
+# effect as a state, so after a lost answer these codes mean "our own write got there first".
+_ASYNC_WRITES = frozenset((LIFECYCLE_ACTIONS["assign"], LIFECYCLE_ACTIONS["unassign"], LIFECYCLE_ACTIONS["delete"],
+                           ACTIONS["detach"]))
+_AFTER_LOST_ANSWER = frozenset(("ResourceNotFound", "UnsupportedOperation.MutexOperationTaskRunning", "UnsupportedOperation.InvalidState",
+                                "UnsupportedOperation.AttachmentNotFound", "ResourceInUse"))
+
 
 class Subnet(NamedTuple):
     subnet_id: str
@@ -392,6 +412,13 @@ class Subnet(NamedTuple):
     zone: str
     cidr: str
     available: Optional[int]
+
+
+class Seen(NamedTuple):
+    """An ENI as one read showed it: its record, and whether it and its addresses were AVAILABLE."""
+
+    record: Dict[str, Any]
+    settled: bool
 
 
 class WaitResult(NamedTuple):
@@ -429,16 +456,54 @@ def _address_specs(addresses: List[str]) -> List[Dict[str, Any]]:
     return [{"PrivateIpAddress": ip, "Primary": False} for ip in addresses]
 
 
+def _seen(raw: Mapping[str, Any]) -> Seen:
+    return Seen(normalise_v3(raw), settled(raw))
+
+
+def lifecycle_refusal(error: QcloudApiError) -> QcloudApiError:
+    """``error`` of a lifecycle write as a :class:`WriteRefused` when it is one the caller decides
+    about, else as it is. ``maybe_applied``: an asynchronous write whose answer was lost was refused
+    in a way our own earlier attempt explains."""
+    action = error.action
+    maybe = action in _ASYNC_WRITES and error.after_lost_answer and error.code in _AFTER_LOST_ANSWER
+    kind = None
+    if action != ACTIONS["detach"]:  # a detach's refusals are the attach layer's (its WriteRefused)
+        if action == LIFECYCLE_ACTIONS["delete"] and error.code in _DELETE_REFUSED_CODES:
+            kind = "in_use"
+        else:
+            kind = next((name for name, codes in _REFUSAL_CODES if error.code in codes), None)
+    if kind is None and isinstance(error, WriteRefused):
+        kind = error.kind
+    if kind is None and maybe:
+        kind = "conflict"  # the ENI's state is not what the write needs (our own write changed it)
+    if kind is None:
+        return error
+    refusal = WriteRefused(kind, error)
+    refusal.maybe_applied = maybe
+    return refusal
+
+
 class EniLifecycle:
-    """The writes of an ENI's life over API 3.0, on top of a :class:`VpcApi`."""
+    """The writes of an ENI's life over API 3.0, on top of a :class:`VpcApi`.
+
+    ENIs come back as records (in a :class:`Seen` from a read), asynchronous writes as a
+    :class:`Task`, and refusals the caller decides about as a :class:`WriteRefused`
+    (see :func:`lifecycle_refusal`).
+    """
 
     def __init__(self, vpc: VpcApi) -> None:
         self.vpc = vpc
         self.client = vpc.client
 
+    def _call(self, action: str, params: Mapping[str, Any]) -> Any:
+        try:
+            return self.client.call(action, params)
+        except QcloudApiError as err:
+            raise lifecycle_refusal(err)
+
     # -- reads ----------------------------------------------------------------------------------
 
-    def describe(self, eni_id: str) -> Optional[Dict[str, Any]]:
+    def _describe_raw(self, eni_id: str) -> Optional[Dict[str, Any]]:
         """The raw NetworkInterfaceSet item of the ENI, or None when it does not exist."""
         try:
             data = self.client.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [eni_id]}).data
@@ -451,15 +516,20 @@ class EniLifecycle:
                 return item
         return None
 
-    def find_raw(self, name: str, subnet_id: str) -> List[Dict[str, Any]]:
-        """Raw items of the ENIs of that exact name in that subnet (one call for up to 100)."""
-        found: List[Dict[str, Any]] = []
+    def describe(self, eni_id: str) -> Optional[Seen]:
+        """The ENI as it is now, or None when it does not exist."""
+        raw = self._describe_raw(eni_id)
+        return _seen(raw) if raw is not None else None
+
+    def find(self, name: str, subnet_id: str) -> List[Seen]:
+        """The ENIs of that exact name in that subnet (one call for up to 100)."""
+        found: List[Seen] = []
         offset = 0
         filters = [{"Name": "subnet-id", "Values": [subnet_id]}, {"Name": "network-interface-name", "Values": [name]}]
         while True:
             data = self.client.call("DescribeNetworkInterfaces", {"Filters": filters, "Offset": offset, "Limit": ID_BATCH}).data
             page = data.get("NetworkInterfaceSet") or []
-            found.extend(item for item in page if item.get("NetworkInterfaceName") == name and item.get("SubnetId") == subnet_id)
+            found.extend(_seen(item) for item in page if item.get("NetworkInterfaceName") == name and item.get("SubnetId") == subnet_id)
             offset += len(page)
             if not page or offset >= int(data.get("TotalCount") or 0):
                 return found
@@ -503,8 +573,8 @@ class EniLifecycle:
         addresses: Optional[List[str]] = None,
         count: int = 0,
         tags: Optional[Mapping[str, str]] = None,
-    ) -> tuple:
-        """(raw item of the new ENI, task id). At most 10 addresses or a count of 10 a call."""
+    ) -> Tuple[Dict[str, Any], Task]:
+        """(the new ENI's record, its Task). At most 10 addresses or a count of 10 a call."""
         params: Dict[str, Any] = {"VpcId": subnet.vpc_id, "SubnetId": subnet.subnet_id, "NetworkInterfaceName": name}
         if description is not None:
             params["NetworkInterfaceDescription"] = description
@@ -518,11 +588,12 @@ class EniLifecycle:
             params["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
         # One token for the create: a retry after a lost answer gets the same ENI, not a second one.
         params["ClientToken"] = str(uuid.uuid4())
-        result = self.client.call("CreateNetworkInterface", params)
+        action = LIFECYCLE_ACTIONS["create"]
+        result = self._call(action, params)
         raw = result.data.get("NetworkInterface") or {}
         if not raw.get("NetworkInterfaceId"):
-            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no NetworkInterface in the answer", "CreateNetworkInterface", result.request_id)
-        return raw, str(result.request_id)
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no NetworkInterface in the answer", action, result.request_id)
+        return normalise_v3(raw), Task(str(result.request_id), action)
 
     def modify(
         self,
@@ -539,23 +610,39 @@ class EniLifecycle:
             params["NetworkInterfaceDescription"] = description
         if security_group_ids is not None:
             params["SecurityGroupIds"] = list(security_group_ids)
-        self.client.call("ModifyNetworkInterfaceAttribute", params)
+        self._call(LIFECYCLE_ACTIONS["modify"], params)
 
-    def assign(self, eni_id: str, addresses: Optional[List[str]] = None, count: int = 0) -> str:
+    def modify_tags(self, eni_id: str, replace: Mapping[str, str], delete: List[str]) -> None:
+        """Set ``replace`` and remove ``delete`` through the Tag API (synchronous)."""
+        try:
+            TagApi(tag_client(self.client)).modify(eni_resource(self.client.region, eni_id), replace, delete)
+        except QcloudApiError as err:
+            raise lifecycle_refusal(err)
+
+    def _task(self, action: str, params: Mapping[str, Any]) -> Task:
+        return Task(str(self._call(action, params).request_id), action)
+
+    def assign(self, eni_id: str, addresses: Optional[List[str]] = None, count: int = 0) -> Task:
         params: Dict[str, Any] = {"NetworkInterfaceId": eni_id}
         if addresses:
             params["PrivateIpAddresses"] = _address_specs(addresses)
         if count:
             params["SecondaryPrivateIpAddressCount"] = count
         params["ClientToken"] = str(uuid.uuid4())
-        return str(self.client.call("AssignPrivateIpAddresses", params).request_id)
+        return self._task(LIFECYCLE_ACTIONS["assign"], params)
 
-    def unassign(self, eni_id: str, addresses: List[str]) -> str:
+    def unassign(self, eni_id: str, addresses: List[str]) -> Task:
         params = {"NetworkInterfaceId": eni_id, "PrivateIpAddresses": [{"PrivateIpAddress": ip} for ip in addresses]}
-        return str(self.client.call("UnassignPrivateIpAddresses", params).request_id)
+        return self._task(LIFECYCLE_ACTIONS["unassign"], params)
 
-    def delete(self, eni_id: str) -> str:
-        return str(self.client.call("DeleteNetworkInterface", {"NetworkInterfaceId": eni_id}).request_id)
+    def detach(self, eni_id: str, instance_id: str) -> Task:
+        try:
+            return self.vpc.detach(eni_id, instance_id)
+        except QcloudApiError as err:
+            raise lifecycle_refusal(err)
+
+    def delete(self, eni_id: str) -> Task:
+        return self._task(LIFECYCLE_ACTIONS["delete"], {"NetworkInterfaceId": eni_id})
 
     # -- waits ----------------------------------------------------------------------------------
 
@@ -570,7 +657,7 @@ class EniLifecycle:
         delays = poll_delays()
         while True:
             self.vpc.sleep(min(next(delays), max(0.0, deadline - self.vpc.monotonic())))
-            raw = self.describe(eni_id)
+            raw = self._describe_raw(eni_id)
             record = normalise_v3(raw) if raw is not None else None
             if raw is None or settled(raw):
                 if wanted(record):
@@ -583,3 +670,9 @@ class EniLifecycle:
                         return WaitResult(record, "other")
             if self.vpc.monotonic() >= deadline:
                 return WaitResult(record, "timeout", status=unsettled(raw) or ("gone" if raw is None else "not yet as asked"))
+
+    def settle(self, seen: Seen, deadline: float) -> WaitResult:
+        """The ENI of ``seen`` once it and its addresses are no longer changing (no call if they were not)."""
+        if seen.settled:
+            return WaitResult(seen.record, "done")
+        return self.wait(seen.record["network_interface_id"], None, deadline, lambda record: True)

@@ -348,19 +348,12 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_TASK_FAILED,
     MODULE_TOO_LONG,
     TAG_PROBLEMS,
-    QcloudApiError,
     QcloudError,
     sentence,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
-from ansible_collections.tencent.qcloud.plugins.module_utils._tag import TagApi, eni_resource, tag_changes, tag_client, tag_problem
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
-    ADDRESSES_PER_CALL,
-    EniLifecycle,
-    chunked,
-    normalise_v3,
-    settled,
-)
+from ansible_collections.tencent.qcloud.plugins.module_utils._tag import tag_changes, tag_problem
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import ADDRESSES_PER_CALL, EniLifecycle, WriteRefused, chunked
 
 NAME_MAX_BYTES = 60
 DESCRIPTION_MAX = 60
@@ -581,14 +574,9 @@ class Checks:
 
 # -- the run -----------------------------------------------------------------------------------------
 
-# Codes whose catalogue sentence is about attach/detach: for these writes the module has its own.
-_LIFECYCLE_ACTIONS = frozenset(("CreateNetworkInterface", "ModifyNetworkInterfaceAttribute", "AssignPrivateIpAddresses",
-                                "UnassignPrivateIpAddresses", "DeleteNetworkInterface", "ModifyResourceTags"))
-_ACTIONS = {"create": "CreateNetworkInterface", "assign": "AssignPrivateIpAddresses", "unassign": "UnassignPrivateIpAddresses",
-            "detach": "DetachNetworkInterface", "delete": "DeleteNetworkInterface"}
-# A delete or an unassign has no ClientToken: after a lost answer, these mean "our own write got there first".
-_AFTER_LOST_ANSWER = frozenset(("ResourceNotFound", "UnsupportedOperation.MutexOperationTaskRunning", "UnsupportedOperation.InvalidState",
-                                "UnsupportedOperation.AttachmentNotFound", "ResourceInUse"))
+# Refusals of the ENI's own writes have sentences of their own (the catalogue's for these codes are
+# about attach and detach, whose refusals keep them).
+_REFUSED = {"missing": MODULE_LIFECYCLE_NOT_FOUND, "quota": MODULE_LIFECYCLE_QUOTA, "in_use": MODULE_DELETE_REFUSED}
 
 
 class EniManager:
@@ -603,7 +591,6 @@ class EniManager:
         self.vpc = qm.vpc(wait_timeout=qm.params["wait_timeout"])
         self.deadline = qm.wait_deadline
         self.life = EniLifecycle(self.vpc)
-        self.region = self.vpc.client.region
         self.result = {"changed": False, "task_ids": [], "credential_source": qm.credential_source}
 
     # -- failing -------------------------------------------------------------------------------
@@ -621,38 +608,31 @@ class EniManager:
             self.api_failure(err)
 
     def api_failure(self, err):
-        if isinstance(err, QcloudApiError) and err.action in _LIFECYCLE_ACTIONS:
-            code = {"ResourceNotFound": MODULE_LIFECYCLE_NOT_FOUND, "LimitExceeded": MODULE_LIFECYCLE_QUOTA}.get(err.code)
-            if err.action == "DeleteNetworkInterface" and err.code in ("ResourceInUse", "UnsupportedOperation",
-                                                                       "UnsupportedOperation.InvalidState"):
-                code = MODULE_DELETE_REFUSED
-            if code:
-                context = {"action": err.action, "message": err.message or "no message"}
-                self.qm.fail_decision(code, context, error=err.to_result(), **self.result)
+        if isinstance(err, WriteRefused) and err.kind in _REFUSED:
+            context = {"action": err.action, "message": err.message or "no message"}
+            self.qm.fail_decision(_REFUSED[err.kind], context, error=err.to_result(), **self.result)
         self.qm.fail_api(err, **self.result)
 
     # -- reading -------------------------------------------------------------------------------
 
-    def settle(self, raw):
-        """The record of ``raw``, once it and its addresses are no longer changing (None: gone)."""
-        eni_id = raw["NetworkInterfaceId"]
-        if settled(raw):
-            return normalise_v3(raw)
-        waited = self.call(self.life.wait, eni_id, None, self.deadline, lambda record: True)
+    def settle(self, seen):
+        """The record of the ENI ``seen`` showed, once it and its addresses are no longer changing (None: gone)."""
+        waited = self.call(self.life.settle, seen, self.deadline)
         if waited.outcome == "timeout":
-            self.fail(MODULE_ENI_WAIT_TIMEOUT, waited.record, eni=eni_id, status=waited.status, action="an earlier write")
+            self.fail(MODULE_ENI_WAIT_TIMEOUT, waited.record, eni=seen.record["network_interface_id"], status=waited.status,
+                      action="an earlier write")
         return waited.record
 
     def read(self):
         p = self.params
         if p["network_interface_id"]:
-            raw = self.call(self.life.describe, p["network_interface_id"])
-            if raw is not None and p["subnet_id"] and raw.get("SubnetId") != p["subnet_id"]:
-                self.fail(MODULE_SUBNET_MISMATCH, normalise_v3(raw), eni_subnet=raw.get("SubnetId"))
-            return self.settle(raw) if raw is not None else None
-        found = self.call(self.life.find_raw, p["name"], p["subnet_id"])
+            seen = self.call(self.life.describe, p["network_interface_id"])
+            if seen is not None and p["subnet_id"] and seen.record["subnet_id"] != p["subnet_id"]:
+                self.fail(MODULE_SUBNET_MISMATCH, seen.record, eni_subnet=seen.record["subnet_id"])
+            return self.settle(seen) if seen is not None else None
+        found = self.call(self.life.find, p["name"], p["subnet_id"])
         if len(found) > 1:
-            ids = [raw["NetworkInterfaceId"] for raw in found]
+            ids = [seen.record["network_interface_id"] for seen in found]
             self.fail(MODULE_ENI_AMBIGUOUS, count=len(ids), ids=", ".join(ids))
         return self.settle(found[0]) if found else None
 
@@ -672,39 +652,42 @@ class EniManager:
     # -- writing -------------------------------------------------------------------------------
 
     def write(self, step, record):
-        """Make one write; returns (the record as the write answered or predicted it, task id or None)."""
+        """Make one write; returns (the record as the write answered or predicted it, task id or None,
+        the write's action for sentences: None for a synchronous one)."""
         eni_id = record["network_interface_id"] if record else None
         args = step.args
         if step.kind == "create":
-            raw, task_id = self.call(self.life.create, args["subnet"], args["name"], args["description"], args["groups"],
-                                     args["addresses"], args["count"], args["tags"])
-            created = normalise_v3(raw)
+            created, task = self.call(self.life.create, args["subnet"], args["name"], args["description"], args["groups"],
+                                      args["addresses"], args["count"], args["tags"])
             self.qm.context["eni"] = created["network_interface_id"]
-            return created, task_id
+            return created, task.task_id, task.action
         if step.kind == "modify":
             self.call(self.life.modify, eni_id, args.get("name"), args.get("description"), args.get("groups"))
-            return predict(record, step), None
+            return predict(record, step), None, None
         if step.kind == "tags":
-            tags = TagApi(tag_client(self.vpc.client))
-            self.call(tags.modify, eni_resource(self.region, eni_id), args["replace"], args["delete"])
-            return predict(record, step), None
+            self.call(self.life.modify_tags, eni_id, args["replace"], args["delete"])
+            return predict(record, step), None, None
         try:
             if step.kind == "assign":
-                task_id = self.life.assign(eni_id, args["addresses"], args["count"])
+                task = self.life.assign(eni_id, args["addresses"], args["count"])
             elif step.kind == "unassign":
-                task_id = self.life.unassign(eni_id, args["addresses"])
+                task = self.life.unassign(eni_id, args["addresses"])
             elif step.kind == "detach":
-                task_id = self.vpc.detach(eni_id, record["attachment"]["instance_id"]).task_id
+                task = self.life.detach(eni_id, record["attachment"]["instance_id"])
             else:
-                task_id = self.life.delete(eni_id)
-        except QcloudError as err:
-            if isinstance(err, QcloudApiError) and err.after_lost_answer and err.code in _AFTER_LOST_ANSWER:
+                task = self.life.delete(eni_id)
+        except WriteRefused as refusal:
+            if refusal.maybe_applied:
                 # an attempt whose answer was lost may have done it: read and see
-                return predict(record, step), None
-            if isinstance(err, QcloudApiError) and step.kind == "delete" and err.code == "ResourceNotFound":
-                return None, None  # gone already (another job deleted it between our read and our write)
+                return predict(record, step), None, refusal.action
+            if step.kind == "delete" and refusal.kind == "missing":
+                return None, None, refusal.action  # gone already (another job deleted it between our read and our write)
+            if step.kind == "detach":
+                self.qm.fail_api(refusal, **self.result)  # the catalogue's sentences are about detach
+            self.api_failure(refusal)
+        except QcloudError as err:
             self.api_failure(err)
-        return predict(record, step), task_id
+        return predict(record, step), task.task_id, task.action
 
     def wanted(self, step, before):
         """When the ENI looks as this step makes it (checked once it has settled)."""
@@ -720,8 +703,7 @@ class EniManager:
         return lambda record: (record is not None and set(args["addresses"]) <= set(record["private_ip_addresses"])
                                and len(secondaries(record)) >= need)
 
-    def await_step(self, step, before, task_id, eni_id):
-        action = _ACTIONS[step.kind]
+    def await_step(self, step, before, task_id, action, eni_id):
         waited = self.call(self.life.wait, eni_id, task_id, self.deadline, self.wanted(step, before))
         if waited.outcome == "failed":
             self.fail(MODULE_TASK_FAILED, waited.record, task_id=task_id, action=action, output=waited.output or "no output")
@@ -738,21 +720,21 @@ class EniManager:
         last_async = max([i for i, step in enumerate(steps) if step.asynchronous] or [-1])
         confirm = False
         for index, step in enumerate(steps):
-            after, task_id = self.write(step, record)
+            after, task_id, action = self.write(step, record)
             self.result["changed"] = True
             if task_id:
                 self.result["task_ids"].append(task_id)
             eni_id = (record or after or {}).get("network_interface_id")
             if step.asynchronous and (self.params["wait"] or index < last_async):
-                record = self.await_step(step, record, task_id, eni_id)
+                record = self.await_step(step, record, task_id, action, eni_id)
                 confirm = False
             else:
                 record = after
                 confirm = not step.asynchronous
         if self.params["wait"] and confirm and record is not None:
             # the last writes were synchronous: one read confirms what is returned
-            raw = self.call(self.life.describe, record["network_interface_id"])
-            record = normalise_v3(raw) if raw is not None else None
+            seen = self.call(self.life.describe, record["network_interface_id"])
+            record = seen.record if seen is not None else None
         return record
 
     # -- deciding ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.tencent.qcloud.plugins.module_utils import _tag as T
 from ansible_collections.tencent.qcloud.plugins.module_utils import _vpc as V
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni as M
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.eni_cloud import eni_item
@@ -86,6 +87,66 @@ def test_settled_needs_the_eni_and_every_address_available():
 def test_chunks_of_ten():
     assert [len(c) for c in V.chunked(list(range(23)))] == [10, 10, 3]
     assert V.chunked([]) == []
+
+
+# ================================================================== the lifecycle's refusals and answers
+
+
+def api_error(code, action, lost=False):
+    err = QcloudApiError(code, "refused", action, request_id="req-1")
+    err.after_lost_answer = lost
+    return err
+
+
+@pytest.mark.parametrize("code,action,lost,kind,maybe", [
+    ("ResourceNotFound", "CreateNetworkInterface", False, "missing", False),
+    ("ResourceNotFound", "CreateNetworkInterface", True, "missing", False),  # a create carries a token: never "maybe ours"
+    ("LimitExceeded", "AssignPrivateIpAddresses", False, "quota", False),
+    ("LimitExceeded", "ModifyResourceTags", False, "quota", False),
+    ("ResourceInUse", "DeleteNetworkInterface", False, "in_use", False),
+    ("UnsupportedOperation", "DeleteNetworkInterface", False, "in_use", False),
+    ("ResourceNotFound", "DeleteNetworkInterface", True, "missing", True),
+    ("UnsupportedOperation.InvalidState", "UnassignPrivateIpAddresses", True, "conflict", True),
+    ("UnsupportedOperation.MutexOperationTaskRunning", "AssignPrivateIpAddresses", True, "conflict", True),
+    ("UnsupportedOperation.AttachmentNotFound", "DetachNetworkInterface", True, "conflict", True),
+    ("ResourceInUse", "UnassignPrivateIpAddresses", False, None, False),
+    ("LimitExceeded.EniPrivateIpLimit", "AssignPrivateIpAddresses", False, None, False),
+    ("InternalError", "DeleteNetworkInterface", True, None, False),
+])
+def test_lifecycle_refusal(code, action, lost, kind, maybe):
+    err = api_error(code, action, lost)
+    refusal = V.lifecycle_refusal(err)
+    if kind is None:
+        assert refusal is err
+        return
+    assert isinstance(refusal, V.WriteRefused) and (refusal.kind, refusal.maybe_applied) == (kind, maybe)
+    assert refusal.to_result() == err.to_result() and refusal.after_lost_answer == lost
+
+
+def test_a_detach_refusal_keeps_the_attach_layer_kind_and_is_ours_only_for_the_lost_answer_codes():
+    missing = V.WriteRefused("missing", api_error("InvalidInstance.NotFound", "DetachNetworkInterface", lost=True))
+    assert missing.maybe_applied, "the attach layer's own reading"
+    refusal = V.lifecycle_refusal(missing)
+    assert (refusal.kind, refusal.maybe_applied) == ("missing", False)
+    refusal = V.lifecycle_refusal(V.WriteRefused("missing", api_error("ResourceNotFound", "DetachNetworkInterface")))
+    assert (refusal.kind, refusal.maybe_applied) == ("missing", False)
+
+
+def test_the_lifecycle_answers_records_and_tasks():
+    item = eni_item("eni-eth10001", secondaries=["10.0.1.11"])
+    pending = copy.deepcopy(item)
+    pending["PrivateIpAddressSet"][1]["State"] = "PENDING"
+    session = ScriptedSession(P.v3_ok(NetworkInterface=item), P.v3_ok(NetworkInterfaceSet=[pending], TotalCount=1),
+                              P.v3_ok(request_id="req-del"), P.v3_error("ResourceNotFound", "no such ENI"))
+    life = V.EniLifecycle(V.VpcApi(QcloudClient(KEYS, "ap-guangzhou", session=session, retries=0)))
+    record, task = life.create(V.Subnet("subnet-gz3a0001", "vpc-gz000001", "ap-guangzhou-3", "10.0.1.0/24", 200), "web-1-eth1")
+    assert record == V.normalise_v3(item) and task.action == "CreateNetworkInterface" and task.task_id
+    (seen,) = life.find("web-1-eth1", "subnet-gz3a0001")
+    assert seen.record == V.normalise_v3(pending) and seen.settled is False
+    assert life.delete("eni-eth10001") == V.Task("req-del", "DeleteNetworkInterface")
+    with pytest.raises(V.WriteRefused) as refused:
+        life.delete("eni-eth10001")
+    assert (refused.value.kind, refused.value.action) == ("missing", "DeleteNetworkInterface")
 
 
 # ================================================================== the Tag API

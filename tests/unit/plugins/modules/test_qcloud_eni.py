@@ -393,6 +393,83 @@ def test_a_lost_delete_answer_ends_with_the_eni_gone(run, cloud):
     assert "eni-eth10001" not in cloud.enis and r.result["changed"] is True
 
 
+# ================================================================== refusals the module decides about
+
+
+def test_a_quota_refusal_of_the_create_has_the_lifecycle_sentence(run, cloud):
+    cloud.script["CreateNetworkInterface"].append(P.v3_error("LimitExceeded", "too many ENIs"))
+    r = run(**ETH1)
+    assert r.failed and r.result["error"]["code"] == "LimitExceeded" and r.result["error"]["action"] == "CreateNetworkInterface"
+    assert r.msg.startswith("Tencent Cloud refused CreateNetworkInterface for a quota (too many ENIs)") and "Instance" not in r.msg
+
+
+@pytest.mark.parametrize("params,action", [
+    ({"name": "renamed"}, "ModifyNetworkInterfaceAttribute"),
+    ({"tags": {"env": "prod"}}, "ModifyResourceTags"),
+])
+def test_something_missing_for_a_synchronous_write(run, cloud, params, action):
+    existing(cloud)
+    cloud.script[action].append(P.v3_error("ResourceNotFound", "gone"))
+    r = run(network_interface_id="eni-eth10001", **params)
+    assert r.failed and r.result["error"]["action"] == action
+    assert r.msg.startswith("Tencent Cloud could not find something %s names in region ap-guangzhou (gone)" % action)
+
+
+@pytest.mark.parametrize("code", ["UnsupportedOperation", "UnsupportedOperation.InvalidState"])
+def test_a_refused_delete(run, cloud, code):
+    existing(cloud)
+    cloud.script["DeleteNetworkInterface"].append(P.v3_error(code, "busy"))
+    r = run(network_interface_id="eni-eth10001", state="absent")
+    assert r.failed and r.result["error"]["code"] == code
+    assert r.msg.startswith("ENI eni-eth10001 cannot be deleted now (busy)") and "eni-eth10001" in cloud.enis
+
+
+def test_a_delete_of_an_eni_deleted_meanwhile_succeeds(run, cloud):
+    existing(cloud)
+    cloud.script["DeleteNetworkInterface"].append(lambda params: (cloud.enis.pop("eni-eth10001"), P.v3_error("ResourceNotFound", "no such ENI"))[1])
+    r = run(network_interface_id="eni-eth10001", state="absent")
+    assert not r.failed, r.msg
+    assert r.result["changed"] is True and r.eni is None and r.result["task_ids"] == []
+
+
+def test_a_lost_unassign_answer_then_a_refusal_is_read_as_our_own_write(run, cloud):
+    existing(cloud)
+    cloud.script["UnassignPrivateIpAddresses"] += [cloud._UnassignPrivateIpAddresses,
+                                                   P.v3_error("UnsupportedOperation.InvalidState", "already going")]
+    cloud.lose_next.add("UnassignPrivateIpAddresses")
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.11"], purge_private_ip_addresses=True)
+    assert not r.failed, r.msg
+    assert r.eni["private_ip_addresses"] == ["10.0.1.40", "10.0.1.11"] and r.result["task_ids"] == []
+
+
+def test_the_same_refusal_without_a_lost_answer_fails(run, cloud):
+    existing(cloud)
+    cloud.script["UnassignPrivateIpAddresses"].append(P.v3_error("UnsupportedOperation.InvalidState", "not now"))
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.11"], purge_private_ip_addresses=True)
+    assert r.failed and r.result["error"]["code"] == "UnsupportedOperation.InvalidState"
+    assert r.result["error"]["action"] == "UnassignPrivateIpAddresses"
+
+
+def test_a_lost_detach_answer_before_a_delete(run, cloud):
+    existing(cloud, holder="ins-run00001")
+    cloud.script["DetachNetworkInterface"] += [cloud._DetachNetworkInterface,
+                                               P.v3_error("UnsupportedOperation.AttachmentNotFound", "not attached")]
+    cloud.lose_next.add("DetachNetworkInterface")
+    r = run(network_interface_id="eni-eth10001", state="absent", force=True)
+    assert not r.failed, r.msg
+    assert [a for a, p in r.cloud.writes] == ["DetachNetworkInterface", "DetachNetworkInterface", "DeleteNetworkInterface"]
+    assert "eni-eth10001" not in cloud.enis and len(r.result["task_ids"]) == 1
+
+
+def test_a_refused_detach_keeps_the_catalogue_sentence(run, cloud):
+    existing(cloud, holder="ins-run00001")
+    cloud.script["DetachNetworkInterface"].append(P.v3_error("ResourceNotFound", "no such ENI"))
+    r = run(network_interface_id="eni-eth10001", state="absent", force=True)
+    assert r.failed and r.result["error"]["action"] == "DetachNetworkInterface"
+    assert "could not find something" not in r.msg and r.msg.startswith("Tencent Cloud found no ENI eni-eth10001")
+    assert "eni-eth10001" in cloud.enis
+
+
 # ================================================================== input that never reaches the API
 
 HOSTILE = [
