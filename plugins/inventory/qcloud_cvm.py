@@ -242,9 +242,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             home = home_region(params)
             context["region"] = home
-            base, warnings = open_client(params, home, CVM_SERVICE, CVM_VERSION)
-            for warning in warnings:
-                display.warning(warning)
+            base = open_client(params, home, CVM_SERVICE, CVM_VERSION)
             keys = base.credentials
             context.update(endpoint=base.endpoint, secret_id=keys.secret_id, credential_source=keys.source)
             pool = ClientPool(base, {CVM_SERVICE: params["api_endpoint"], "vpc": params["api_endpoint"]})

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, List, Mapping, Optional
 from urllib.parse import urlparse
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import SERVICE_ENDPOINT, QcloudClient
 from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import CredentialChain, resolve_region
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     OPTION_CA_BUNDLE,
-    OPTION_NOT_NEGATIVE,
+    MODULE_NEGATIVE,
     OPTION_POSITIVE,
     OPTION_REGION,
     OPTION_URL,
@@ -56,7 +56,7 @@ def check_connection(params: Mapping[str, Any]) -> None:
         if params.get(option) is not None and params[option] <= 0:
             raise QcloudError(sentence(OPTION_POSITIVE, {"option": option, "value": _show(params[option])}))
     if params.get("api_retries") is not None and params["api_retries"] < 0:
-        raise QcloudError(sentence(OPTION_NOT_NEGATIVE, {"option": "api_retries", "value": _show(params["api_retries"])}))
+        raise QcloudError(sentence(MODULE_NEGATIVE, {"option": "api_retries", "value": _show(params["api_retries"])}))
 
 
 def check_regions(option: str, regions: Any) -> List[str]:
@@ -77,10 +77,9 @@ def home_region(params: Mapping[str, Any]) -> str:
 
 def open_client(
     params: Mapping[str, Any], region: str, service: str, version: str, endpoint: Optional[str] = None
-) -> Tuple[QcloudClient, List[str]]:
-    """(a client of ``service`` in ``region`` with the keys the chain finds, the chain's warnings)."""
-    chain = CredentialChain(params)
-    credentials = chain.resolve()
+) -> QcloudClient:
+    """A client of ``service`` in ``region`` with the keys the chain finds."""
+    credentials = CredentialChain(params).resolve()
     client = QcloudClient(
         credentials,
         region,
@@ -93,4 +92,4 @@ def open_client(
         service=service,
         version=version,
     )
-    return client, list(getattr(chain, "warnings", []))  # the chain may have warnings to show
+    return client

@@ -387,7 +387,6 @@ CATALOGUE.update(
             "An address asked for is reserved by Tencent Cloud ({message}): a subnet's network, gateway and broadcast "
             "addresses cannot be used."
         ),
-        "InvalidParameterValue.LimitExceeded": Entry(_COLLECTION_BUG),
         "InvalidParameterValue.Duplicate": Entry("A value is repeated in {action} ({message}): list each security group and address once."),
         "InvalidParameterValue.DuplicatePara": Entry("A value is repeated in {action} ({message}): list each security group and address once."),
         "UnsupportedOperation.PrimaryIp": Entry(
@@ -562,11 +561,9 @@ CATALOGUE.update(
 MODULE_FILTER_VALUE = "Module.FilterValue"
 MODULE_FILTER_EMPTY = "Module.FilterEmpty"
 MODULE_FILTERS_TYPE = "Module.FiltersType"
-MODULE_API3_ONLY = "Module.Api3Only"
 OPTION_URL = "Option.Url"
 OPTION_CA_BUNDLE = "Option.CaBundle"
 OPTION_POSITIVE = "Option.Positive"
-OPTION_NOT_NEGATIVE = "Option.NotNegative"
 OPTION_REGION = "Option.Region"
 INVENTORY_HOSTNAME = "Inventory.Hostname"
 
@@ -581,16 +578,12 @@ CATALOGUE.update(
             "The filters option must map Tencent Cloud filter names to a value or a list of values (got {value}), "
             "like tag:env: prod and instance-state: [RUNNING, STOPPED]."
         ),
-        MODULE_API3_ONLY: Entry(
-            "Module {what} speaks Tencent Cloud API 3.0 only (the CVM API has no API 2.0): leave api_version unset or set it to 3.0."
-        ),
         OPTION_URL: Entry("Option {option} must be an http(s) URL such as https://cvm.tencentcloudapi.com (got {value})."),
         OPTION_CA_BUNDLE: Entry(
             "The ca_bundle {value} does not exist or is not a file: give the path of a PEM file of CA certificates, "
             "or leave ca_bundle unset."
         ),
         OPTION_POSITIVE: Entry("Option {option} must be greater than 0 (got {value})."),
-        OPTION_NOT_NEGATIVE: Entry("Option {option} must be 0 or more (got {value})."),
         OPTION_REGION: Entry("Option {option} must hold region names like ap-guangzhou (got {value})."),
         INVENTORY_HOSTNAME: Entry(
             "The hostnames entry {value} is not one of instance-id, instance-name, private-ip, public-ip, tag:<key> "

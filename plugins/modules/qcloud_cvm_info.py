@@ -206,7 +206,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
     filter_map,
     list_instances,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import MODULE_API3_ONLY, QcloudError
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import MODULE_API_V3_ONLY, QcloudError
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 
 
@@ -222,7 +222,7 @@ def main():
     )
     params = qm.params
     if params["api_version"] != "3.0":
-        qm.fail_decision(MODULE_API3_ONLY, {"what": "qcloud_cvm_info"})
+        qm.fail_decision(MODULE_API_V3_ONLY, {"module": "tencent.qcloud.qcloud_cvm_info"})
     for instance_id in params["instance_ids"] or []:
         qm.check_value("instance_ids", instance_id, "ins")
     try:

@@ -76,7 +76,7 @@ def test_network_interfaces(cloud, run):
 
 
 @pytest.mark.parametrize("params,needle", [
-    ({"api_version": "2.0"}, "Module qcloud_cvm_info speaks Tencent Cloud API 3.0 only"),
+    ({"api_version": "2.0"}, "The module tencent.qcloud.qcloud_cvm_info speaks only Tencent Cloud API 3.0"),
     ({"instance_ids": ["i-123"]}, "instance_ids must be ins- followed by 8 lowercase letters or digits"),
     ({"filters": {"zone": []}}, "Filter zone has no value"),
     ({"filters": {"zone": "x"}, "instance_ids": ["ins-c0000001"]}, "mutually exclusive"),
