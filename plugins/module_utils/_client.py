@@ -16,15 +16,22 @@ same token) go out on every attempt.
 
 The client may carry the run's deadline (``deadline``, a ``monotonic()`` time): no retry
 starts after it, and an attempt in flight ends within one ``timeout`` of it.
+
+Every attempt first takes a token from the run's :class:`RateLimiter` (one bucket per action,
+shared by the run's threads), so a run that writes many ENIs at once stays under Tencent's
+per-action limits instead of being throttled and retried. Threads each use their own client
+(:meth:`QcloudClient.clone`): ``requests.Session`` is not guaranteed to be thread-safe.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
 import socket
 import ssl
+import threading
 import time
 import traceback
 from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional, Tuple
@@ -95,6 +102,47 @@ class Credentials(NamedTuple):
 class ApiResult(NamedTuple):
     data: Dict[str, Any]
     request_id: Optional[str]
+
+
+class RateLimiter:
+    """Token buckets, one per action, shared by every thread (and client) of one run.
+
+    Tencent counts requests per account and action in a sliding one-second window. A bucket
+    refilling at ``rate * HEADROOM`` per second that holds at most ``rate * (1 - HEADROOM)``
+    tokens lets no one-second window see more than ``rate`` requests, whatever the threads do;
+    the headroom also absorbs requests that the network bunches up on the way. Actions without
+    a rate are not limited. Requests wait in the order they asked (a reservation may leave the
+    bucket below zero: the next one waits longer).
+    """
+
+    HEADROOM = 0.9
+
+    def __init__(self, rates: Mapping[str, float], monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.monotonic = monotonic
+        self._lock = threading.Lock()
+        # action: [refill per second, capacity, tokens, when last refilled]
+        self._buckets: Dict[str, list] = {}
+        for action, rate in rates.items():
+            refill = float(rate) * self.HEADROOM
+            capacity = max(1.0, float(rate) - refill)
+            self._buckets[action] = [refill, capacity, capacity, None]
+        self.waited = 0.0  # seconds callers were asked to wait, for the curious
+
+    def reserve(self, action: str) -> float:
+        """Take one request of ``action``: the seconds to wait before sending it (0.0: at once)."""
+        bucket = self._buckets.get(action)
+        if bucket is None:
+            return 0.0
+        with self._lock:
+            refill, capacity, tokens, last = bucket
+            now = self.monotonic()
+            if last is not None:
+                tokens = min(capacity, tokens + (now - last) * refill)
+            tokens -= 1.0
+            bucket[2], bucket[3] = tokens, now
+            delay = 0.0 if tokens >= 0 else -tokens / refill
+            self.waited += delay
+            return delay
 
 
 def backoff_delay(attempt: int, rng: Callable[[], float] = random.random, cap: float = BACKOFF_CAP) -> float:
@@ -195,6 +243,7 @@ class QcloudClient:
         version: str = VPC_VERSION_V3,
         deadline: Optional[float] = None,
         session: Any = None,
+        limiter: Optional[RateLimiter] = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -214,13 +263,33 @@ class QcloudClient:
         self.service = service
         self.version = version
         self.deadline = deadline
+        # A session given by the caller (a test double) is shared by clones; else each has its own.
+        self._given_session = session is not None
         self.session = session if session is not None else requests.Session()
+        self.limiter = limiter
         self.sleep = sleep
         self.clock = clock
         self.monotonic = monotonic
         self.rng = rng
         self.requests_sent = 0
         self.retries_made = 0
+
+    def clone(self) -> "QcloudClient":
+        """A client of the same run for another thread: the same keys, deadline, limiter and
+        settings, its own HTTP session and counters."""
+        twin = copy.copy(self)
+        if not self._given_session:
+            twin.session = requests.Session()
+        twin.requests_sent = 0
+        twin.retries_made = 0
+        return twin
+
+    def _wait_for_token(self, action: str, end_by: float) -> None:
+        if self.limiter is None:
+            return
+        delay = self.limiter.reserve(action)
+        if delay > 0:
+            self.sleep(min(delay, max(0.0, end_by - self.monotonic())))
 
     def __repr__(self) -> str:  # the keys stay out of tracebacks and logs
         return "QcloudClient(endpoint=%r, service=%r, api_version=%r, region=%r)" % (
@@ -370,6 +439,7 @@ class QcloudClient:
         renewed = False
         lost_answer = False
         while True:
+            self._wait_for_token(action, end_by)
             remaining = end_by - self.monotonic()
             try:
                 if remaining <= 0:

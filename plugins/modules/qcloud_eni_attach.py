@@ -268,34 +268,42 @@ error:
 
 import copy
 
+from ansible.module_utils.common.validation import check_required_if
+
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ATTACHED_ELSEWHERE,
+    MODULE_DUPLICATE_ENI,
     MODULE_ENI_NOT_FOUND,
     MODULE_INSTANCE_NOT_FOUND,
+    MODULE_ITEM_NEEDS_INSTANCE,
+    MODULE_ITEM_NEEDS_VPC,
+    MODULE_ITEMS_FAILED,
     MODULE_NO_CONVERGENCE,
+    MODULE_NOT_STARTED,
     MODULE_PRIMARY_ENI,
     MODULE_SETTLE_TIMEOUT,
     MODULE_TASK_FAILED,
     MODULE_TASK_TIMEOUT,
     MODULE_VPC_MISMATCH,
+    QcloudApiError,
     QcloudError,
+    explain,
     sentence,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import TRANSITIONAL_STATES, WriteRefused
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
+    ACTIONS,
+    TRANSITIONAL_STATES,
+    EniWatch,
+    WriteRefused,
+    holder_of,
+)
+from ansible_collections.tencent.qcloud.plugins.module_utils._workers import Workers
 
 MAX_ROUNDS = 4
-
-
-class _Conflict(Exception):
-    def __init__(self, refusal, wanted_holder):
-        super().__init__(refusal.error.code)
-        self.refusal = refusal
-        self.wanted_holder = wanted_holder  # the binding the refused write would have made
-
-
-def holder_of(record):
-    return (record.get("attachment") or {}).get("instance_id") if record else None
+# Threads that write for a list; the rate limiter, not their number, sets the pace.
+THREADS = 16
+_UNSET = object()
 
 
 def with_binding(record, instance_id, state):
@@ -306,57 +314,77 @@ def with_binding(record, instance_id, state):
     return predicted
 
 
-class EniAttachment:
-    def __init__(self, qm):
-        self.qm = qm
-        self.module = qm.module
-        params = qm.params
-        self.eni_id = params["network_interface_id"]
-        self.instance_id = params["instance_id"]
-        self.vpc_id = params["vpc_id"]
-        self.present = params["state"] == "present"
-        self.force = params["force"]
-        self.wait = params["wait"]
-        self.attach_type = params["attach_type"]
-        qm.context.update(eni=self.eni_id, instance=self.instance_id, vpc=self.vpc_id, wait_timeout=params["wait_timeout"])
-        self.api = qm.vpc(wait_timeout=params["wait_timeout"])
-        self.deadline = qm.wait_deadline
-        self.result = {"changed": False, "credential_source": qm.credential_source}
+class Failed(Exception):
+    """An ENI that cannot end as asked: the sentence, and what its result carries."""
 
-    # -- reading -----------------------------------------------------------------------------
+    def __init__(self, msg, error=None, network_interface=_UNSET):
+        super().__init__(msg)
+        self.msg = msg
+        self.error = error
+        self.network_interface = network_interface
 
-    def call(self, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except QcloudError as err:
-            self.qm.fail_api(err, **self.result)
 
-    def read(self):
-        """The ENI now, settled: waits out ATTACHING / DETACHING before anyone decides."""
-        record = self.call(self.api.describe_network_interface, self.eni_id)
-        if record and record["state"] in TRANSITIONAL_STATES:
-            record = self.call(self.api.wait_settled, self.eni_id, self.deadline)
-            if record and record["state"] in TRANSITIONAL_STATES:
-                self.fail(MODULE_SETTLE_TIMEOUT, status=record["state"], network_interface=record)
-        if record and self.vpc_id and record["vpc_id"] != self.vpc_id:
+class Conflict:
+    """A write refused because the binding is not what was read; decided after a re-read."""
+
+    def __init__(self, refusal, wanted_holder, steps):
+        self.refusal = refusal
+        self.wanted_holder = wanted_holder  # the binding the refused write would have made
+        self.steps = steps  # the plan it was part of
+
+
+class Item:
+    """One ENI of the task: what is asked, what was found, and the rules that decide the writes.
+
+    The single form is a task of one item; the list form's items follow exactly the same rules.
+    """
+
+    def __init__(self, spec, context):
+        self.eni_id = spec["network_interface_id"]
+        self.instance_id = spec.get("instance_id")
+        self.vpc_id = spec.get("vpc_id")
+        self.present = spec["state"] == "present"
+        self.force = spec["force"]
+        self.context = dict(context, eni=self.eni_id, instance=self.instance_id, vpc=self.vpc_id)
+        self.result = {"changed": False}
+        self.state = "new"  # new, settling, queued, writing, running, done
+        self.before = _UNSET  # the ENI as first read
+        self.seen = None  # the ENI as last read
+        self.record = None  # the record the current plan was made from
+        self.plan_made = None
+        self.steps = []  # the writes still to make, [(action, instance_id)]
+        self.step = None  # the write in flight or being waited for
+        self.rounds = 0
+        self.last_plan = None
+        self.conflict = None
+        self.failure = None
+        self.warnings = []
+        self.diff = None
+
+    @property
+    def wanted(self):
+        return self.instance_id if self.present else None
+
+    # -- failing -----------------------------------------------------------------------------
+
+    def fail(self, code, network_interface=_UNSET, error=None, **context):
+        values = dict(self.context)
+        values.update(context)
+        raise Failed(sentence(code, values), error, network_interface)
+
+    def fail_api(self, err):
+        if isinstance(err, QcloudApiError):
+            raise Failed(explain(err, self.context), err.to_result())
+        raise Failed(err.msg)
+
+    # -- the rules ---------------------------------------------------------------------------
+
+    def check(self, record):
+        """What holds whatever is asked: the ENI is in the VPC given."""
+        self.seen = record
+        if self.vpc_id and record["vpc_id"] != self.vpc_id:
             self.fail(MODULE_VPC_MISMATCH, eni_vpc=record["vpc_id"], network_interface=record)
-        if record:
-            self.qm.context.update(eni_vpc=record["vpc_id"], eni_zone=record["zone"])
-        return record
-
-    def fail(self, code, network_interface=None, error=None, **context):
-        result = dict(self.result)
-        if network_interface is not None:
-            result["network_interface"] = network_interface
-        if error is not None:
-            result["error"] = error
-        self.qm.fail_decision(code, context, **result)
-
-    def fail_not_found(self):
-        """The ENI is not there; ``error`` keeps what the API answered."""
-        self.fail(MODULE_ENI_NOT_FOUND, error=self.api.last_miss)
-
-    # -- deciding ----------------------------------------------------------------------------
+        self.context.update(eni_vpc=record["vpc_id"], eni_zone=record["zone"])
 
     def plan(self, record):
         """The writes that make the wanted state true, as [(action, instance_id)]."""
@@ -377,134 +405,431 @@ class EniAttachment:
             self.fail(MODULE_PRIMARY_ENI, holder=holder, network_interface=record)
         return [("detach", holder)]
 
-    # -- acting ------------------------------------------------------------------------------
+    # -- the outcome -------------------------------------------------------------------------
 
-    def write(self, action, instance_id):
-        try:
-            if action == "attach":
-                task = self.api.attach(self.eni_id, instance_id, self.vpc_id, self.attach_type)
-            else:
-                task = self.api.detach(self.eni_id, instance_id, self.vpc_id)
-        except WriteRefused as refusal:
-            if refusal.kind == "conflict":
-                raise _Conflict(refusal, instance_id if action == "attach" else None)
-            self.refused(refusal, instance_id)
-        except QcloudError as err:
-            self.qm.fail_api(err, **self.result)
-        self.result["task_id"] = task.task_id
-        return task
-
-    def refused(self, refusal, instance_id):
-        """Fail for a write refused for a missing resource or another VPC / zone, naming what the module knows."""
-        result = dict(self.result)
-        if refusal.kind == "missing":
-            # The ENI was just read: if it is still there, the instance is what is missing.
-            if self.call(self.api.describe_network_interface, self.eni_id) is None:
-                self.fail(MODULE_ENI_NOT_FOUND, error=refusal.error.to_result())
-            self.fail(MODULE_INSTANCE_NOT_FOUND, error=refusal.error.to_result(), instance=instance_id)
-        vpc, zone = self.api.instance_placement(instance_id)
-        self.qm.context.update(instance_vpc=vpc, instance_zone=zone)
-        self.qm.fail_api(refusal.error, **result)
-
-    def wait_for(self, task):
-        status = self.call(self.api.wait_task, task.task_id, self.deadline)
-        if status.status == "FAILED":
-            self.fail(MODULE_TASK_FAILED, task_id=task.task_id, action=task.action, output=status.output or "no output")
-        if status.status != "SUCCESS":
-            self.result["changed"] = True
-            self.fail(MODULE_TASK_TIMEOUT, task_id=task.task_id, action=task.action, status=status.status)
-        self.result["changed"] = True
-
-    def execute(self, steps, record):
-        for index, (action, instance_id) in enumerate(steps):
-            task = self.write(action, instance_id)
-            last = index == len(steps) - 1
-            if last and not self.wait:
-                self.result["changed"] = True
-                target = instance_id if action == "attach" else None
-                return with_binding(record, target, "ATTACHING" if action == "attach" else "DETACHING")
-            self.wait_for(task)
-        confirmed = self.read()
-        wanted = self.instance_id if self.present else None
-        if holder_of(confirmed) != wanted:
-            self.module.warn(
-                "ENI %s ended attached to %s although this task made it %s: another job changed it meanwhile."
-                % (self.eni_id, holder_of(confirmed) or "no instance", "attached to %s" % wanted if wanted else "detached")
-            )
-        return confirmed
-
-    # -- the whole run -----------------------------------------------------------------------
-
-    def run(self):
-        record = self.read()
-        if record is None:
-            if self.present:
-                self.fail_not_found()
-            self.module.warn(sentence(MODULE_ENI_NOT_FOUND, self.qm.context) + " Nothing to detach.")
-            self.finish(None, None)
-        before = record
-        last_plan = None
-        for dummy in range(MAX_ROUNDS):
-            steps = self.plan(record)
-            if not steps:
-                break
-            if self.module.check_mode:
-                self.result["changed"] = True
-                record = with_binding(record, self.instance_id if self.present else None, record["state"])
-                break
-            try:
-                record = self.execute(steps, record)
-                break
-            except _Conflict as conflict:
-                # Maybe the binding changed under us (a race, or a retried write that had landed):
-                # read again. If nothing moved, the refusal was about the instance: report it.
-                fresh = self.read()
-                if fresh is None:
-                    self.fail_not_found()
-                if holder_of(fresh) == holder_of(record) or steps == last_plan:
-                    self.qm.fail_api(conflict.refusal.error, **self.result)
-                if conflict.refusal.maybe_applied and holder_of(fresh) == conflict.wanted_holder:
-                    # An attempt whose answer was lost (API 2.0 has no ClientToken) did the work.
-                    self.result["changed"] = True
-                last_plan, record = steps, fresh
-        else:
-            self.fail(MODULE_NO_CONVERGENCE, holder=holder_of(record) or "no instance", network_interface=record)
-        self.finish(before, record)
-
-    def finish(self, before, after):
+    def finish(self, after, before=_UNSET):
+        before = self.before if before is _UNSET else before
         self.result["network_interface"] = after
-        self.result["diff"] = {
+        self.diff = {
             "before": {"network_interface_id": self.eni_id, "instance_id": holder_of(before)},
             "after": {"network_interface_id": self.eni_id, "instance_id": holder_of(after)},
         }
-        self.module.exit_json(**self.result)
+        self.state = "done"
+
+    def as_list_result(self):
+        """The item's entry of ``results``."""
+        out = {"network_interface_id": self.eni_id, "changed": self.result["changed"]}
+        if self.failure is None:
+            out["network_interface"] = self.result["network_interface"]
+        else:
+            known = self.failure.network_interface
+            out["network_interface"] = self.seen if known is _UNSET else known
+        if "task_id" in self.result:
+            out["task_id"] = self.result["task_id"]
+        if self.failure is not None:
+            out.update(failed=True, msg=self.failure.msg)
+            if self.failure.error is not None:
+                out["error"] = self.failure.error
+        return out
+
+    def list_diff(self):
+        if self.diff is not None:
+            return self.diff
+        before = None if self.before is _UNSET else self.before
+        return {"before": {"network_interface_id": self.eni_id, "instance_id": holder_of(before)},
+                "after": {"network_interface_id": self.eni_id, "instance_id": holder_of(self.seen)}}
+
+
+class Run:
+    """Brings every item to its wanted state within one deadline.
+
+    All ENIs are read together; each item is planned by the same rules; writes go out side by
+    side (through the client's rate limiter), but never two at once on one instance, since the
+    cloud refuses a second task on a busy instance; every write is then waited for together by
+    watching the ENIs (EniWatch). An item that fails does not stop the others.
+    """
+
+    def __init__(self, qm, api, items, wait, attach_type, threads):
+        self.module = qm.module
+        self.api = api
+        self.deadline = qm.wait_deadline
+        self.items = items
+        self.wait = wait
+        self.attach_type = attach_type
+        self.check_mode = qm.module.check_mode
+        self.watch = EniWatch(api, self.deadline)
+        self.by_eni = dict((item.eni_id, item) for item in items)
+        self.queues = {}  # instance: the items waiting to write on it, in order
+        self.holding = {}  # instance: the item whose write or task runs on it
+        self.threads = threads
+        self.workers = None
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self):
+        try:
+            found, misses = self.api.describe_many([item.eni_id for item in self.items])
+        except QcloudError as err:
+            for item in self.items:
+                self.guard(item, item.fail_api, err)
+            return
+        for item in self.items:
+            self.arrive(item, found.get(item.eni_id), misses.get(item.eni_id))
+        try:
+            while any(item.state != "done" for item in self.items):
+                self.launch()
+                self.pause()
+                self.look()
+        finally:
+            if self.workers is not None:
+                self.workers.close()
+
+    def guard(self, item, fn, *args):
+        """Run a step of an item; a Failed ends that item (only)."""
+        try:
+            fn(*args)
+        except Failed as failure:
+            self.failed(item, failure)
+
+    def pause(self):
+        """Until a write ends or the next look is due, whichever comes first."""
+        due = self.watch.due_at()
+        if self.workers is not None and self.workers.pending:
+            timeout = None if due is None else max(0.0, due - self.api.monotonic())
+            outcomes = self.workers.wait(timeout)
+            for eni_id, task, exc in outcomes:
+                if exc is not None and not isinstance(exc, (QcloudError, WriteRefused)):
+                    raise exc
+                self.written(self.by_eni[eni_id], task, exc)
+            if outcomes:
+                return
+        if due is not None:
+            remaining = due - self.api.monotonic()
+            if remaining > 0:
+                self.api.sleep(remaining)
+        elif not (self.workers is not None and self.workers.pending) and not self.launchable():
+            stuck = [item.eni_id for item in self.items if item.state != "done"]
+            if stuck:  # nothing runs and nothing can start: a bug, not a state of the cloud
+                raise RuntimeError("qcloud_eni_attach: no work left for %s" % ", ".join(stuck))
+
+    def launchable(self):
+        return any(waiting and instance not in self.holding for instance, waiting in self.queues.items())
+
+    def look(self):
+        due = self.watch.due_at()
+        if due is None or self.api.monotonic() < due:
+            return
+        for look in self.watch.look():
+            item = self.by_eni[look.eni_id]
+            self.guard(item, self.looked, item, look)
+        if self.api.monotonic() >= self.deadline:
+            for eni_id in list(self.watch.entries):
+                item = self.by_eni[eni_id]
+                self.guard(item, self.timed_out, item)
+
+    # -- reading and deciding ----------------------------------------------------------------
+
+    def arrive(self, item, record, miss):
+        """A fresh read of an item's ENI: wait for it to settle, then decide."""
+        if record is not None:
+            item.seen = record
+        if record is not None and record["state"] in TRANSITIONAL_STATES:
+            item.state = "settling"
+            self.watch.add(item.eni_id)
+            return
+        item.state = "new"
+        self.guard(item, self.decide, item, record, miss)
+
+    def decide(self, item, record, miss):
+        if item.conflict is not None:
+            return self.after_conflict(item, record, miss)
+        if record is None:
+            if item.present:
+                item.fail(MODULE_ENI_NOT_FOUND, error=miss)
+            item.warnings.append(sentence(MODULE_ENI_NOT_FOUND, item.context) + " Nothing to detach.")
+            return item.finish(None, None)
+        item.check(record)
+        item.before = record
+        return self.plan(item, record)
+
+    def after_conflict(self, item, fresh, miss):
+        # Maybe the binding changed under us (a race, or a retried write that had landed):
+        # if nothing moved, the refusal was about the instance: report it.
+        conflict, item.conflict = item.conflict, None
+        if fresh is None:
+            item.fail(MODULE_ENI_NOT_FOUND, error=miss)
+        item.check(fresh)
+        if holder_of(fresh) == holder_of(item.record) or conflict.steps == item.last_plan:
+            item.fail_api(conflict.refusal.error)
+        if conflict.refusal.maybe_applied and holder_of(fresh) == conflict.wanted_holder:
+            # An attempt whose answer was lost (API 2.0 has no ClientToken) did the work.
+            item.result["changed"] = True
+        item.last_plan = conflict.steps
+        if item.rounds >= MAX_ROUNDS:
+            item.fail(MODULE_NO_CONVERGENCE, holder=holder_of(fresh) or "no instance", network_interface=fresh)
+        return self.plan(item, fresh)
+
+    def plan(self, item, record):
+        item.rounds += 1
+        item.record = record
+        steps = item.plan(record)
+        item.plan_made = list(steps)
+        if not steps:
+            return item.finish(record)
+        if self.check_mode:
+            item.result["changed"] = True
+            return item.finish(with_binding(record, item.wanted, record["state"]))
+        item.steps = list(steps)
+        return self.enqueue(item)
+
+    def read_again(self, item):
+        try:
+            found, misses = self.api.describe_many([item.eni_id])
+        except QcloudError as err:
+            item.fail_api(err)
+        return found.get(item.eni_id), misses.get(item.eni_id)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def enqueue(self, item):
+        item.state = "queued"
+        self.queues.setdefault(item.steps[0][1], []).append(item)
+
+    def launch(self):
+        """Start the next write of every instance that no write or task of this run holds."""
+        for instance, waiting in list(self.queues.items()):
+            while waiting and instance not in self.holding:
+                item = waiting.pop(0)
+                action, target = item.steps[0]
+                if self.api.monotonic() >= self.deadline:
+                    self.failed(item, Failed(sentence(MODULE_NOT_STARTED, dict(item.context, action=ACTIONS[action], target=target))))
+                    continue
+                self.holding[instance] = item
+                item.state = "writing"
+                item.step = item.steps[0]
+                self.submit(item)
+
+    def submit(self, item):
+        action, instance = item.step
+        eni_id, vpc_id, attach_type = item.eni_id, item.vpc_id, self.attach_type
+
+        def write(api):
+            if action == "attach":
+                return api.attach(eni_id, instance, vpc_id, attach_type)
+            return api.detach(eni_id, instance, vpc_id)
+
+        if self.threads <= 1:
+            try:
+                task, exc = write(self.api), None
+            except (QcloudError, WriteRefused) as err:
+                task, exc = None, err
+            return self.written(item, task, exc)
+        if self.workers is None:
+            self.workers = Workers(self.api, min(self.threads, len(self.items)))
+        return self.workers.submit(item.eni_id, write)
+
+    def written(self, item, task, exc):
+        action, instance = item.step
+        if exc is None:
+            item.result["task_id"] = task.task_id
+            item.steps.pop(0)
+            target = instance if action == "attach" else None
+            if not item.steps and not self.wait and not self.queues.get(instance):
+                self.release(item)
+                item.result["changed"] = True
+                return item.finish(with_binding(item.record, target, "ATTACHING" if action == "attach" else "DETACHING"))
+            item.state = "running"
+            return self.watch.add(item.eni_id, task, wanted=target, confirm=not item.steps)
+        self.release(item)
+        item.state = "new"
+        return self.guard(item, self.refused, item, exc)
+
+    def refused(self, item, exc):
+        action, instance = item.step
+        if not isinstance(exc, WriteRefused):
+            item.fail_api(exc)
+        if exc.kind == "conflict":
+            item.conflict = Conflict(exc, instance if action == "attach" else None, item.plan_made)
+            fresh, miss = self.read_again(item)
+            return self.arrive(item, fresh, miss)
+        if exc.kind == "missing":
+            # The ENI was just read: if it is still there, the instance is what is missing.
+            fresh, dummy = self.read_again(item)
+            if fresh is None:
+                item.fail(MODULE_ENI_NOT_FOUND, error=exc.error.to_result())
+            item.fail(MODULE_INSTANCE_NOT_FOUND, error=exc.error.to_result(), instance=instance)
+        vpc, zone = self.api.instance_placement(instance)
+        item.context.update(instance_vpc=vpc, instance_zone=zone)
+        return item.fail_api(exc.error)
+
+    # -- waiting -----------------------------------------------------------------------------
+
+    def looked(self, item, look):
+        if item.state == "settling":
+            if look.error is not None:
+                item.fail_api(look.error)
+            return self.arrive(item, look.record, look.miss)
+        self.release(item)
+        if look.error is not None:
+            item.fail_api(look.error)
+        action, instance = item.step
+        if look.status is not None and look.status.status == "FAILED":
+            item.fail(MODULE_TASK_FAILED, task_id=item.result["task_id"], action=ACTIONS[action],
+                      output=look.status.output or "no output")
+        item.result["changed"] = True
+        if look.record is not None:
+            item.seen = look.record
+        if item.steps:
+            return self.enqueue(item)
+        return self.confirmed(item, look.record)
+
+    def confirmed(self, item, record):
+        if record is not None:
+            item.check(record)
+        if holder_of(record) != item.wanted:
+            wanted = item.wanted
+            item.warnings.append(
+                "ENI %s ended attached to %s although this task made it %s: another job changed it meanwhile."
+                % (item.eni_id, holder_of(record) or "no instance", "attached to %s" % wanted if wanted else "detached")
+            )
+        item.finish(record)
+
+    def timed_out(self, item):
+        record, status = self.watch.last_seen(item.eni_id)
+        self.watch.drop(item.eni_id)
+        self.release(item)
+        if item.state == "settling":
+            item.fail(MODULE_SETTLE_TIMEOUT, status=record["state"] if record else "changing", network_interface=record)
+        item.result["changed"] = True
+        action, dummy = item.step
+        item.fail(MODULE_TASK_TIMEOUT, task_id=item.result["task_id"], action=ACTIONS[action],
+                  status=status.status if status else "RUNNING")
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def release(self, item):
+        for instance in [i for i, holder in self.holding.items() if holder is item]:
+            del self.holding[instance]
+
+    def failed(self, item, failure):
+        item.failure = failure
+        item.state = "done"
+        self.release(item)
+        self.watch.drop(item.eni_id)
+        for waiting in self.queues.values():
+            if item in waiting:
+                waiting.remove(item)
+
+
+# -- the two forms ---------------------------------------------------------------------------
+
+ITEM_OPTIONS = dict(
+    network_interface_id=dict(type="str", required=True, aliases=["eni_id"]),
+    instance_id=dict(type="str"),
+    vpc_id=dict(type="str"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    force=dict(type="bool", default=False),
+)
+SINGLE_RULES = [("state", "present", ("instance_id",)), ("api_version", "2.0", ("vpc_id",))]
+
+
+def check_single(qm):
+    given = dict((k, v) for k, v in qm.params.items() if v is not None)
+    try:
+        check_required_if(SINGLE_RULES, given)
+    except TypeError as err:
+        qm.module.fail_json(msg=str(err))
+    qm.check_id("network_interface_id", "eni")
+    qm.check_id("instance_id", "ins")
+    qm.check_id("vpc_id", "vpc")
+
+
+def check_list(qm):
+    """Every item well formed, every ENI once: before any call."""
+    first = {}
+    for index, spec in enumerate(qm.params["attachments"]):
+        name = "attachments[%d]." % index
+        qm.check_value(name + "network_interface_id", spec["network_interface_id"], "eni")
+        qm.check_value(name + "instance_id", spec["instance_id"], "ins")
+        qm.check_value(name + "vpc_id", spec["vpc_id"], "vpc")
+        context = dict(index=index, eni=spec["network_interface_id"])
+        if spec["network_interface_id"] in first:
+            qm.module.fail_json(msg=sentence(MODULE_DUPLICATE_ENI, dict(context, first_index=first[spec["network_interface_id"]])))
+        first[spec["network_interface_id"]] = index
+        if spec["state"] == "present" and not spec["instance_id"]:
+            qm.module.fail_json(msg=sentence(MODULE_ITEM_NEEDS_INSTANCE, context))
+        if qm.params["api_version"] == "2.0" and not spec["vpc_id"]:
+            qm.module.fail_json(msg=sentence(MODULE_ITEM_NEEDS_VPC, context))
+
+
+def report_single(qm, item, credential_source):
+    for warning in item.warnings:
+        qm.module.warn(warning)
+    result = dict(item.result, credential_source=credential_source)
+    if item.failure is not None:
+        result.pop("network_interface", None)
+        if item.failure.network_interface is not _UNSET:
+            result["network_interface"] = item.failure.network_interface
+        if item.failure.error is not None:
+            result["error"] = item.failure.error
+        qm.module.fail_json(msg=item.failure.msg, **result)
+    qm.module.exit_json(diff=item.diff, **result)
+
+
+def report_list(qm, items, credential_source):
+    for item in items:
+        for warning in item.warnings:
+            qm.module.warn(warning)
+    result = dict(
+        changed=any(item.result["changed"] for item in items),
+        results=[item.as_list_result() for item in items],
+        diff=[item.list_diff() for item in items],
+        credential_source=credential_source,
+    )
+    failed = [item for item in items if item.failure is not None]
+    if failed:
+        msg = sentence(MODULE_ITEMS_FAILED, dict(failed=len(failed), total=len(items), eni=failed[0].eni_id,
+                                                 first_msg=failed[0].failure.msg))
+        qm.module.fail_json(msg=msg, **result)
+    qm.module.exit_json(**result)
 
 
 def main():
     qm = QcloudModule(
         argument_spec=dict(
-            network_interface_id=dict(type="str", required=True, aliases=["eni_id"]),
+            network_interface_id=dict(type="str", aliases=["eni_id"]),
             instance_id=dict(type="str"),
             vpc_id=dict(type="str"),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             force=dict(type="bool", default=False),
+            attachments=dict(type="list", elements="dict", options=ITEM_OPTIONS),
             attach_type=dict(type="str", choices=["standard", "extended"]),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
         ),
-        required_if=[
-            ("state", "present", ("instance_id",)),
-            ("api_version", "2.0", ("vpc_id",)),
-        ],
+        mutually_exclusive=[("attachments", option) for option in ("network_interface_id", "instance_id", "vpc_id", "state", "force")],
+        required_one_of=[("network_interface_id", "attachments")],
         supports_check_mode=True,
     )
-    qm.check_id("network_interface_id", "eni")
-    qm.check_id("instance_id", "ins")
-    qm.check_id("vpc_id", "vpc")
+    params = qm.params
+    single = params["attachments"] is None
+    if single:
+        check_single(qm)
+    else:
+        check_list(qm)
     qm.check_positive("wait_timeout")
-    if qm.params["attach_type"] and qm.params["api_version"] == "2.0":
+    if params["attach_type"] and params["api_version"] == "2.0":
         qm.module.fail_json(msg="attach_type is an API 3.0 option: remove it or use api_version 3.0.")
-    EniAttachment(qm).run()
+    qm.context.update(wait_timeout=params["wait_timeout"])
+    if single:
+        qm.context.update(eni=params["network_interface_id"], instance=params["instance_id"], vpc=params["vpc_id"])
+    api = qm.vpc(wait_timeout=params["wait_timeout"])
+    specs = [params] if single else params["attachments"]
+    items = [Item(spec, qm.context) for spec in specs]
+    Run(qm, api, items, params["wait"], params["attach_type"], threads=1 if single else THREADS).run()
+    if single:
+        report_single(qm, items[0], qm.credential_source)
+    report_list(qm, items, qm.credential_source)
 
 
 if __name__ == "__main__":

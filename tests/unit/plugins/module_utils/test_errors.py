@@ -31,6 +31,13 @@ FULL_CONTEXT = {
     "status": "RUNNING",
     "wait_timeout": 300,
     "role_arn": "qcs::cam::uin/100000000001:roleName/ansible-deployer",
+    # the list form (attachments)
+    "index": 3,
+    "first_index": 0,
+    "target": "ins-xx44545f",
+    "failed": 2,
+    "total": 50,
+    "first_msg": "Task 16284 (AttachNetworkInterface) failed (instance is busy): check the instance and the ENI, then run again.",
 }
 
 # Every code named in the reference page (/work/shared/reference/tencent-vpc-api.md) and the spec.
