@@ -10,22 +10,32 @@ module: qcloud_eni_attach
 short_description: Attach a Tencent Cloud elastic network interface to a CVM instance, or detach it
 version_added: 0.1.0
 description:
-  - Makes "ENI X is attached to instance Y" (O(state=present)) or "ENI X is not attached" (O(state=absent)) true.
+  - Makes "ENI X is attached to instance Y" (O(state=present)) or "ENI X is not attached" (O(state=absent)) true,
+    for one ENI (O(network_interface_id)) or for a whole list of them in one task (O(attachments)).
   - Reads the ENI's binding with C(DescribeNetworkInterfaces) and calls C(AttachNetworkInterface) or
-    C(DetachNetworkInterface) only when the binding differs, so a rerun that finds nothing to do makes one API call.
-  - Waits for the asynchronous task with C(DescribeVpcTaskResult), then reads the ENI once more to report
-    the binding it ended with.
+    C(DetachNetworkInterface) only when the binding differs, so a rerun that finds nothing to do makes one API call
+    (with O(attachments), one call per 100 ENIs).
+  - Waits for the asynchronous task by watching the ENI with C(DescribeNetworkInterfaces), which shows the task
+    (V(ATTACHING), then the new binding) and allows 100 calls a second; C(DescribeVpcTaskResult) is read only for an
+    ENI that did not end as asked, to report a failed task's output. API 2.0 shows no ENI state, so there the module
+    polls C(DescribeVpcTaskResult), then reads the ENI once more to report the binding it ended with.
   - An ENI attached to another instance is never moved unless O(force=true). A primary ENI is never detached or moved.
+  - With O(attachments), every item follows exactly the same rules; the writes go out side by side within
+    Tencent's rate limits (a limiter shared by the task's threads keeps them under 100 a second), never two at once
+    on one instance (the cloud refuses a second task on a busy instance), and all of them are waited for together.
+    An item that fails is reported in its entry of RV(results) and fails the task, while every other item still ends
+    as asked.
   - Speaks Tencent Cloud API 3.0 (default) or the legacy API 2.0 (O(api_version)); both return the same
-    RV(network_interface) record.
+    RV(network_interface) record. With API 2.0, O(attachments) works too, one ENI per read and per poll (that API
+    takes one id per call).
 author:
   - tencent.qcloud contributors (@tencent-qcloud)
 options:
   network_interface_id:
     description:
       - The ENI, like V(eni-m6dyj72l).
+      - Required unless O(attachments) is given; the two forms cannot be mixed.
     type: str
-    required: true
     aliases: [eni_id]
   instance_id:
     description:
@@ -53,6 +63,47 @@ options:
       - Without it, the module fails and names the instance that holds the ENI.
     type: bool
     default: false
+  attachments:
+    description:
+      - Many ENIs in one task, instead of O(network_interface_id) (and O(instance_id), O(vpc_id), O(state),
+        O(force), which each item carries instead). O(attach_type), O(wait) and O(wait_timeout) apply to the whole list.
+      - Each item means exactly what the single form's options mean, is decided by the same rules and reports the
+        same sentences. Every item is checked before any call; an invalid one (a malformed id, an ENI listed twice,
+        O(attachments[].state=present) without O(attachments[].instance_id), or no O(attachments[].vpc_id) with
+        API 2.0) fails the task and nothing is called.
+      - Several ENIs may go to one instance; their writes then go one after the other, each when the task before
+        it on that instance has ended.
+      - Up to 16 writes are in flight at once, paced by a rate limiter under Tencent's limits of 100 attaches,
+        100 detaches and 100 reads a second (and 20 task reads), shared by the task's threads.
+      - An empty list changes nothing and makes no call.
+    type: list
+    elements: dict
+    suboptions:
+      network_interface_id:
+        description:
+          - The ENI, like V(eni-m6dyj72l). Each ENI may be listed once.
+        type: str
+        required: true
+        aliases: [eni_id]
+      instance_id:
+        description:
+          - The CVM instance, as O(instance_id). Required when O(attachments[].state=present).
+        type: str
+      vpc_id:
+        description:
+          - The VPC of the ENI, as O(vpc_id). Required with O(api_version=2.0).
+        type: str
+      state:
+        description:
+          - V(present) attaches the ENI to O(attachments[].instance_id); V(absent) detaches it.
+        type: str
+        choices: [present, absent]
+        default: present
+      force:
+        description:
+          - As O(force), for this ENI.
+        type: bool
+        default: false
   attach_type:
     description:
       - The attachment type of API 3.0 (V(standard) or V(extended)). Not available with API 2.0.
@@ -64,6 +115,8 @@ options:
       - Wait for the attach or detach task to finish and confirm the end state.
       - With V(false) the module returns right after the write with RV(task_id); a later run converges.
         Moving an ENI with O(force=true) still waits for the detach before it attaches.
+      - With O(attachments), the module also waits for a task that a later write on the same instance needs
+        (the cloud refuses a second task on a busy instance), and returns once every write is made.
     type: bool
     default: true
   wait_timeout:
@@ -73,6 +126,8 @@ options:
         busy answers (another task runs on the ENI or the instance) waited out before a write is accepted, and
         retries. None starts after it, and the call in flight then ends within O(api_timeout).
       - A task still running then fails the module with its task id; a rerun picks up from there.
+      - With O(attachments), it is the deadline of the whole list; a write still waiting for its instance then
+        never starts, and its item says so.
     type: int
     default: 300
 extends_documentation_fragment:
@@ -81,11 +136,15 @@ attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
     support: full
-    details: Reads the ENI, makes no write call, and predicts whether it would change and RV(network_interface).
+    details:
+      - Reads the ENI, makes no write call, and predicts whether it would change and RV(network_interface).
+      - With O(attachments), the same for each item, and an item that would be refused fails as it would without check mode.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
-    details: The diff shows the instance the ENI is attached to, before and after.
+    details:
+      - The diff shows the instance the ENI is attached to, before and after.
+      - With O(attachments), one such diff per item, in the order of the list.
   action_group:
     description: Use C(group/tencent.qcloud.qcloud) in C(module_defaults) to set defaults for this module.
     support: full
@@ -95,6 +154,10 @@ seealso:
   - name: AttachNetworkInterface API 3.0
     description: Tencent Cloud's reference of the attach call.
     link: https://www.tencentcloud.com/document/api/215/15819
+notes:
+  - For many ENIs, O(attachments) in one task is much faster than a C(loop) over the single form (which runs one item,
+    and waits for its task, after the other) or one host per ENI with many forks (each host-task costs Ansible
+    about a second of CPU); the collection's attach guide compares the three.
 """
 
 EXAMPLES = r"""
@@ -141,6 +204,43 @@ EXAMPLES = r"""
     state: absent
     api_version: "2.0"
 
+- name: Give one instance three more ENIs and another one more, in one task
+  tencent.qcloud.qcloud_eni_attach:
+    attachments:
+      - network_interface_id: eni-free0003
+        instance_id: ins-run00003
+      - network_interface_id: eni-free0004
+        instance_id: ins-run00003
+      - network_interface_id: eni-free0005
+        instance_id: ins-run00003
+      - network_interface_id: eni-free0006
+        instance_id: ins-run00001
+  register: attached_many
+
+- name: Show where each ENI ended, in the order of the list
+  ansible.builtin.debug:
+    msg: "{{ attached_many.results | map(attribute='network_interface.attachment.instance_id') | list }}"
+
+- name: Preview detaching them (one diff per ENI)
+  tencent.qcloud.qcloud_eni_attach:
+    attachments: "{{ second_legs }}"
+  vars:
+    second_legs:
+      - {network_interface_id: eni-free0003, state: absent}
+      - {network_interface_id: eni-free0004, state: absent}
+      - {network_interface_id: eni-free0005, state: absent}
+      - {network_interface_id: eni-free0006, state: absent, instance_id: ins-run00001}
+  check_mode: true
+  diff: true
+
+- name: Detach them, from whichever instance holds each (no instance_id), or only from the one named
+  tencent.qcloud.qcloud_eni_attach:
+    attachments:
+      - {network_interface_id: eni-free0003, state: absent}
+      - {network_interface_id: eni-free0004, state: absent}
+      - {network_interface_id: eni-free0005, state: absent}
+      - {network_interface_id: eni-free0006, state: absent, instance_id: ins-run00001}
+
 # Connection options are best set once for a play, with
 #   module_defaults:
 #     group/tencent.qcloud.qcloud:
@@ -158,7 +258,7 @@ network_interface:
     - The ENI as it is after the module ran (confirmed by a final read), or as predicted in check mode
       and with O(wait=false).
     - V(null) when the ENI does not exist and O(state=absent).
-  returned: always
+  returned: with O(network_interface_id) (with O(attachments), each item of RV(results) has its own)
   type: dict
   contains:
     network_interface_id:
@@ -226,18 +326,69 @@ task_id:
       as a string with API 2.0).
     - Absent with API 2.0 when the answer to the write was lost and a re-read showed the write applied (API 2.0
       has no ClientToken, so that task cannot be named); the result still says C(changed=true).
-  returned: when a write was made and its answer was received
+  returned: with O(network_interface_id), when a write was made and its answer was received
   type: str
   sample: 5b2a8e4c-9f0e-4c43-8f7e-0d5c4e3b8f11
+results:
+  description:
+    - With O(attachments), one entry per item, in the order of the list.
+    - C(changed) is V(true) for the whole task when it is for any item; the task fails when any item failed,
+      and every other item has still ended as asked.
+  returned: with O(attachments)
+  type: list
+  elements: dict
+  contains:
+    network_interface_id:
+      description: The ENI of the item.
+      type: str
+      sample: eni-free0003
+    changed:
+      description: Whether this item changed the ENI's binding.
+      type: bool
+    network_interface:
+      description:
+        - The ENI as the item left it, the same record as RV(network_interface); for a failed item, as last read
+          (V(null) when it was not found).
+      type: dict
+    task_id:
+      description: The last attach or detach task of this item, as RV(task_id).
+      type: str
+      returned: when the item made a write and its answer was received
+    failed:
+      description: V(true) when this item did not end as asked.
+      type: bool
+      returned: when the item failed
+    msg:
+      description: What went wrong for this item and what to do, the sentence the single form would fail with.
+      type: str
+      returned: when the item failed
+    error:
+      description: The API answer behind the item's failure, as RV(error).
+      type: dict
+      returned: when the item failed because of an API answer
+  sample:
+    - network_interface_id: eni-free0003
+      changed: true
+      task_id: 5b2a8e4c-9f0e-4c43-8f7e-0d5c4e3b8f11
+      network_interface: {network_interface_id: eni-free0003, attachment: {instance_id: ins-run00003, device_index: 2}}
+    - network_interface_id: eni-zone0004
+      changed: false
+      failed: true
+      msg: >-
+        ENI eni-zone0004 is in zone ap-guangzhou-4 but instance ins-run00003 is in zone ap-guangzhou-3:
+        use an ENI from a subnet in the instance's zone.
+      error: {code: UnsupportedOperation.ZoneMismatch, action: AttachNetworkInterface}
 credential_source:
   description: Where the keys came from (never the keys themselves).
   returned: when the module got as far as calling the API
   type: str
   sample: environment (TENCENTCLOUD_SECRET_ID)
 diff:
-  description: The instance the ENI is attached to, before and after.
+  description:
+    - The instance the ENI is attached to, before and after.
+    - With O(attachments), a list of such diffs, one per item in the order of the list.
   returned: always
-  type: dict
+  type: raw
   sample: {"before": {"instance_id": null, "network_interface_id": "eni-free0001"},
            "after": {"instance_id": "ins-run00001", "network_interface_id": "eni-free0001"}}
 error:
