@@ -107,15 +107,16 @@ class ApiResult(NamedTuple):
 class RateLimiter:
     """Token buckets, one per action, shared by every thread (and client) of one run.
 
-    Tencent counts requests per account and action in a sliding one-second window. A bucket
-    refilling at ``rate * HEADROOM`` per second that holds at most ``rate * (1 - HEADROOM)``
-    tokens lets no one-second window see more than ``rate`` requests, whatever the threads do;
-    the headroom also absorbs requests that the network bunches up on the way. Actions without
-    a rate are not limited. Requests wait in the order they asked (a reservation may leave the
-    bucket below zero: the next one waits longer).
+    Tencent counts requests per account and action in a sliding one-second window. A bucket that
+    refills at ``REFILL`` of the rate per second and holds at most ``BURST`` of it (at least one)
+    lets no one-second window see more than ``REFILL + BURST`` (90%) of the rate, whatever the
+    threads do; the rest is room for requests that the network or a busy CPU bunches up on the
+    way. Actions without a rate are not limited. Requests wait in the order they asked (a
+    reservation may leave the bucket below zero: the next one waits longer).
     """
 
-    HEADROOM = 0.9
+    REFILL = 0.85
+    BURST = 0.05
 
     def __init__(self, rates: Mapping[str, float], monotonic: Callable[[], float] = time.monotonic) -> None:
         self.monotonic = monotonic
@@ -123,9 +124,8 @@ class RateLimiter:
         # action: [refill per second, capacity, tokens, when last refilled]
         self._buckets: Dict[str, list] = {}
         for action, rate in rates.items():
-            refill = float(rate) * self.HEADROOM
-            capacity = max(1.0, float(rate) - refill)
-            self._buckets[action] = [refill, capacity, capacity, None]
+            capacity = max(1.0, float(rate) * self.BURST)
+            self._buckets[action] = [float(rate) * self.REFILL, capacity, capacity, None]
         self.waited = 0.0  # seconds callers were asked to wait, for the curious
 
     def reserve(self, action: str) -> float:

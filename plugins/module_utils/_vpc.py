@@ -35,6 +35,10 @@ CONFLICT_CODES = frozenset(
 )
 # Answers to a write that mean "the ENI or the instance does not exist".
 MISSING_CODES = NOT_FOUND_CODES | frozenset(("InvalidInstance.NotFound",))
+# Answers that mean "too many calls": a look at an ENI that still gets one after the client's
+# retries is no news, not a failure (the ENI is looked at again at its next time).
+THROTTLE_CODES = frozenset(("RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded",
+                            "RequestLimitExceeded.GlobalRegionUinLimitExceeded", "4400"))
 # Answers to an attach that mean "the instance is in another VPC or zone than the ENI".
 PLACEMENT_CODES = frozenset(("UnsupportedOperation.VpcMismatch", "UnsupportedOperation.ZoneMismatch"))
 
@@ -417,6 +421,10 @@ class Look(NamedTuple):
     miss: Optional[Dict[str, Any]] = None  # what the API answered when the ENI was gone
 
 
+def _throttled(err: QcloudError) -> bool:
+    return isinstance(err, QcloudApiError) and (err.code in THROTTLE_CODES or err.number == "4400")
+
+
 class _Entry:
     def __init__(self, eni_id: str, task: Optional[Task], wanted: Optional[str], confirm: bool, now: float, v3: bool) -> None:
         self.eni_id = eni_id
@@ -448,6 +456,8 @@ class EniWatch:
     Each ENI keeps its own schedule from when it was added (``look_delays`` in 3.0, ``poll_delays``
     in 2.0); a round reads every ENI due, fills its calls up with the others (free news), and
     rounds are at least ``MIN_ROUND_GAP`` apart. Everything due is looked at at the deadline.
+    A look still throttled after the client's retries (many modules looking at once) is no news:
+    the ENI is looked at again at its next time, within the deadline; other errors end it.
     """
 
     MIN_ROUND_GAP = 0.1
@@ -511,7 +521,8 @@ class EniWatch:
             try:
                 found, misses = self.api.describe_many([e.eni_id for e in chunk])
             except QcloudError as err:
-                ended.extend(Look(e.eni_id, e.record, e.status, err) for e in chunk if e.eni_id in due_ids)
+                if not _throttled(err):
+                    ended.extend(Look(e.eni_id, e.record, e.status, err) for e in chunk if e.eni_id in due_ids)
                 continue
             for entry in chunk:
                 entry.record = found.get(entry.eni_id)
@@ -531,7 +542,7 @@ class EniWatch:
         try:
             entry.status = self.api.task_status(entry.task.task_id)
         except QcloudError as err:
-            return Look(entry.eni_id, record, None, err)
+            return None if _throttled(err) else Look(entry.eni_id, record, None, err)
         if entry.status.status == "RUNNING":
             return None
         return Look(entry.eni_id, record, entry.status, None, entry.miss)
@@ -548,7 +559,8 @@ class EniWatch:
                     entry.record = self.api.describe_network_interface(entry.eni_id)
                     entry.miss = None if entry.record else self.api.last_miss
             except QcloudError as err:
-                ended.append(Look(entry.eni_id, entry.record, entry.status, err))
+                if not _throttled(err):
+                    ended.append(Look(entry.eni_id, entry.record, entry.status, err))
                 continue
             ended.append(Look(entry.eni_id, entry.record, entry.status, None, entry.miss))
         return ended

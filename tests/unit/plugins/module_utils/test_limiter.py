@@ -45,9 +45,9 @@ def test_a_small_burst_goes_at_once_then_requests_are_spaced():
     clock = FakeClock()
     limiter = C.RateLimiter(RATE_LIMITS, monotonic=clock.monotonic)
     delays = [limiter.reserve(ATTACH) for dummy in range(30)]
-    assert delays[:10] == [0.0] * 10  # the burst: 10% of the rate
-    spacing = [b - a for a, b in zip(delays[10:], delays[11:])]
-    assert all(gap == pytest.approx(1 / 90.0) for gap in spacing)  # then 90% of the rate
+    assert delays[:5] == [0.0] * 5 and delays[5] > 0  # the burst: 5% of the rate
+    spacing = [b - a for a, b in zip(delays[5:], delays[6:])]
+    assert all(gap == pytest.approx(1 / 85.0) for gap in spacing)  # then 85% of the rate
 
 
 @pytest.mark.parametrize("action,rate", [(ATTACH, 100), (DESCRIBE, 100), (TASK, 20)])
@@ -55,12 +55,12 @@ def test_no_one_second_window_holds_more_than_the_rate(action, rate):
     clock = FakeClock()
     limiter = C.RateLimiter(RATE_LIMITS, monotonic=clock.monotonic)
     times = send_times(limiter, clock, action, 5 * rate)
-    assert most_in_a_window(times) <= rate
-    assert max(times) - clock.monotonic() <= 5 / 0.9 + 1e-9  # and not much slower than the rate
+    assert most_in_a_window(times) <= 0.9 * rate  # 10% of the rate left for requests bunched on the way
+    assert max(times) - clock.monotonic() <= 5 / 0.85 + 1e-9  # and not much slower than the rate
     # a second wave after a pause, as the watch's rounds come
     clock.sleep(0.37)
     more = send_times(limiter, clock, action, 2 * rate)
-    assert most_in_a_window(times + more) <= rate
+    assert most_in_a_window(times + more) <= 0.9 * rate
 
 
 def test_actions_have_buckets_of_their_own_and_others_are_not_limited():
@@ -70,7 +70,7 @@ def test_actions_have_buckets_of_their_own_and_others_are_not_limited():
         limiter.reserve(ATTACH)
     assert limiter.reserve(DESCRIBE) == 0.0
     assert limiter.reserve("AssumeRole") == 0.0
-    assert limiter.reserve(TASK) == 0.0 and limiter.reserve(TASK) == 0.0 and limiter.reserve(TASK) > 0
+    assert limiter.reserve(TASK) == 0.0 and limiter.reserve(TASK) > 0  # a burst of one at 20/s
 
 
 def test_tokens_come_back_with_time_but_never_more_than_the_burst():
@@ -79,7 +79,7 @@ def test_tokens_come_back_with_time_but_never_more_than_the_burst():
     for dummy in range(10):
         assert limiter.reserve(TASK) >= 0
     clock.sleep(3600)
-    assert [limiter.reserve(TASK) for dummy in range(3)] == [0.0, 0.0, pytest.approx(1 / 18.0)]
+    assert [limiter.reserve(TASK) for dummy in range(3)] == [0.0, pytest.approx(1 / 17.0), pytest.approx(2 / 17.0)]
 
 
 def test_threads_share_the_buckets_safely():
@@ -99,7 +99,7 @@ def test_threads_share_the_buckets_safely():
         thread.start()
     for thread in threads:
         thread.join()
-    expected = [max(0.0, (k - 9) / 90.0) for k in range(800)]
+    expected = [max(0.0, (k - 4) / 85.0) for k in range(800)]
     assert sorted(got) == pytest.approx(expected)
 
 
@@ -117,7 +117,7 @@ def test_the_client_waits_for_a_token_before_each_attempt():
     for dummy in range(5):
         api.call(TASK, {"TaskId": "t-1"})
     assert len(session.posts) == 5
-    assert clock.sleeps == pytest.approx([1 / 18.0] * 3)  # two at once, then 18 a second
+    assert clock.sleeps == pytest.approx([1 / 17.0] * 4)  # one at once, then 17 a second
 
 
 def test_a_retry_takes_a_token_too():

@@ -224,6 +224,8 @@ def test_many_enis_attached_and_waited_for_together(run, cloud, version):
     assert all(cloud.holder(eni(n)) == ins(n) for n in range(120))
     assert all(r.holder(eni(n)) == ins(n) for n in range(120))
     assert len(cloud.writes) == 120 and len(cloud.tasks) == 120
+    # the run's rate limiter, on the module's clock, paced the writes: 5 at once, then 85 a second
+    assert r.clock.elapsed >= (120 - 5) / 85.0
     if version == "3.0":  # the ENIs are watched 100 a call, no task is read
         assert TASK not in cloud.actions
         assert cloud.actions.count(DESCRIBE) <= 2 + 2 * 6
