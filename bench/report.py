@@ -30,7 +30,7 @@ def rows(res):
         value = "%d call%s: %d describe, %d write, %d poll%s%s" % (
             c["total"], "" if c["total"] == 1 else "s", c["describe"], c["write"], c["polls"],
             "" if c["polls"] == 1 else "s", ", FAILED" if r["failed"] else "")
-        out.append(("1 API calls", "%s API %s %s" % (r["op"], r["protocol"], "(task 2 s)" if c["polls"] else ""), value,
+        out.append(("1 API calls", "%s API %s %s" % (r["op"], r["protocol"], "(task 2 s)" if c["write"] else ""), value,
                     r["goal"], yes(r["met"])))
     lat = it.get("2")
     if lat:

@@ -449,7 +449,6 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
     WriteRefused,
     holder_of,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._workers import Workers
 
 MAX_ROUNDS = 4
 # Threads that write for a list; the rate limiter, not their number, sets the pace.
@@ -776,6 +775,9 @@ class Run:
                 task, exc = None, err
             return self.written(item, task, exc)
         if self.workers is None:
+            # Only a list needs threads: the single form does not pay for importing them.
+            from ansible_collections.tencent.qcloud.plugins.module_utils._workers import Workers
+
             self.workers = Workers(self.api, min(self.threads, len(self.items)))
         return self.workers.submit(item.eni_id, write)
 
