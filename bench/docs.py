@@ -41,8 +41,8 @@ def findings(res):
         look = res["poll_schedules"]["look"]
         sl, sp = lat["schedule_looks"], lat["schedule_polls"]
         missed = [r for r in cur if not (r["met_overshoot"] and r["met_polls"]) or r["failures"]]
-        summary = "; ".join("%g s: %.3f s (goal %.2f s), %d looks" % (r["duration"], r["median_overshoot"], r["goal_overshoot"],
-                                                                    r["looks"]) for r in cur)
+        summary = "; ".join("%g s: %.3f s (goal %.2f s), %d looks" % (
+            r["duration"], r["median_overshoot"], r["goal_overshoot"], r["looks"]) for r in cur)
         head = "**2. Wait latency: %s** by watching the ENI (`look_delays(first=%g, ratio=%g, cap=%g)`): median overshoot %s; " \
                "%d `DescribeVpcTaskResult` calls for the 60 s task (goal at most 12). " % (
                    "met" if not missed else "missed for %s" % ", ".join("%g s" % r["duration"] for r in missed),

@@ -8,8 +8,9 @@
   separate ansible-playbook processes (API 2.0).
 * Waits that never get an answer in time (a delay fault longer than api_timeout on every
   DescribeNetworkInterfaces after the first, which is how API 3.0 watches the task on the ENI) must
-  not stretch the run: the module returns within wait_timeout plus one api_timeout. The module's own time is judged from the simulator's request log (its first call)
-  to the end of the ansible-playbook process, less nothing: Ansible's start-up comes before.
+  not stretch the run: the module returns within wait_timeout plus one api_timeout. The module's
+  own time is judged from the simulator's request log (its first call) to the end of the
+  ansible-playbook process, less nothing: Ansible's start-up comes before.
 """
 
 from __future__ import annotations

@@ -241,8 +241,7 @@ def test_several_enis_to_one_instance_go_one_after_the_other(run, cloud):
     cloud.mutex = True  # the cloud refuses a second task on a busy instance
     for n in range(8):
         cloud.add_eni(eni(n), holder=HOLDER if n == 7 else None)
-    items = [spec(n) for n in range(5)] + [spec(5, instance=ins(5)), spec(6, instance=ins(6)),
-                                            spec(7, force=True)]
+    items = [spec(n) for n in range(5)] + [spec(5, instance=ins(5)), spec(6, instance=ins(6)), spec(7, force=True)]
     r = run(attachments=items)
     assert not r.failed
     assert [cloud.holder(eni(n)) for n in range(8)] == [TARGET] * 5 + [ins(5), ins(6), TARGET]
