@@ -9,7 +9,7 @@ keyed by a tag and by the zone), over plain HTTP on loopback; wall, CPU and peak
 the simulator's rate limits on (Tencent allows 40 DescribeInstances a second); moto has none. The cache hit
 is a second run with `cache: true` (jsonfile) whose request log must stay empty.
 
-    .venv-bench/bin/python bench/bench.py --only 7          (or bench/inventory.py [--quick] alone)
+    .venv-bench/bin/python bench/bench.py --only 8          (or bench/inventory.py [--quick] alone)
 """
 
 from __future__ import annotations
@@ -186,14 +186,14 @@ def theirs(count, reps):
         moto.stop()
 
 
-def item7(quick):
+def item8(quick):
     counts = (500, 5000) if not quick else (30, 300)
     reps = 3 if not quick else 1
     out = {"cases": [], "reps": reps, "regions": len(OUR_REGIONS)}
     for count in counts:
-        log("item 7: %d instances, ours (rate limits on)" % count)
+        log("item 8: %d instances, ours (rate limits on)" % count)
         o = ours(count, reps)
-        log("item 7: %d instances, amazon.aws.aws_ec2 on moto" % count)
+        log("item 8: %d instances, amazon.aws.aws_ec2 on moto" % count)
         t = theirs(count, reps)
         oc, tc = o["cold"], t["cold"]
         hit = o["cache_hit"]
@@ -206,7 +206,7 @@ def item7(quick):
             "met_cache": hit["wall"] < 0.1 * oc["wall"] and hit["calls"] == 0,
             "read_share": round(hit["read"] / oc["read"], 3) if "read" in oc and "read" in hit else None,
             "ok": oc["hosts"] == count and tc["hosts"] == count and not oc["failed"] and not tc["failed"]})
-        log("item 7: %s" % json.dumps(out["cases"][-1]))
+        log("item 8: %s" % json.dumps(out["cases"][-1]))
     out["load"] = lib.loadavg()
     return out
 
@@ -214,4 +214,4 @@ def item7(quick):
 if __name__ == "__main__":
     os.makedirs(lib.OUT, exist_ok=True)
     lib.copy_collection()
-    print(json.dumps(item7("--quick" in sys.argv), indent=1))
+    print(json.dumps(item8("--quick" in sys.argv), indent=1))

@@ -30,14 +30,15 @@ def rows(res):
         value = "%d call%s: %d describe, %d write, %d poll%s%s" % (
             c["total"], "" if c["total"] == 1 else "s", c["describe"], c["write"], c["polls"],
             "" if c["polls"] == 1 else "s", ", FAILED" if r["failed"] else "")
-        out.append(("1 API calls", "%s API %s %s" % (r["op"], r["protocol"], "(task 2 s)" if c["polls"] else ""), value,
+        out.append(("1 API calls", "%s API %s %s" % (r["op"], r["protocol"], "(task 2 s)" if c["write"] else ""), value,
                     r["goal"], yes(r["met"])))
     lat = it.get("2")
     if lat:
         for r in lat["current"]:
             out.append(("2 wait latency", "task %g s (n=%d)" % (r["duration"], r["samples"]),
-                        "median overshoot %.3f s (max %.3f), %d poll%s%s" % (
-                            r["median_overshoot"], r["max_overshoot"], r["polls"], "" if r["polls"] == 1 else "s",
+                        "median overshoot %.3f s (max %.3f), %d look%s, %d poll%s%s" % (
+                            r["median_overshoot"], r["max_overshoot"], r.get("looks", 0), "" if r.get("looks") == 1 else "s",
+                            r["polls"], "" if r["polls"] == 1 else "s",
                             ", %d failed" % r["failures"] if r["failures"] else ""),
                         "<= %.2f s%s" % (r["goal_overshoot"], ", <= 12 polls" if r["duration"] == 60 else ""),
                         yes(r["met_overshoot"] and r["met_polls"] and not r["failures"])))
@@ -64,7 +65,8 @@ def rows(res):
                 j["ratio_wall"], j["ratio_rss"], j["ratio_cpu"]), "<= 0.5x wall and memory", yes(j["met"])))
     f = it.get("5")
     if f:
-        for key, label in (("off", "rate limits off"), ("on", "rate limits on"), ("two", "two playbooks at once, limits on")):
+        for key, label in (("off", "rate limits off"), ("on", "rate limits on (item 7's forks run)"),
+                           ("two", "two playbooks at once, limits on")):
             v = f[key]
             out.append(("5 fleet", "%d ENIs x %d playbook(s), 50 forks each, %s" % (v["count"], v["playbooks"], label),
                         "wall %.1f s, %d failed, %d calls, %d throttled, %s retries" % (
@@ -77,11 +79,28 @@ def rows(res):
         out.append(("6 scaling", "%d ENIs attached, limits on" % v["count"],
                     "wall %.1f s, %d calls (%.1f per ENI), %d throttled, %d failed" % (
                         v["wall"], v["calls"]["total"], v["calls"]["total"] / v["count"], v["calls"]["throttled"], v["failed"]),
-                    "(plotted)", ""))
-    inv = it.get("7")
+                    "(reported)", ""))
+    m = it.get("7")
+    if m:
+        for key, label in (("list", "one list task"), ("forks", "one host each, 50 forks"), ("loop", "loop: on localhost")):
+            v = m[key]
+            out.append(("7 many ENIs", "%s, %d ENIs attached + detached" % (label, v["count"]),
+                        "wall %.1f s (%.3f s per ENI), CPU %.1f s (%.3f per ENI), %.1f calls per ENI, %d throttled, %d failed" % (
+                            v["wall"], v["wall_per_eni"], v["cpu"], v["cpu_per_eni"], v["calls_per_eni"], v["calls"]["throttled"],
+                            v["failed"]), "0 failures", yes(v["failed"] == 0)))
+        t = m["list"]["tasks"]
+        out.append(("7 many ENIs", "the list tasks themselves vs the floor",
+                    "attach %.2f s, detach %.2f s; floor %.1f s (task %g s + %d writes at 100/s): %.2fx" % (
+                        t.get("Attach", 0), t.get("Detach", 0), m["floor"], m["floor"] - m["list"]["count"] / 100.0,
+                        m["list"]["count"], m["list_task_vs_floor"]), "<= 2x", yes(m["met"]["floor"])))
+        out.append(("7 many ENIs", "per ENI: list vs forks", "%.1fx faster" % m["faster_than_forks"], ">= 10x",
+                    yes(m["met"]["forks"])))
+        out.append(("7 many ENIs", "per ENI: list vs loop", "%.1fx faster" % m["faster_than_loop"], ">= 50x",
+                    yes(m["met"]["loop"])))
+    inv = it.get("8")
     for c in (inv or {}).get("cases", []):
         o, h, t = c["ours"]["cold"], c["ours"]["cache_hit"], c["theirs"]["cold"]
-        name, largest = "7 inventory", c["count"] == max(x["count"] for x in inv["cases"])
+        name, largest = "8 inventory", c["count"] == max(x["count"] for x in inv["cases"])
 
         def proc(v):
             return "wall %.2f s, CPU %.2f s, peak %.0f MiB, %d hosts, %d API calls" % (
@@ -116,36 +135,32 @@ def plots(res):
     import matplotlib.pyplot as plt
     made = []
     it = res["items"]
-    if it.get("6"):
-        rs = sorted(it["6"], key=lambda v: v["count"])
-        n = [v["count"] for v in rs]
-        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
-        ax[0].plot(n, [v["wall"] for v in rs], "o-")
-        ax[0].set_xlabel("ENIs (hosts), 50 forks, one attach each")
-        ax[0].set_ylabel("wall time (s)")
-        ax[0].set_title("Fleet wall time (rate limits on, task 2 s)")
-        ax[1].plot(n, [v["calls"]["total"] for v in rs], "o-", label="all API calls")
-        ax[1].plot(n, [v["calls"]["throttled"] for v in rs], "s--", label="throttled")
-        ax[1].plot(n, [v["calls"]["polls"] for v in rs], "^:", label="DescribeVpcTaskResult")
-        ax[1].set_xlabel("ENIs (hosts)")
-        ax[1].set_ylabel("calls")
-        ax[1].set_title("API calls")
-        ax[1].legend()
-        for a in ax:
-            a.grid(alpha=0.3)
+    if it.get("7"):
+        m = it["7"]
+        keys = [("list", "one list task"), ("forks", "50 forks"), ("loop", "loop:")]
+        fig, ax = plt.subplots(1, 3, figsize=(12, 3.6))
+        for a, (field, title) in zip(ax, (("wall_per_eni", "wall time per ENI (s)"), ("cpu_per_eni", "controller CPU per ENI (s)"),
+                                          ("calls_per_eni", "API calls per ENI"))):
+            a.bar([label for k, label in keys], [m[k][field] for k, label in keys], color=["#2f855a", "#2b6cb0", "#b7791f"])
+            a.set_title(title)
+            if field != "calls_per_eni":
+                a.set_yscale("log")
+            a.grid(alpha=0.3, axis="y", which="both")
+        fig.suptitle("Many ENIs, attached then detached (rate limits on, task 2 s): %d, %d and %d ENIs" % (
+            m["list"]["count"], m["forks"]["count"], m["loop"]["count"]))
         fig.tight_layout()
-        fig.savefig(os.path.join(DOCS, "benchmarks-scaling.png"), dpi=90)
+        fig.savefig(os.path.join(DOCS, "benchmarks-many.png"), dpi=90)
         plt.close(fig)
-        made.append("benchmarks-scaling.png")
+        made.append("benchmarks-many.png")
     if it.get("2"):
         fig, ax = plt.subplots(figsize=(7, 4))
         lat, sched = it["2"], res["poll_schedules"]
         d = [r["duration"] for r in lat["current"]]
-        cur = "poll_delays(%(first)g, %(factor)g, %(cap)g)" % sched["shipped"]
+        cur = "look_delays(%(first)g, %(ratio)g, %(cap)g)" % sched["look"]
         ax.plot(d, [max(0.25, 0.1 * x) for x in d], "k--", label="goal: max(0.25 s, 10%)")
-        ax.plot(d, [r["median_overshoot"] for r in lat["current"]], "o-", label="shipped %s, measured" % cur)
-        ax.plot(d, [lat["schedule_proposed"]["per_duration"][str(x)]["overshoot"] + docs.tail(res, x) for x in d], "s:",
-                label="tuned poll_delays(%(first)g, %(factor)g, %(cap)g), computed + tail" % sched["tuned"])
+        ax.plot(d, [r["median_overshoot"] for r in lat["current"]], "o-", label="watching the ENI, %s, measured" % cur)
+        ax.plot(d, [lat["schedule_polls"]["per_duration"][str(x)]["overshoot"] + docs.tail(res, x) for x in d], "s:",
+                label="polling the task, poll_delays(%(first)g, %(factor)g, %(cap)g), computed + tail" % sched["poll"])
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("task duration (s)")

@@ -16,6 +16,11 @@ same token) go out on every attempt.
 
 The client may carry the run's deadline (``deadline``, a ``monotonic()`` time): no retry
 starts after it, and an attempt in flight ends within one ``timeout`` of it.
+
+Every attempt first takes a token from the run's :class:`RateLimiter` (one bucket per action,
+shared by the run's threads), so a run that writes many ENIs at once stays under Tencent's
+per-action limits instead of being throttled and retried. Threads each use their own client
+(:meth:`QcloudClient.clone`): ``requests.Session`` is not guaranteed to be thread-safe.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import random
 import re
 import socket
 import ssl
+import threading
 import time
 import traceback
 from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional, Tuple
@@ -98,6 +104,47 @@ class Credentials(NamedTuple):
 class ApiResult(NamedTuple):
     data: Dict[str, Any]
     request_id: Optional[str]
+
+
+class RateLimiter:
+    """Token buckets, one per action, shared by every thread (and client) of one run.
+
+    Tencent counts requests per account and action in a sliding one-second window. A bucket that
+    refills at ``REFILL`` of the rate per second and holds at most ``BURST`` of it (at least one)
+    lets no one-second window see more than ``REFILL + BURST`` (90%) of the rate, whatever the
+    threads do; the rest is room for requests that the network or a busy CPU bunches up on the
+    way. Actions without a rate are not limited. Requests wait in the order they asked (a
+    reservation may leave the bucket below zero: the next one waits longer).
+    """
+
+    REFILL = 0.85
+    BURST = 0.05
+
+    def __init__(self, rates: Mapping[str, float], monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.monotonic = monotonic
+        self._lock = threading.Lock()
+        # action: [refill per second, capacity, tokens, when last refilled]
+        self._buckets: Dict[str, list] = {}
+        for action, rate in rates.items():
+            capacity = max(1.0, float(rate) * self.BURST)
+            self._buckets[action] = [float(rate) * self.REFILL, capacity, capacity, None]
+        self.waited = 0.0  # seconds callers were asked to wait, for the curious
+
+    def reserve(self, action: str) -> float:
+        """Take one request of ``action``: the seconds to wait before sending it (0.0: at once)."""
+        bucket = self._buckets.get(action)
+        if bucket is None:
+            return 0.0
+        with self._lock:
+            refill, capacity, tokens, last = bucket
+            now = self.monotonic()
+            if last is not None:
+                tokens = min(capacity, tokens + (now - last) * refill)
+            tokens -= 1.0
+            bucket[2], bucket[3] = tokens, now
+            delay = 0.0 if tokens >= 0 else -tokens / refill
+            self.waited += delay
+            return delay
 
 
 def backoff_delay(attempt: int, rng: Callable[[], float] = random.random, cap: float = BACKOFF_CAP) -> float:
@@ -198,6 +245,7 @@ class QcloudClient:
         version: str = VPC_VERSION_V3,
         deadline: Optional[float] = None,
         session: Any = None,
+        limiter: Optional[RateLimiter] = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -217,13 +265,23 @@ class QcloudClient:
         self.service = service
         self.version = version
         self.deadline = deadline
+        # A session given by the caller (a test double) is shared by clones; else each has its own.
+        self._given_session = session is not None
         self.session = session if session is not None else requests.Session()
+        self.limiter = limiter
         self.sleep = sleep
         self.clock = clock
         self.monotonic = monotonic
         self.rng = rng
         self.requests_sent = 0
         self.retries_made = 0
+
+    def _wait_for_token(self, action: str, end_by: float) -> None:
+        if self.limiter is None:
+            return
+        delay = self.limiter.reserve(action)
+        if delay > 0:
+            self.sleep(min(delay, max(0.0, end_by - self.monotonic())))
 
     def __repr__(self) -> str:  # the keys stay out of tracebacks and logs
         return "QcloudClient(endpoint=%r, service=%r, api_version=%r, region=%r)" % (
@@ -373,6 +431,7 @@ class QcloudClient:
         renewed = False
         lost_answer = False
         while True:
+            self._wait_for_token(action, end_by)
             remaining = end_by - self.monotonic()
             try:
                 if remaining <= 0:
@@ -421,8 +480,10 @@ class QcloudClient:
         endpoint: Optional[str] = None,
         session: Any = None,
     ) -> "QcloudClient":
-        """This client's keys, TLS settings, timeout and retry policy for another region or
-        API 3.0 service, with a session of its own (a session must not be shared by threads).
+        """This client's keys, TLS settings, timeout, retry policy, deadline and limiter, for another
+        thread of the run, another region or another API 3.0 service, with a session and counters
+        of its own (a session must not be shared by threads). A session handed to the original
+        client (a test's fake) is kept unless another is given.
 
         ``endpoint`` defaults to the service's own host (``https://<service>.tencentcloudapi.com``)
         when the service changes, else to this client's endpoint."""
@@ -439,6 +500,9 @@ class QcloudClient:
             parsed = urlparse(other.url)
             other.host, other.path = parsed.netloc, parsed.path or "/"
             other.endpoint = "%s://%s" % (parsed.scheme, parsed.netloc)
-        other.session = session if session is not None else requests.Session()
+        if session is not None:
+            other.session = session
+        elif not self._given_session:
+            other.session = requests.Session()
         other.requests_sent = other.retries_made = 0
         return other

@@ -24,6 +24,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import threading
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
@@ -43,7 +44,10 @@ STS_VERSION = "2018-08-13"
 
 
 class RefreshingCredentials:
-    """Temporary keys from ``fetch()``, fetched again shortly before they expire."""
+    """Temporary keys from ``fetch()``, fetched again shortly before they expire.
+
+    Shared by the threads of a run: one lock, so that keys are fetched once when they expire.
+    """
 
     def __init__(self, fetch: Callable[[], Tuple[Credentials, float]], source: str, clock: Callable[[], float] = time.time) -> None:
         self._fetch = fetch
@@ -52,19 +56,22 @@ class RefreshingCredentials:
         self._keys: Optional[Credentials] = None
         self._expires = 0.0
         self._lifetime = 0.0
+        self._lock = threading.RLock()
 
     def refresh(self) -> Credentials:
-        keys, expires = self._fetch()
-        now = self._clock()
-        self._keys, self._expires, self._lifetime = keys._replace(source=self.source), expires, max(0.0, expires - now)
-        return self._keys
+        with self._lock:
+            keys, expires = self._fetch()
+            now = self._clock()
+            self._keys, self._expires, self._lifetime = keys._replace(source=self.source), expires, max(0.0, expires - now)
+            return self._keys
 
     def current(self) -> Credentials:
-        # Renew when less than a fifth of the lifetime (at most 5 minutes) is left.
-        margin = min(300.0, self._lifetime / 5)
-        if self._keys is None or self._clock() >= self._expires - margin:
-            return self.refresh()
-        return self._keys
+        with self._lock:
+            # Renew when less than a fifth of the lifetime (at most 5 minutes) is left.
+            margin = min(300.0, self._lifetime / 5)
+            if self._keys is None or self._clock() >= self._expires - margin:
+                return self.refresh()
+            return self._keys
 
     @property
     def secret_id(self) -> str:

@@ -270,6 +270,11 @@ MODULE_TASK_TIMEOUT = "Module.TaskTimeout"
 MODULE_SETTLE_TIMEOUT = "Module.SettleTimeout"
 MODULE_NO_CONVERGENCE = "Module.NoConvergence"
 MODULE_INSTANCE_NOT_FOUND = "Module.InstanceNotFound"
+MODULE_NOT_STARTED = "Module.NotStarted"
+MODULE_ITEMS_FAILED = "Module.ItemsFailed"
+MODULE_DUPLICATE_ENI = "Module.DuplicateEni"
+MODULE_ITEM_NEEDS_INSTANCE = "Module.ItemNeedsInstance"
+MODULE_ITEM_NEEDS_VPC = "Module.ItemNeedsVpc"
 
 CATALOGUE.update(
     {
@@ -291,6 +296,24 @@ CATALOGUE.update(
         ),
         MODULE_SETTLE_TIMEOUT: Entry(
             "ENI {eni} was still {status} after wait_timeout ({wait_timeout} s): another operation is in progress, run again later."
+        ),
+        MODULE_NOT_STARTED: Entry(
+            "{action} of ENI {eni} on instance {target} did not start: wait_timeout ({wait_timeout} s) passed while "
+            "the instance was busy with this task's earlier writes; raise wait_timeout, or run again to pick up where it is."
+        ),
+        MODULE_ITEMS_FAILED: Entry(
+            "Of {total} attachments, {failed} failed and the others ended as asked (see results); "
+            "the first, ENI {eni}: {first_msg}"
+        ),
+        MODULE_DUPLICATE_ENI: Entry(
+            "ENI {eni} is listed twice, in attachments[{first_index}] and attachments[{index}]: list each ENI once."
+        ),
+        MODULE_ITEM_NEEDS_INSTANCE: Entry(
+            "ENI {eni} (attachments[{index}]) has state=present but no instance_id: give the instance to attach it to."
+        ),
+        MODULE_ITEM_NEEDS_VPC: Entry(
+            "ENI {eni} (attachments[{index}]) has no vpc_id, which api_version 2.0 needs for every ENI: "
+            "add it, or use api_version 3.0."
         ),
         MODULE_NO_CONVERGENCE: Entry(
             "ENI {eni} kept changing while this task tried to settle it (last seen attached to {holder}): "

@@ -19,6 +19,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
     QcloudClient,
+    RateLimiter,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import (
     CredentialChain,
@@ -30,7 +31,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     explain,
     sentence,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import VpcApi
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import RATE_LIMITS, VpcApi
 
 # Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal.
 CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
@@ -161,6 +162,8 @@ class QcloudModule:
             retries=self.params["api_retries"],
             deadline=self.wait_deadline,
         )
+        # One limiter for the run, on the client's clock: its threads share Tencent's per-action limits.
+        client.limiter = RateLimiter(RATE_LIMITS, monotonic=client.monotonic)
         self.context.update(
             region=region,
             endpoint=client.endpoint,

@@ -16,7 +16,7 @@ import uuid
 from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError, QcloudError
 from ansible_collections.tencent.qcloud.plugins.module_utils._tag import TagApi, eni_resource, tag_client
 
 # States in which an ENI is between two bindings; anything else is settled.
@@ -36,12 +36,24 @@ CONFLICT_CODES = frozenset(
 )
 # Answers to a write that mean "the ENI or the instance does not exist".
 MISSING_CODES = NOT_FOUND_CODES | frozenset(("InvalidInstance.NotFound",))
+# Answers that mean "too many calls": a look at an ENI that still gets one after the client's
+# retries is no news, not a failure (the ENI is looked at again at its next time).
+THROTTLE_CODES = frozenset(("RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded",
+                            "RequestLimitExceeded.GlobalRegionUinLimitExceeded", "4400"))
 # Answers to an attach that mean "the instance is in another VPC or zone than the ENI".
 PLACEMENT_CODES = frozenset(("UnsupportedOperation.VpcMismatch", "UnsupportedOperation.ZoneMismatch"))
 
 ATTACH_TYPES = {"standard": 0, "extended": 1}
 ACTIONS = {"attach": "AttachNetworkInterface", "detach": "DetachNetworkInterface"}
 PAGE_SIZE = {"3.0": 100, "2.0": 50}
+# Tencent's documented limits, requests per second per account (both protocols count alike):
+# the client's RateLimiter keeps a run's threads under them.
+RATE_LIMITS = {
+    "AttachNetworkInterface": 100,
+    "DetachNetworkInterface": 100,
+    "DescribeNetworkInterfaces": 100,
+    "DescribeVpcTaskResult": 20,
+}
 V2_TASK_STATES = {0: "SUCCESS", 1: "FAILED", 2: "RUNNING"}
 
 
@@ -171,11 +183,29 @@ def v2_page(data: Mapping[str, Any]) -> tuple:
 
 
 def poll_delays(first: float = 0.25, factor: float = 1.5, cap: float = 5.0) -> Iterator[float]:
-    """Waits between polls: quick at first (most tasks take seconds), then sparing."""
+    """Waits between task polls (API 2.0, whose ENIs show no task): quick at first, then
+    sparing, since DescribeVpcTaskResult allows only 20 calls a second."""
     delay = first
     while True:
         yield delay
         delay = min(cap, delay * factor)
+
+
+def look_delays(first: float = 0.15, ratio: float = 0.08, cap: float = 10.0) -> Iterator[float]:
+    """Waits between looks at an ENI (API 3.0): each a fraction ``ratio`` of the time waited so
+    far, at least ``first``, at most ``cap``, so that the end of a task is seen at most 8% of
+    its length late (0.15 s for short ones). DescribeNetworkInterfaces allows 100 calls a
+    second and reads 100 ENIs per call, so looking this often is cheap."""
+    elapsed = 0.0
+    while True:
+        delay = min(cap, max(first, ratio * elapsed))
+        yield delay
+        elapsed += delay
+
+
+def holder_of(record: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """The instance an ENI record is attached to, or None."""
+    return (record.get("attachment") or {}).get("instance_id") if record else None
 
 
 class VpcApi:
@@ -191,6 +221,10 @@ class VpcApi:
         self.monotonic = monotonic
         # What the API answered when the last describe found no ENI, for the failure's ``error``.
         self.last_miss: Optional[Dict[str, Any]] = None
+
+    def clone(self) -> "VpcApi":
+        """The same operations for another thread, over a client with its own HTTP session."""
+        return VpcApi(self.client.clone(), sleep=self.sleep, monotonic=self.monotonic)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -213,6 +247,54 @@ class VpcApi:
                 return item
         self.last_miss = missing_answer("DescribeNetworkInterfaces", answer.request_id)
         return None
+
+    def describe_many(self, ids: List[str]) -> Tuple[Dict[str, Dict[str, Any]], Dict[str, Dict[str, Any]]]:
+        """(records found, ``error`` of each id not found), reading up to 100 ENIs per call (API 3.0;
+        API 2.0 takes one id per call). An id in neither answer was not asked for."""
+        unique = list(dict.fromkeys(ids))
+        found: Dict[str, Dict[str, Any]] = {}
+        misses: Dict[str, Dict[str, Any]] = {}
+        if not self.v3:
+            return self._one_by_one(unique)
+        size = PAGE_SIZE["3.0"]
+        for start in range(0, len(unique), size):
+            chunk = unique[start:start + size]
+            if len(chunk) == 1:  # the very request the single form has always sent
+                params: Dict[str, Any] = {"NetworkInterfaceIds": chunk}
+            else:
+                params = {"NetworkInterfaceIds": chunk, "Offset": 0, "Limit": size}
+            try:
+                answer = self.client.call("DescribeNetworkInterfaces", params)
+            except QcloudApiError as err:
+                if err.code not in NOT_FOUND_CODES:
+                    raise
+                if len(chunk) == 1:
+                    misses[chunk[0]] = err.to_result()
+                    continue
+                # 3.0 may refuse a whole query for one unknown id: ask for each one then.
+                more, gone = self._one_by_one(chunk)
+                found.update(more)
+                misses.update(gone)
+                continue
+            for item in answer.data.get("NetworkInterfaceSet") or []:
+                record = normalise_v3(item)
+                if record["network_interface_id"] in chunk:
+                    found[record["network_interface_id"]] = record
+            for eni_id in chunk:
+                if eni_id not in found:
+                    misses[eni_id] = missing_answer("DescribeNetworkInterfaces", answer.request_id)
+        return found, misses
+
+    def _one_by_one(self, ids: List[str]) -> Tuple[Dict[str, Dict[str, Any]], Dict[str, Dict[str, Any]]]:
+        found: Dict[str, Dict[str, Any]] = {}
+        misses: Dict[str, Dict[str, Any]] = {}
+        for eni_id in ids:
+            record = self.describe_network_interface(eni_id)
+            if record is None:
+                misses[eni_id] = dict(self.last_miss or missing_answer("DescribeNetworkInterfaces", None))
+            else:
+                found[eni_id] = record
+        return found, misses
 
     def instance_placement(self, instance_id: str) -> Tuple[Optional[str], Optional[str]]:
         """(VPC, zone) of an instance, read from its primary ENI; (None, None) if unknown."""
@@ -355,25 +437,163 @@ class VpcApi:
     def detach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None) -> Task:
         return self._write(ACTIONS["detach"], eni_id, instance_id, vpc_id, {})
 
-    # -- waits -------------------------------------------------------------------------------
 
-    def wait_task(self, task_id: str, deadline: float) -> TaskStatus:
-        """Poll until the task leaves RUNNING or the deadline passes; returns the last status."""
-        delays = poll_delays()
-        while True:
-            self.sleep(min(next(delays), max(0.0, deadline - self.monotonic())))
-            status = self.task_status(task_id)
-            if status.status != "RUNNING" or self.monotonic() >= deadline:
-                return status
+# -- waiting on many ENIs at once --------------------------------------------------------------
 
-    def wait_settled(self, eni_id: str, deadline: float) -> Optional[Dict[str, Any]]:
-        """Describe until the ENI is in no transitional state or the deadline passes."""
-        delays = poll_delays()
-        while True:
-            self.sleep(min(next(delays), max(0.0, deadline - self.monotonic())))
-            record = self.describe_network_interface(eni_id)
-            if record is None or record["state"] not in TRANSITIONAL_STATES or self.monotonic() >= deadline:
-                return record
+
+class Look(NamedTuple):
+    """What the watch found for an ENI it stopped watching."""
+
+    eni_id: str
+    record: Optional[Dict[str, Any]]  # the ENI as last read (None: not read, or gone)
+    status: Optional[TaskStatus]  # the task's status, when it was read
+    error: Optional[QcloudError] = None  # the call that failed, when one did
+    miss: Optional[Dict[str, Any]] = None  # what the API answered when the ENI was gone
+
+
+def _throttled(err: QcloudError) -> bool:
+    return isinstance(err, QcloudApiError) and (err.code in THROTTLE_CODES or err.number == "4400")
+
+
+class _Entry:
+    def __init__(self, eni_id: str, task: Optional[Task], wanted: Optional[str], confirm: bool, now: float, v3: bool) -> None:
+        self.eni_id = eni_id
+        self.task = task
+        self.wanted = wanted
+        self.confirm = confirm
+        self.start = now
+        self.delays = look_delays() if v3 else poll_delays()
+        self.next_at = now + next(self.delays)
+        self.record: Optional[Dict[str, Any]] = None
+        self.status: Optional[TaskStatus] = None
+        self.miss: Optional[Dict[str, Any]] = None
+
+    def advance(self, now: float) -> None:
+        while self.next_at <= now:
+            self.next_at += next(self.delays)
+
+
+class EniWatch:
+    """ENIs waited on together: each until it settles, or until the task of a write on it ends.
+
+    API 3.0 shows a task on the ENI itself: its ``State`` is ATTACHING or DETACHING while the task
+    runs, and the binding changes when the task succeeds. So one DescribeNetworkInterfaces looks
+    at up to 100 ENIs, on the 100/s describe API, and DescribeVpcTaskResult (20/s) is read only
+    for an ENI that settled without the binding asked for: a FAILED task's output, or a task the
+    ENI does not show yet. API 2.0 reports no ENI state: there each task is polled, and the ENI
+    is read once its task has ended (``confirm``).
+
+    Each ENI keeps its own schedule from when it was added (``look_delays`` in 3.0, ``poll_delays``
+    in 2.0); a round reads every ENI due, fills its calls up with the others (free news), and
+    rounds are at least ``MIN_ROUND_GAP`` apart. Everything due is looked at at the deadline.
+    A look still throttled after the client's retries (many modules looking at once) is no news:
+    the ENI is looked at again at its next time, within the deadline; other errors end it.
+    """
+
+    MIN_ROUND_GAP = 0.1
+
+    def __init__(self, api: VpcApi, deadline: float) -> None:
+        self.api = api
+        self.deadline = deadline
+        self.entries: Dict[str, _Entry] = {}
+        self.last_round: Optional[float] = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, eni_id: str) -> bool:
+        return eni_id in self.entries
+
+    def add(self, eni_id: str, task: Optional[Task] = None, wanted: Optional[str] = None, confirm: bool = True) -> None:
+        """Watch ``eni_id``: until it settles, or (``task``) until that task has ended; ``wanted``
+        is the instance the task should leave it attached to (None: detached)."""
+        self.entries[eni_id] = _Entry(eni_id, task, wanted, confirm, self.api.monotonic(), self.api.v3)
+
+    def last_seen(self, eni_id: str) -> Tuple[Optional[Dict[str, Any]], Optional[TaskStatus]]:
+        entry = self.entries[eni_id]
+        return entry.record, entry.status
+
+    def drop(self, eni_id: str) -> None:
+        self.entries.pop(eni_id, None)
+
+    def due_at(self) -> Optional[float]:
+        """When the next round should look (never after the deadline), or None if nothing is watched."""
+        if not self.entries:
+            return None
+        due = min(entry.next_at for entry in self.entries.values())
+        if self.last_round is not None:
+            due = max(due, self.last_round + self.MIN_ROUND_GAP)
+        return min(due, self.deadline)
+
+    def look(self) -> List[Look]:
+        """One round: the ENIs that ended (no longer watched); the others are still pending."""
+        now = self.api.monotonic()
+        due = [e for e in self.entries.values() if e.next_at <= now + 1e-6 or now >= self.deadline]
+        if not due:
+            return []
+        self.last_round = now
+        ended = self._look_v3(due) if self.api.v3 else self._look_v2(due)
+        for look in ended:
+            self.entries.pop(look.eni_id, None)
+        for entry in due:
+            entry.advance(now)
+        return ended
+
+    def _look_v3(self, due: List[_Entry]) -> List[Look]:
+        size = PAGE_SIZE["3.0"]
+        due_ids = {e.eni_id for e in due}
+        others = [e for e in self.entries.values() if e.eni_id not in due_ids]
+        count = -(-len(due) // size) * size
+        looked = (due + others)[:count]
+        ended: List[Look] = []
+        for start in range(0, len(looked), size):
+            chunk = looked[start:start + size]
+            try:
+                found, misses = self.api.describe_many([e.eni_id for e in chunk])
+            except QcloudError as err:
+                if not _throttled(err):
+                    ended.extend(Look(e.eni_id, e.record, e.status, err) for e in chunk if e.eni_id in due_ids)
+                continue
+            for entry in chunk:
+                entry.record = found.get(entry.eni_id)
+                entry.miss = misses.get(entry.eni_id)
+                look = self._settled_v3(entry)
+                if look is not None:
+                    ended.append(look)
+        return ended
+
+    def _settled_v3(self, entry: _Entry) -> Optional[Look]:
+        record = entry.record
+        if record is not None and record["state"] in TRANSITIONAL_STATES:
+            return None
+        if entry.task is None or (record is not None and holder_of(record) == entry.wanted):
+            return Look(entry.eni_id, record, None, None, entry.miss)
+        # Settled, but not as asked: the task says why (FAILED), or that it has not shown yet.
+        try:
+            entry.status = self.api.task_status(entry.task.task_id)
+        except QcloudError as err:
+            return None if _throttled(err) else Look(entry.eni_id, record, None, err)
+        if entry.status.status == "RUNNING":
+            return None
+        return Look(entry.eni_id, record, entry.status, None, entry.miss)
+
+    def _look_v2(self, due: List[_Entry]) -> List[Look]:
+        ended: List[Look] = []
+        for entry in due:
+            try:
+                if entry.task is not None:
+                    entry.status = self.api.task_status(entry.task.task_id)
+                    if entry.status.status == "RUNNING":
+                        continue
+                if entry.task is None or (entry.confirm and entry.status.status == "SUCCESS"):
+                    entry.record = self.api.describe_network_interface(entry.eni_id)
+                    entry.miss = None if entry.record else self.api.last_miss
+            except QcloudError as err:
+                if not _throttled(err):
+                    ended.append(Look(entry.eni_id, entry.record, entry.status, err))
+                continue
+            ended.append(Look(entry.eni_id, entry.record, entry.status, None, entry.miss))
+        return ended
 
 
 # -- the ENI lifecycle (API 3.0 only) -------------------------------------------------------------

@@ -10,22 +10,32 @@ module: qcloud_eni_attach
 short_description: Attach a Tencent Cloud elastic network interface to a CVM instance, or detach it
 version_added: 0.1.0
 description:
-  - Makes "ENI X is attached to instance Y" (O(state=present)) or "ENI X is not attached" (O(state=absent)) true.
+  - Makes "ENI X is attached to instance Y" (O(state=present)) or "ENI X is not attached" (O(state=absent)) true,
+    for one ENI (O(network_interface_id)) or for a whole list of them in one task (O(attachments)).
   - Reads the ENI's binding with C(DescribeNetworkInterfaces) and calls C(AttachNetworkInterface) or
-    C(DetachNetworkInterface) only when the binding differs, so a rerun that finds nothing to do makes one API call.
-  - Waits for the asynchronous task with C(DescribeVpcTaskResult), then reads the ENI once more to report
-    the binding it ended with.
+    C(DetachNetworkInterface) only when the binding differs, so a rerun that finds nothing to do makes one API call
+    (with O(attachments), one call per 100 ENIs).
+  - Waits for the asynchronous task by watching the ENI with C(DescribeNetworkInterfaces), which shows the task
+    (V(ATTACHING), then the new binding) and allows 100 calls a second; C(DescribeVpcTaskResult) is read only for an
+    ENI that did not end as asked, to report a failed task's output. API 2.0 shows no ENI state, so there the module
+    polls C(DescribeVpcTaskResult), then reads the ENI once more to report the binding it ended with.
   - An ENI attached to another instance is never moved unless O(force=true). A primary ENI is never detached or moved.
+  - With O(attachments), every item follows exactly the same rules; the writes go out side by side within
+    Tencent's rate limits (a limiter shared by the task's threads keeps them under 100 a second), never two at once
+    on one instance (the cloud refuses a second task on a busy instance), and all of them are waited for together.
+    An item that fails is reported in its entry of RV(results) and fails the task, while every other item still ends
+    as asked.
   - Speaks Tencent Cloud API 3.0 (default) or the legacy API 2.0 (O(api_version)); both return the same
-    RV(network_interface) record.
+    RV(network_interface) record. With API 2.0, O(attachments) works too, one ENI per read and per poll (that API
+    takes one id per call).
 author:
   - tencent.qcloud contributors (@tencent-qcloud)
 options:
   network_interface_id:
     description:
       - The ENI, like V(eni-m6dyj72l).
+      - Required unless O(attachments) is given; the two forms cannot be mixed.
     type: str
-    required: true
     aliases: [eni_id]
   instance_id:
     description:
@@ -53,6 +63,47 @@ options:
       - Without it, the module fails and names the instance that holds the ENI.
     type: bool
     default: false
+  attachments:
+    description:
+      - Many ENIs in one task, instead of O(network_interface_id) (and O(instance_id), O(vpc_id), O(state),
+        O(force), which each item carries instead). O(attach_type), O(wait) and O(wait_timeout) apply to the whole list.
+      - Each item means exactly what the single form's options mean, is decided by the same rules and reports the
+        same sentences. Every item is checked before any call; an invalid one (a malformed id, an ENI listed twice,
+        O(attachments[].state=present) without O(attachments[].instance_id), or no O(attachments[].vpc_id) with
+        API 2.0) fails the task and nothing is called.
+      - Several ENIs may go to one instance; their writes then go one after the other, each when the task before
+        it on that instance has ended.
+      - Up to 16 writes are in flight at once, paced by a rate limiter under Tencent's limits of 100 attaches,
+        100 detaches and 100 reads a second (and 20 task reads), shared by the task's threads.
+      - An empty list changes nothing and makes no call.
+    type: list
+    elements: dict
+    suboptions:
+      network_interface_id:
+        description:
+          - The ENI, like V(eni-m6dyj72l). Each ENI may be listed once.
+        type: str
+        required: true
+        aliases: [eni_id]
+      instance_id:
+        description:
+          - The CVM instance, as O(instance_id). Required when O(attachments[].state=present).
+        type: str
+      vpc_id:
+        description:
+          - The VPC of the ENI, as O(vpc_id). Required with O(api_version=2.0).
+        type: str
+      state:
+        description:
+          - V(present) attaches the ENI to O(attachments[].instance_id); V(absent) detaches it.
+        type: str
+        choices: [present, absent]
+        default: present
+      force:
+        description:
+          - As O(force), for this ENI.
+        type: bool
+        default: false
   attach_type:
     description:
       - The attachment type of API 3.0 (V(standard) or V(extended)). Not available with API 2.0.
@@ -64,6 +115,8 @@ options:
       - Wait for the attach or detach task to finish and confirm the end state.
       - With V(false) the module returns right after the write with RV(task_id); a later run converges.
         Moving an ENI with O(force=true) still waits for the detach before it attaches.
+      - With O(attachments), the module also waits for a task that a later write on the same instance needs
+        (the cloud refuses a second task on a busy instance), and returns once every write is made.
     type: bool
     default: true
   wait_timeout:
@@ -73,6 +126,8 @@ options:
         busy answers (another task runs on the ENI or the instance) waited out before a write is accepted, and
         retries. None starts after it, and the call in flight then ends within O(api_timeout).
       - A task still running then fails the module with its task id; a rerun picks up from there.
+      - With O(attachments), it is the deadline of the whole list; a write still waiting for its instance then
+        never starts, and its item says so.
     type: int
     default: 300
 extends_documentation_fragment:
@@ -81,11 +136,15 @@ attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
     support: full
-    details: Reads the ENI, makes no write call, and predicts whether it would change and RV(network_interface).
+    details:
+      - Reads the ENI, makes no write call, and predicts whether it would change and RV(network_interface).
+      - With O(attachments), the same for each item, and an item that would be refused fails as it would without check mode.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
-    details: The diff shows the instance the ENI is attached to, before and after.
+    details:
+      - The diff shows the instance the ENI is attached to, before and after.
+      - With O(attachments), one such diff per item, in the order of the list.
   action_group:
     description: Use C(group/tencent.qcloud.qcloud) in C(module_defaults) to set defaults for this module.
     support: full
@@ -96,6 +155,10 @@ seealso:
   - name: AttachNetworkInterface API 3.0
     description: Tencent Cloud's reference of the attach call.
     link: https://www.tencentcloud.com/document/api/215/15819
+notes:
+  - For many ENIs, O(attachments) in one task is much faster than a C(loop) over the single form (which runs one item,
+    and waits for its task, after the other) or one host per ENI with many forks (each host-task costs Ansible
+    about a second of CPU); the collection's attach guide compares the three.
 """
 
 EXAMPLES = r"""
@@ -142,6 +205,43 @@ EXAMPLES = r"""
     state: absent
     api_version: "2.0"
 
+- name: Give one instance three more ENIs and another one more, in one task
+  tencent.qcloud.qcloud_eni_attach:
+    attachments:
+      - network_interface_id: eni-free0003
+        instance_id: ins-run00003
+      - network_interface_id: eni-free0004
+        instance_id: ins-run00003
+      - network_interface_id: eni-free0005
+        instance_id: ins-run00003
+      - network_interface_id: eni-free0006
+        instance_id: ins-run00001
+  register: attached_many
+
+- name: Show where each ENI ended, in the order of the list
+  ansible.builtin.debug:
+    msg: "{{ attached_many.results | map(attribute='network_interface.attachment.instance_id') | list }}"
+
+- name: Preview detaching them (one diff per ENI)
+  tencent.qcloud.qcloud_eni_attach:
+    attachments: "{{ second_legs }}"
+  vars:
+    second_legs:
+      - {network_interface_id: eni-free0003, state: absent}
+      - {network_interface_id: eni-free0004, state: absent}
+      - {network_interface_id: eni-free0005, state: absent}
+      - {network_interface_id: eni-free0006, state: absent, instance_id: ins-run00001}
+  check_mode: true
+  diff: true
+
+- name: Detach them, from whichever instance holds each (no instance_id), or only from the one named
+  tencent.qcloud.qcloud_eni_attach:
+    attachments:
+      - {network_interface_id: eni-free0003, state: absent}
+      - {network_interface_id: eni-free0004, state: absent}
+      - {network_interface_id: eni-free0005, state: absent}
+      - {network_interface_id: eni-free0006, state: absent, instance_id: ins-run00001}
+
 # Connection options are best set once for a play, with
 #   module_defaults:
 #     group/tencent.qcloud.qcloud:
@@ -159,7 +259,7 @@ network_interface:
     - The ENI as it is after the module ran (confirmed by a final read), or as predicted in check mode
       and with O(wait=false).
     - V(null) when the ENI does not exist and O(state=absent).
-  returned: always
+  returned: with O(network_interface_id) (with O(attachments), each item of RV(results) has its own)
   type: dict
   contains:
     network_interface_id:
@@ -244,18 +344,69 @@ task_id:
       as a string with API 2.0).
     - Absent with API 2.0 when the answer to the write was lost and a re-read showed the write applied (API 2.0
       has no ClientToken, so that task cannot be named); the result still says C(changed=true).
-  returned: when a write was made and its answer was received
+  returned: with O(network_interface_id), when a write was made and its answer was received
   type: str
   sample: 5b2a8e4c-9f0e-4c43-8f7e-0d5c4e3b8f11
+results:
+  description:
+    - With O(attachments), one entry per item, in the order of the list.
+    - C(changed) is V(true) for the whole task when it is for any item; the task fails when any item failed,
+      and every other item has still ended as asked.
+  returned: with O(attachments)
+  type: list
+  elements: dict
+  contains:
+    network_interface_id:
+      description: The ENI of the item.
+      type: str
+      sample: eni-free0003
+    changed:
+      description: Whether this item changed the ENI's binding.
+      type: bool
+    network_interface:
+      description:
+        - The ENI as the item left it, the same record as RV(network_interface); for a failed item, as last read
+          (V(null) when it was not found).
+      type: dict
+    task_id:
+      description: The last attach or detach task of this item, as RV(task_id).
+      type: str
+      returned: when the item made a write and its answer was received
+    failed:
+      description: V(true) when this item did not end as asked.
+      type: bool
+      returned: when the item failed
+    msg:
+      description: What went wrong for this item and what to do, the sentence the single form would fail with.
+      type: str
+      returned: when the item failed
+    error:
+      description: The API answer behind the item's failure, as RV(error).
+      type: dict
+      returned: when the item failed because of an API answer
+  sample:
+    - network_interface_id: eni-free0003
+      changed: true
+      task_id: 5b2a8e4c-9f0e-4c43-8f7e-0d5c4e3b8f11
+      network_interface: {network_interface_id: eni-free0003, attachment: {instance_id: ins-run00003, device_index: 2}}
+    - network_interface_id: eni-zone0004
+      changed: false
+      failed: true
+      msg: >-
+        ENI eni-zone0004 is in zone ap-guangzhou-4 but instance ins-run00003 is in zone ap-guangzhou-3:
+        use an ENI from a subnet in the instance's zone.
+      error: {code: UnsupportedOperation.ZoneMismatch, action: AttachNetworkInterface}
 credential_source:
   description: Where the keys came from (never the keys themselves).
   returned: when the module got as far as calling the API
   type: str
   sample: environment (TENCENTCLOUD_SECRET_ID)
 diff:
-  description: The instance the ENI is attached to, before and after.
+  description:
+    - The instance the ENI is attached to, before and after.
+    - With O(attachments), a list of such diffs, one per item in the order of the list.
   returned: always
-  type: dict
+  type: raw
   sample: {"before": {"instance_id": null, "network_interface_id": "eni-free0001"},
            "after": {"instance_id": "ins-run00001", "network_interface_id": "eni-free0001"}}
 error:
@@ -286,34 +437,41 @@ error:
 
 import copy
 
+from ansible.module_utils.common.validation import check_required_if
+
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ATTACHED_ELSEWHERE,
+    MODULE_DUPLICATE_ENI,
     MODULE_ENI_NOT_FOUND,
     MODULE_INSTANCE_NOT_FOUND,
+    MODULE_ITEM_NEEDS_INSTANCE,
+    MODULE_ITEM_NEEDS_VPC,
+    MODULE_ITEMS_FAILED,
     MODULE_NO_CONVERGENCE,
+    MODULE_NOT_STARTED,
     MODULE_PRIMARY_ENI,
     MODULE_SETTLE_TIMEOUT,
     MODULE_TASK_FAILED,
     MODULE_TASK_TIMEOUT,
     MODULE_VPC_MISMATCH,
+    QcloudApiError,
     QcloudError,
+    explain,
     sentence,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import TRANSITIONAL_STATES, WriteRefused
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
+    ACTIONS,
+    TRANSITIONAL_STATES,
+    EniWatch,
+    WriteRefused,
+    holder_of,
+)
 
 MAX_ROUNDS = 4
-
-
-class _Conflict(Exception):
-    def __init__(self, refusal, wanted_holder):
-        super().__init__(refusal.error.code)
-        self.refusal = refusal
-        self.wanted_holder = wanted_holder  # the binding the refused write would have made
-
-
-def holder_of(record):
-    return (record.get("attachment") or {}).get("instance_id") if record else None
+# Threads that write for a list; the rate limiter, not their number, sets the pace.
+THREADS = 16
+_UNSET = object()
 
 
 def with_binding(record, instance_id, state):
@@ -324,57 +482,77 @@ def with_binding(record, instance_id, state):
     return predicted
 
 
-class EniAttachment:
-    def __init__(self, qm):
-        self.qm = qm
-        self.module = qm.module
-        params = qm.params
-        self.eni_id = params["network_interface_id"]
-        self.instance_id = params["instance_id"]
-        self.vpc_id = params["vpc_id"]
-        self.present = params["state"] == "present"
-        self.force = params["force"]
-        self.wait = params["wait"]
-        self.attach_type = params["attach_type"]
-        qm.context.update(eni=self.eni_id, instance=self.instance_id, vpc=self.vpc_id, wait_timeout=params["wait_timeout"])
-        self.api = qm.vpc(wait_timeout=params["wait_timeout"])
-        self.deadline = qm.wait_deadline
-        self.result = {"changed": False, "credential_source": qm.credential_source}
+class Failed(Exception):
+    """An ENI that cannot end as asked: the sentence, and what its result carries."""
 
-    # -- reading -----------------------------------------------------------------------------
+    def __init__(self, msg, error=None, network_interface=_UNSET):
+        super().__init__(msg)
+        self.msg = msg
+        self.error = error
+        self.network_interface = network_interface
 
-    def call(self, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except QcloudError as err:
-            self.qm.fail_api(err, **self.result)
 
-    def read(self):
-        """The ENI now, settled: waits out ATTACHING / DETACHING before anyone decides."""
-        record = self.call(self.api.describe_network_interface, self.eni_id)
-        if record and record["state"] in TRANSITIONAL_STATES:
-            record = self.call(self.api.wait_settled, self.eni_id, self.deadline)
-            if record and record["state"] in TRANSITIONAL_STATES:
-                self.fail(MODULE_SETTLE_TIMEOUT, status=record["state"], network_interface=record)
-        if record and self.vpc_id and record["vpc_id"] != self.vpc_id:
+class Conflict:
+    """A write refused because the binding is not what was read; decided after a re-read."""
+
+    def __init__(self, refusal, wanted_holder, steps):
+        self.refusal = refusal
+        self.wanted_holder = wanted_holder  # the binding the refused write would have made
+        self.steps = steps  # the plan it was part of
+
+
+class Item:
+    """One ENI of the task: what is asked, what was found, and the rules that decide the writes.
+
+    The single form is a task of one item; the list form's items follow exactly the same rules.
+    """
+
+    def __init__(self, spec, context):
+        self.eni_id = spec["network_interface_id"]
+        self.instance_id = spec.get("instance_id")
+        self.vpc_id = spec.get("vpc_id")
+        self.present = spec["state"] == "present"
+        self.force = spec["force"]
+        self.context = dict(context, eni=self.eni_id, instance=self.instance_id, vpc=self.vpc_id)
+        self.result = {"changed": False}
+        self.state = "new"  # new, settling, queued, writing, running, done
+        self.before = _UNSET  # the ENI as first read
+        self.seen = None  # the ENI as last read
+        self.record = None  # the record the current plan was made from
+        self.plan_made = None
+        self.steps = []  # the writes still to make, [(action, instance_id)]
+        self.step = None  # the write in flight or being waited for
+        self.rounds = 0
+        self.last_plan = None
+        self.conflict = None
+        self.failure = None
+        self.warnings = []
+        self.diff = None
+
+    @property
+    def wanted(self):
+        return self.instance_id if self.present else None
+
+    # -- failing -----------------------------------------------------------------------------
+
+    def fail(self, code, network_interface=_UNSET, error=None, **context):
+        values = dict(self.context)
+        values.update(context)
+        raise Failed(sentence(code, values), error, network_interface)
+
+    def fail_api(self, err):
+        if isinstance(err, QcloudApiError):
+            raise Failed(explain(err, self.context), err.to_result())
+        raise Failed(err.msg)
+
+    # -- the rules ---------------------------------------------------------------------------
+
+    def check(self, record):
+        """What holds whatever is asked: the ENI is in the VPC given."""
+        self.seen = record
+        if self.vpc_id and record["vpc_id"] != self.vpc_id:
             self.fail(MODULE_VPC_MISMATCH, eni_vpc=record["vpc_id"], network_interface=record)
-        if record:
-            self.qm.context.update(eni_vpc=record["vpc_id"], eni_zone=record["zone"])
-        return record
-
-    def fail(self, code, network_interface=None, error=None, **context):
-        result = dict(self.result)
-        if network_interface is not None:
-            result["network_interface"] = network_interface
-        if error is not None:
-            result["error"] = error
-        self.qm.fail_decision(code, context, **result)
-
-    def fail_not_found(self):
-        """The ENI is not there; ``error`` keeps what the API answered."""
-        self.fail(MODULE_ENI_NOT_FOUND, error=self.api.last_miss)
-
-    # -- deciding ----------------------------------------------------------------------------
+        self.context.update(eni_vpc=record["vpc_id"], eni_zone=record["zone"])
 
     def plan(self, record):
         """The writes that make the wanted state true, as [(action, instance_id)]."""
@@ -395,134 +573,434 @@ class EniAttachment:
             self.fail(MODULE_PRIMARY_ENI, holder=holder, network_interface=record)
         return [("detach", holder)]
 
-    # -- acting ------------------------------------------------------------------------------
+    # -- the outcome -------------------------------------------------------------------------
 
-    def write(self, action, instance_id):
-        try:
-            if action == "attach":
-                task = self.api.attach(self.eni_id, instance_id, self.vpc_id, self.attach_type)
-            else:
-                task = self.api.detach(self.eni_id, instance_id, self.vpc_id)
-        except WriteRefused as refusal:
-            if refusal.kind == "conflict":
-                raise _Conflict(refusal, instance_id if action == "attach" else None)
-            self.refused(refusal, instance_id)
-        except QcloudError as err:
-            self.qm.fail_api(err, **self.result)
-        self.result["task_id"] = task.task_id
-        return task
-
-    def refused(self, refusal, instance_id):
-        """Fail for a write refused for a missing resource or another VPC / zone, naming what the module knows."""
-        result = dict(self.result)
-        if refusal.kind == "missing":
-            # The ENI was just read: if it is still there, the instance is what is missing.
-            if self.call(self.api.describe_network_interface, self.eni_id) is None:
-                self.fail(MODULE_ENI_NOT_FOUND, error=refusal.error.to_result())
-            self.fail(MODULE_INSTANCE_NOT_FOUND, error=refusal.error.to_result(), instance=instance_id)
-        vpc, zone = self.api.instance_placement(instance_id)
-        self.qm.context.update(instance_vpc=vpc, instance_zone=zone)
-        self.qm.fail_api(refusal.error, **result)
-
-    def wait_for(self, task):
-        status = self.call(self.api.wait_task, task.task_id, self.deadline)
-        if status.status == "FAILED":
-            self.fail(MODULE_TASK_FAILED, task_id=task.task_id, action=task.action, output=status.output or "no output")
-        if status.status != "SUCCESS":
-            self.result["changed"] = True
-            self.fail(MODULE_TASK_TIMEOUT, task_id=task.task_id, action=task.action, status=status.status)
-        self.result["changed"] = True
-
-    def execute(self, steps, record):
-        for index, (action, instance_id) in enumerate(steps):
-            task = self.write(action, instance_id)
-            last = index == len(steps) - 1
-            if last and not self.wait:
-                self.result["changed"] = True
-                target = instance_id if action == "attach" else None
-                return with_binding(record, target, "ATTACHING" if action == "attach" else "DETACHING")
-            self.wait_for(task)
-        confirmed = self.read()
-        wanted = self.instance_id if self.present else None
-        if holder_of(confirmed) != wanted:
-            self.module.warn(
-                "ENI %s ended attached to %s although this task made it %s: another job changed it meanwhile."
-                % (self.eni_id, holder_of(confirmed) or "no instance", "attached to %s" % wanted if wanted else "detached")
-            )
-        return confirmed
-
-    # -- the whole run -----------------------------------------------------------------------
-
-    def run(self):
-        record = self.read()
-        if record is None:
-            if self.present:
-                self.fail_not_found()
-            self.module.warn(sentence(MODULE_ENI_NOT_FOUND, self.qm.context) + " Nothing to detach.")
-            self.finish(None, None)
-        before = record
-        last_plan = None
-        for dummy in range(MAX_ROUNDS):
-            steps = self.plan(record)
-            if not steps:
-                break
-            if self.module.check_mode:
-                self.result["changed"] = True
-                record = with_binding(record, self.instance_id if self.present else None, record["state"])
-                break
-            try:
-                record = self.execute(steps, record)
-                break
-            except _Conflict as conflict:
-                # Maybe the binding changed under us (a race, or a retried write that had landed):
-                # read again. If nothing moved, the refusal was about the instance: report it.
-                fresh = self.read()
-                if fresh is None:
-                    self.fail_not_found()
-                if holder_of(fresh) == holder_of(record) or steps == last_plan:
-                    self.qm.fail_api(conflict.refusal.error, **self.result)
-                if conflict.refusal.maybe_applied and holder_of(fresh) == conflict.wanted_holder:
-                    # An attempt whose answer was lost (API 2.0 has no ClientToken) did the work.
-                    self.result["changed"] = True
-                last_plan, record = steps, fresh
-        else:
-            self.fail(MODULE_NO_CONVERGENCE, holder=holder_of(record) or "no instance", network_interface=record)
-        self.finish(before, record)
-
-    def finish(self, before, after):
+    def finish(self, after, before=_UNSET):
+        before = self.before if before is _UNSET else before
         self.result["network_interface"] = after
-        self.result["diff"] = {
+        self.diff = {
             "before": {"network_interface_id": self.eni_id, "instance_id": holder_of(before)},
             "after": {"network_interface_id": self.eni_id, "instance_id": holder_of(after)},
         }
-        self.module.exit_json(**self.result)
+        self.state = "done"
+
+    def as_list_result(self):
+        """The item's entry of ``results``."""
+        out = {"network_interface_id": self.eni_id, "changed": self.result["changed"]}
+        if self.failure is None:
+            out["network_interface"] = self.result["network_interface"]
+        else:
+            known = self.failure.network_interface
+            out["network_interface"] = self.seen if known is _UNSET else known
+        if "task_id" in self.result:
+            out["task_id"] = self.result["task_id"]
+        if self.failure is not None:
+            out.update(failed=True, msg=self.failure.msg)
+            if self.failure.error is not None:
+                out["error"] = self.failure.error
+        return out
+
+    def list_diff(self):
+        if self.diff is not None:
+            return self.diff
+        before = None if self.before is _UNSET else self.before
+        return {"before": {"network_interface_id": self.eni_id, "instance_id": holder_of(before)},
+                "after": {"network_interface_id": self.eni_id, "instance_id": holder_of(self.seen)}}
+
+
+class Run:
+    """Brings every item to its wanted state within one deadline.
+
+    All ENIs are read together; each item is planned by the same rules; writes go out side by
+    side (through the client's rate limiter), but never two at once on one instance, since the
+    cloud refuses a second task on a busy instance; every write is then waited for together by
+    watching the ENIs (EniWatch). An item that fails does not stop the others.
+    """
+
+    def __init__(self, qm, api, items, wait, attach_type, threads):
+        self.module = qm.module
+        self.api = api
+        self.deadline = qm.wait_deadline
+        self.items = items
+        self.wait = wait
+        self.attach_type = attach_type
+        self.check_mode = qm.module.check_mode
+        self.watch = EniWatch(api, self.deadline)
+        self.by_eni = dict((item.eni_id, item) for item in items)
+        self.queues = {}  # instance: the items waiting to write on it, in order
+        self.holding = {}  # instance: the item whose write or task runs on it
+        self.threads = threads
+        self.workers = None
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self):
+        try:
+            found, misses = self.api.describe_many([item.eni_id for item in self.items])
+        except QcloudError as err:
+            for item in self.items:
+                self.guard(item, item.fail_api, err)
+            return
+        for item in self.items:
+            self.arrive(item, found.get(item.eni_id), misses.get(item.eni_id))
+        try:
+            while any(item.state != "done" for item in self.items):
+                self.launch()
+                self.pause()
+                self.look()
+        finally:
+            if self.workers is not None:
+                self.workers.close()
+
+    def guard(self, item, fn, *args):
+        """Run a step of an item; a Failed ends that item (only)."""
+        try:
+            fn(*args)
+        except Failed as failure:
+            self.failed(item, failure)
+
+    def pause(self):
+        """Until a write ends or the next look is due, whichever comes first."""
+        due = self.watch.due_at()
+        if self.workers is not None and self.workers.pending:
+            timeout = None if due is None else max(0.0, due - self.api.monotonic())
+            outcomes = self.workers.wait(timeout)
+            for eni_id, task, exc in outcomes:
+                if exc is not None and not isinstance(exc, (QcloudError, WriteRefused)):
+                    raise exc
+                self.written(self.by_eni[eni_id], task, exc)
+            if outcomes:
+                return
+        if due is not None:
+            remaining = due - self.api.monotonic()
+            if remaining > 0:
+                self.api.sleep(remaining)
+        elif not (self.workers is not None and self.workers.pending) and not self.launchable():
+            stuck = [item.eni_id for item in self.items if item.state != "done"]
+            if stuck:  # nothing runs and nothing can start: a bug, not a state of the cloud
+                raise RuntimeError("qcloud_eni_attach: no work left for %s" % ", ".join(stuck))
+
+    def launchable(self):
+        return any(waiting and instance not in self.holding for instance, waiting in self.queues.items())
+
+    def look(self):
+        due = self.watch.due_at()
+        if due is None or self.api.monotonic() < due:
+            return
+        for look in self.watch.look():
+            item = self.by_eni[look.eni_id]
+            self.guard(item, self.looked, item, look)
+        if self.api.monotonic() >= self.deadline:
+            for eni_id in list(self.watch.entries):
+                item = self.by_eni[eni_id]
+                self.guard(item, self.timed_out, item)
+
+    # -- reading and deciding ----------------------------------------------------------------
+
+    def arrive(self, item, record, miss):
+        """A fresh read of an item's ENI: wait for it to settle, then decide."""
+        if record is not None:
+            item.seen = record
+        if record is not None and record["state"] in TRANSITIONAL_STATES:
+            item.state = "settling"
+            self.watch.add(item.eni_id)
+            return
+        item.state = "new"
+        self.guard(item, self.decide, item, record, miss)
+
+    def decide(self, item, record, miss):
+        if item.conflict is not None:
+            return self.after_conflict(item, record, miss)
+        if record is None:
+            if item.present:
+                item.fail(MODULE_ENI_NOT_FOUND, error=miss)
+            item.warnings.append(sentence(MODULE_ENI_NOT_FOUND, item.context) + " Nothing to detach.")
+            return item.finish(None, None)
+        item.check(record)
+        item.before = record
+        return self.plan(item, record)
+
+    def after_conflict(self, item, fresh, miss):
+        # Maybe the binding changed under us (a race, or a retried write that had landed):
+        # if nothing moved, the refusal was about the instance: report it.
+        conflict, item.conflict = item.conflict, None
+        if fresh is None:
+            item.fail(MODULE_ENI_NOT_FOUND, error=miss)
+        item.check(fresh)
+        if holder_of(fresh) == holder_of(item.record) or conflict.steps == item.last_plan:
+            item.fail_api(conflict.refusal.error)
+        if conflict.refusal.maybe_applied and holder_of(fresh) == conflict.wanted_holder:
+            # An attempt whose answer was lost (API 2.0 has no ClientToken) did the work.
+            item.result["changed"] = True
+        item.last_plan = conflict.steps
+        if item.rounds >= MAX_ROUNDS:
+            item.fail(MODULE_NO_CONVERGENCE, holder=holder_of(fresh) or "no instance", network_interface=fresh)
+        return self.plan(item, fresh)
+
+    def plan(self, item, record):
+        item.rounds += 1
+        item.record = record
+        steps = item.plan(record)
+        item.plan_made = list(steps)
+        if not steps:
+            return item.finish(record)
+        if self.check_mode:
+            item.result["changed"] = True
+            return item.finish(with_binding(record, item.wanted, record["state"]))
+        item.steps = list(steps)
+        return self.enqueue(item)
+
+    def read_again(self, item):
+        try:
+            found, misses = self.api.describe_many([item.eni_id])
+        except QcloudError as err:
+            item.fail_api(err)
+        return found.get(item.eni_id), misses.get(item.eni_id)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def enqueue(self, item):
+        item.state = "queued"
+        self.queues.setdefault(item.steps[0][1], []).append(item)
+
+    def launch(self):
+        """Start the next write of every instance that no write or task of this run holds."""
+        for instance, waiting in list(self.queues.items()):
+            while waiting and instance not in self.holding:
+                item = waiting.pop(0)
+                action, target = item.steps[0]
+                if self.api.monotonic() >= self.deadline:
+                    self.failed(item, Failed(sentence(MODULE_NOT_STARTED, dict(item.context, action=ACTIONS[action], target=target))))
+                    continue
+                self.holding[instance] = item
+                item.state = "writing"
+                item.step = item.steps[0]
+                self.submit(item)
+
+    def submit(self, item):
+        action, instance = item.step
+        eni_id, vpc_id, attach_type = item.eni_id, item.vpc_id, self.attach_type
+
+        def write(api):
+            if action == "attach":
+                return api.attach(eni_id, instance, vpc_id, attach_type)
+            return api.detach(eni_id, instance, vpc_id)
+
+        if self.threads <= 1:
+            try:
+                task, exc = write(self.api), None
+            except (QcloudError, WriteRefused) as err:
+                task, exc = None, err
+            return self.written(item, task, exc)
+        if self.workers is None:
+            # Only a list needs threads: the single form does not pay for importing them.
+            from ansible_collections.tencent.qcloud.plugins.module_utils._workers import Workers
+
+            self.workers = Workers(self.api, min(self.threads, len(self.items)))
+        return self.workers.submit(item.eni_id, write)
+
+    def written(self, item, task, exc):
+        action, instance = item.step
+        if exc is None:
+            item.result["task_id"] = task.task_id
+            item.steps.pop(0)
+            target = instance if action == "attach" else None
+            if not item.steps and not self.wait and not self.queues.get(instance):
+                self.release(item)
+                item.result["changed"] = True
+                return item.finish(with_binding(item.record, target, "ATTACHING" if action == "attach" else "DETACHING"))
+            item.state = "running"
+            return self.watch.add(item.eni_id, task, wanted=target, confirm=not item.steps)
+        self.release(item)
+        item.state = "new"
+        return self.guard(item, self.refused, item, exc)
+
+    def refused(self, item, exc):
+        action, instance = item.step
+        if not isinstance(exc, WriteRefused):
+            item.fail_api(exc)
+        if exc.kind == "conflict":
+            item.conflict = Conflict(exc, instance if action == "attach" else None, item.plan_made)
+            fresh, miss = self.read_again(item)
+            return self.arrive(item, fresh, miss)
+        if exc.kind == "missing":
+            # The ENI was just read: if it is still there, the instance is what is missing.
+            fresh, dummy = self.read_again(item)
+            if fresh is None:
+                item.fail(MODULE_ENI_NOT_FOUND, error=exc.error.to_result())
+            item.fail(MODULE_INSTANCE_NOT_FOUND, error=exc.error.to_result(), instance=instance)
+        vpc, zone = self.api.instance_placement(instance)
+        item.context.update(instance_vpc=vpc, instance_zone=zone)
+        return item.fail_api(exc.error)
+
+    # -- waiting -----------------------------------------------------------------------------
+
+    def looked(self, item, look):
+        if item.state == "settling":
+            if look.error is not None:
+                item.fail_api(look.error)
+            return self.arrive(item, look.record, look.miss)
+        self.release(item)
+        if look.error is not None:
+            item.fail_api(look.error)
+        action, instance = item.step
+        if look.status is not None and look.status.status == "FAILED":
+            item.fail(MODULE_TASK_FAILED, task_id=item.result["task_id"], action=ACTIONS[action],
+                      output=look.status.output or "no output")
+        item.result["changed"] = True
+        if look.record is not None:
+            item.seen = look.record
+        if item.steps:
+            return self.enqueue(item)
+        return self.confirmed(item, look.record)
+
+    def confirmed(self, item, record):
+        if record is not None:
+            item.check(record)
+        if holder_of(record) != item.wanted:
+            wanted = item.wanted
+            item.warnings.append(
+                "ENI %s ended attached to %s although this task made it %s: another job changed it meanwhile."
+                % (item.eni_id, holder_of(record) or "no instance", "attached to %s" % wanted if wanted else "detached")
+            )
+        item.finish(record)
+
+    def timed_out(self, item):
+        record, status = self.watch.last_seen(item.eni_id)
+        self.watch.drop(item.eni_id)
+        self.release(item)
+        if item.state == "settling":
+            item.fail(MODULE_SETTLE_TIMEOUT, status=record["state"] if record else "changing", network_interface=record)
+        item.result["changed"] = True
+        action, dummy = item.step
+        item.fail(MODULE_TASK_TIMEOUT, task_id=item.result["task_id"], action=ACTIONS[action],
+                  status=status.status if status else "RUNNING")
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def release(self, item):
+        for instance in [i for i, holder in self.holding.items() if holder is item]:
+            del self.holding[instance]
+
+    def failed(self, item, failure):
+        item.failure = failure
+        item.state = "done"
+        self.release(item)
+        self.watch.drop(item.eni_id)
+        for waiting in self.queues.values():
+            if item in waiting:
+                waiting.remove(item)
+
+
+# -- the two forms ---------------------------------------------------------------------------
+
+ITEM_OPTIONS = dict(
+    network_interface_id=dict(type="str", required=True, aliases=["eni_id"]),
+    instance_id=dict(type="str"),
+    vpc_id=dict(type="str"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    force=dict(type="bool", default=False),
+)
+SINGLE_RULES = [("state", "present", ("instance_id",)), ("api_version", "2.0", ("vpc_id",))]
+
+
+def check_single(qm):
+    given = dict((k, v) for k, v in qm.params.items() if v is not None)
+    try:
+        check_required_if(SINGLE_RULES, given)
+    except TypeError as err:
+        qm.module.fail_json(msg=str(err))
+    qm.check_id("network_interface_id", "eni")
+    qm.check_id("instance_id", "ins")
+    qm.check_id("vpc_id", "vpc")
+
+
+def check_list(qm):
+    """Every item well formed, every ENI once: before any call."""
+    first = {}
+    for index, spec in enumerate(qm.params["attachments"]):
+        name = "attachments[%d]." % index
+        qm.check_value(name + "network_interface_id", spec["network_interface_id"], "eni")
+        qm.check_value(name + "instance_id", spec["instance_id"], "ins")
+        qm.check_value(name + "vpc_id", spec["vpc_id"], "vpc")
+        context = dict(index=index, eni=spec["network_interface_id"])
+        if spec["network_interface_id"] in first:
+            qm.module.fail_json(msg=sentence(MODULE_DUPLICATE_ENI, dict(context, first_index=first[spec["network_interface_id"]])))
+        first[spec["network_interface_id"]] = index
+        if spec["state"] == "present" and not spec["instance_id"]:
+            qm.module.fail_json(msg=sentence(MODULE_ITEM_NEEDS_INSTANCE, context))
+        if qm.params["api_version"] == "2.0" and not spec["vpc_id"]:
+            qm.module.fail_json(msg=sentence(MODULE_ITEM_NEEDS_VPC, context))
+
+
+def report_single(qm, item, credential_source):
+    for warning in item.warnings:
+        qm.module.warn(warning)
+    result = dict(item.result, credential_source=credential_source)
+    if item.failure is not None:
+        result.pop("network_interface", None)
+        if item.failure.network_interface is not _UNSET:
+            result["network_interface"] = item.failure.network_interface
+        if item.failure.error is not None:
+            result["error"] = item.failure.error
+        qm.module.fail_json(msg=item.failure.msg, **result)
+    qm.module.exit_json(diff=item.diff, **result)
+
+
+def report_list(qm, items, credential_source):
+    for item in items:
+        for warning in item.warnings:
+            qm.module.warn(warning)
+    result = dict(
+        changed=any(item.result["changed"] for item in items),
+        results=[item.as_list_result() for item in items],
+        diff=[item.list_diff() for item in items],
+        credential_source=credential_source,
+    )
+    failed = [item for item in items if item.failure is not None]
+    if failed:
+        msg = sentence(MODULE_ITEMS_FAILED, dict(failed=len(failed), total=len(items), eni=failed[0].eni_id,
+                                                 first_msg=failed[0].failure.msg))
+        qm.module.fail_json(msg=msg, **result)
+    qm.module.exit_json(**result)
 
 
 def main():
     qm = QcloudModule(
         argument_spec=dict(
-            network_interface_id=dict(type="str", required=True, aliases=["eni_id"]),
+            network_interface_id=dict(type="str", aliases=["eni_id"]),
             instance_id=dict(type="str"),
             vpc_id=dict(type="str"),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             force=dict(type="bool", default=False),
+            attachments=dict(type="list", elements="dict", options=ITEM_OPTIONS),
             attach_type=dict(type="str", choices=["standard", "extended"]),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
         ),
-        required_if=[
-            ("state", "present", ("instance_id",)),
-            ("api_version", "2.0", ("vpc_id",)),
-        ],
+        mutually_exclusive=[("attachments", option) for option in ("network_interface_id", "instance_id", "vpc_id", "state", "force")],
+        required_one_of=[("network_interface_id", "attachments")],
         supports_check_mode=True,
     )
-    qm.check_id("network_interface_id", "eni")
-    qm.check_id("instance_id", "ins")
-    qm.check_id("vpc_id", "vpc")
+    params = qm.params
+    single = params["attachments"] is None
+    if single:
+        check_single(qm)
+    else:
+        check_list(qm)
     qm.check_positive("wait_timeout")
-    if qm.params["attach_type"] and qm.params["api_version"] == "2.0":
+    if params["attach_type"] and params["api_version"] == "2.0":
         qm.module.fail_json(msg="attach_type is an API 3.0 option: remove it or use api_version 3.0.")
-    EniAttachment(qm).run()
+    qm.context.update(wait_timeout=params["wait_timeout"])
+    if single:
+        qm.context.update(eni=params["network_interface_id"], instance=params["instance_id"], vpc=params["vpc_id"])
+    api = qm.vpc(wait_timeout=params["wait_timeout"])
+    specs = [params] if single else params["attachments"]
+    items = [Item(spec, qm.context) for spec in specs]
+    Run(qm, api, items, params["wait"], params["attach_type"], threads=1 if single else THREADS).run()
+    if single:
+        report_single(qm, items[0], qm.credential_source)
+    report_list(qm, items, qm.credential_source)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@
 
 Each case resets the simulator, queues one fault at one position of the flow, runs
 qcloud_eni_attach through ansible-playbook, and reads the simulator's request log and state.
+The flow: the first describe, the write, the wait (API 2.0 polls the task, then confirms with a
+describe; API 3.0 watches the ENI with describes, the last of which is the confirmation, so there
+its "task_poll" and "confirm_describe" positions are one call: the first describe after the write).
 The module must either succeed with the write applied exactly once, or fail within its deadline
 with a mapped sentence; retries stay inside api_retries and back off (visible in the log's times).
 One playbook per protocol holds all its cases; the two run side by side on two simulators.
@@ -78,6 +81,18 @@ BUSY = ({"fault": "error", "code": "UnsupportedOperation.MutexOperationTaskRunni
 MIN_BACKOFF = [0.25 * 0.9, 0.5 * 0.9, 1.0 * 0.9, 2.0 * 0.9]
 
 
+def _position(protocol, position):
+    """(scenario, action, calls of that action before the faulted one) of a position in a protocol."""
+    if protocol == "3.0" and position in ("task_poll", "confirm_describe"):
+        return ("attach", DESCRIBE, 1)  # the first look at the ENI after the write
+    return POSITIONS[position]
+
+
+def _same_call(protocol, position):
+    """3.0 has one call where 2.0 has the poll and the confirming describe."""
+    return "task_poll" if protocol == "3.0" and position == "confirm_describe" else position
+
+
 def _case_ids():
     for protocol in PROTOCOLS:
         for position in POSITIONS:
@@ -109,6 +124,8 @@ def _runs(protocol="3.0"):
     names = list(FAULTS)
     runs = {}
     for scenario, positions in FLOWS.items():
+        if protocol == "3.0":
+            positions = tuple(p for p in positions if p != "confirm_describe")
         for k in range(len(names)):
             runs["%s-%d" % (scenario, k)] = (scenario, {p: names[(k + i) % len(names)] for i, p in enumerate(positions)})
     if protocol == "2.0":
@@ -120,11 +137,12 @@ def _runs(protocol="3.0"):
 
 def _run_of(protocol, position, fault):
     """The run that puts fault at position (the attach flow for the calls both flows have)."""
+    position = _same_call(protocol, position)
     runs = _runs(protocol)
     if "attach-poll-%s" % fault in runs and position == "task_poll":
         return "attach-poll-%s" % fault
     for run_id, (scenario, faults) in runs.items():
-        if faults.get(position) == fault and (scenario == POSITIONS[position][0]):
+        if faults.get(position) == fault and (scenario == _position(protocol, position)[0]):
             return run_id
     raise KeyError((position, fault))
 
@@ -133,12 +151,13 @@ def _fault_specs(protocol, faults):
     """The queue of one run: the describe faults (with a pass-through for the retry that follows
     the first one, so the second fault meets the confirming describe), then the write's, the poll's."""
     queue = []
+    second = "task_poll" if protocol == "3.0" else "confirm_describe"  # the second describe of the flow
     if "first_describe" in faults:
         queue = [dict(FAULTS[faults["first_describe"]], action=DESCRIBE),
                  {"action": DESCRIBE, "fault": "delay", "seconds": 0},
-                 dict(FAULTS[faults["confirm_describe"]], action=DESCRIBE)]
+                 dict(FAULTS[faults[second]], action=DESCRIBE)]
     for position in ("attach", "detach", "task_poll"):
-        if position in faults:
+        if position in faults and position != second:
             queue.append(dict(FAULTS[faults[position]], action=POSITIONS[position][1]))
     for spec in queue:
         spec["protocol"] = protocol
@@ -212,12 +231,12 @@ def _lost_v2_write(protocol, run_id):
     return faults.get(scenario) == "truncated"
 
 
-def _check_retried(record, position, fault):
+def _check_retried(record, protocol, position, fault):
     """The faulted call of that position was retried, after a backoff (or, when slow, after api_timeout)."""
-    action = POSITIONS[position][1]
+    action = _position(protocol, position)[1]
     calls = _calls(record, action)
     faulted = [i for i, c in enumerate(calls) if c["fault"]]
-    if position == "confirm_describe":
+    if action == DESCRIBE and position != "first_describe":
         faulted = faulted[2:3]  # the first describe's fault and its pass-through come first
     else:
         faulted = faulted[:1]
@@ -236,7 +255,7 @@ def test_fault(matrix, protocol, position, fault):
         scenario = position
     else:
         run_id = "%s/%s" % (protocol, _run_of(protocol, position, fault))
-        scenario = POSITIONS[position][0]
+        scenario = _position(protocol, position)[0]
     record = matrix[protocol][run_id]
     result = record["result"]
     relhelp.assert_clean(result)
@@ -259,7 +278,7 @@ def test_fault(matrix, protocol, position, fault):
     assert not [r for r in record["requests"] if r["action"] in WRITES and r["action"] != write]
     if protocol == "3.0":
         assert len({w["client_token"] for w in writes}) == 1, "a retried write carried another ClientToken"
-    _check_retried(record, position, fault)
+    _check_retried(record, protocol, position, fault)
     assert result["diff"]["before"]["instance_id"] == holder_before and result["diff"]["after"]["instance_id"] == wanted
     assert result["changed"] is True, "the module applied a write but reported changed=%s" % result["changed"]
     if not _lost_v2_write(protocol, run_id):  # 2.0 answers the task id only once: a lost answer loses it

@@ -51,6 +51,13 @@ FULL_CONTEXT = {
     # the CVM API and the inventory plugin
     "filter": "tag:env",
     "what": "qcloud_cvm_info",
+    # the list form (attachments)
+    "index": 3,
+    "first_index": 0,
+    "target": "ins-xx44545f",
+    "failed": 2,
+    "total": 50,
+    "first_msg": "Task 16284 (AttachNetworkInterface) failed (instance is busy): check the instance and the ENI, then run again.",
 }
 
 # Every error code Tencent documents for the four VPC actions and the common ones, in API 3.0 and 2.0.

@@ -271,54 +271,13 @@ def test_task_status_v2(answer, status, output):
     assert action == "DescribeVpcTaskResult" and params["taskId"] == "16284"
 
 
-def test_wait_task_polls_until_done_without_real_sleep():
-    api, session, clock = make_api("3.0", P.v3_task("RUNNING"), P.v3_task("RUNNING"), P.v3_task("SUCCESS"))
-    status = api.wait_task("t-1", clock.monotonic() + 60)
-    assert status.status == "SUCCESS"
-    assert len(session.posts) == 3
-    assert clock.sleeps == [0.25, 0.375, 0.5625]
-
-
-def test_wait_task_returns_failed_at_once():
-    api, session, clock = make_api("2.0", P.v2_task(1, "boom"))
-    status = api.wait_task("16284", clock.monotonic() + 60)
-    assert (status.status, status.output) == ("FAILED", "boom")
-
-
-def test_wait_task_gives_up_at_the_deadline():
-    api, session, clock = make_api("3.0", *[P.v3_task("RUNNING")] * 200)
-    start = clock.monotonic()
-    status = api.wait_task("t-1", start + 20)
-    assert status.status == "RUNNING"
-    assert clock.monotonic() == pytest.approx(start + 20)
-    assert max(clock.sleeps) <= 5.0
-    assert len(session.posts) < 20  # the polls slow down
-
-
 def test_poll_delays_grow_to_a_cap():
     delays = V.poll_delays()
     got = [next(delays) for dummy in range(12)]
     assert got[0] == 0.25 and got == sorted(got) and got[-1] == 5.0
 
 
-def test_wait_settled_until_the_state_is_stable():
-    script = [P.v3_describe([P.v3_eni(holder=INS, state="ATTACHING")]),
-              P.v3_describe([P.v3_eni(holder=INS, state="AVAILABLE")])]
-    api, session, clock = make_api("3.0", *script)
-    record = api.wait_settled(ENI, clock.monotonic() + 60)
-    assert record["state"] == "AVAILABLE" and record["attachment"]["instance_id"] == INS
-    assert len(session.posts) == 2
-
-
-def test_wait_settled_returns_the_transitional_record_at_the_deadline():
-    api, session, clock = make_api("3.0", *[P.v3_describe([P.v3_eni(state="DETACHING")])] * 100)
-    record = api.wait_settled(ENI, clock.monotonic() + 10)
-    assert record["state"] == "DETACHING"
-
-
-def test_wait_settled_returns_none_when_the_eni_vanishes():
-    api, session, clock = make_api("3.0", P.v3_describe([]))
-    assert api.wait_settled(ENI, clock.monotonic() + 10) is None
+# waiting on ENIs and tasks: test_vpc_watch.py
 
 
 # ================================================================== writes
