@@ -2,7 +2,8 @@
 # Step "reliability" of hack/run_tests.sh: tests/reliability (pytest) against simulators in
 # build/sim-reliability and build/sim-reliability-2 (HTTPS), driving qcloud_eni_attach and
 # qcloud_eni_info through real ansible / ansible-playbook processes with the copy of the collection.
-# Proves: the fault matrix (every call x every fault x both APIs), retry budget and backoff, races
+# Proves: the fault matrix (every call x every fault x both APIs), the list form (attachments) under
+# those faults and two list tasks at once under rate limits, retry budget and backoff, races
 # between jobs, hostile input (no API call), auth and clock failures, and no secret in any output.
 # Every playbook's output (-v --diff, -vvv) lands in build/logs/reliability for the secret-scan step.
 # Env from run_tests.sh: ROOT, PY, COPY, LOGS. Exit 0 pass, 99 skip, else fail.
