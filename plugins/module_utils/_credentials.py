@@ -233,12 +233,13 @@ class CredentialChain:
             raise QcloudError("The CVM metadata service %s reports no CAM role bound to this instance: bind one in the CVM console." % base)
 
         def fetch() -> Tuple[Credentials, float]:
-            reply = self._metadata_get(METADATA_ROLE_PATH + role)
+            # A renewal may come mid-run: any failure here is the metadata service's, said as such.
             try:
+                reply = self._metadata_get(METADATA_ROLE_PATH + role)
                 data = reply.json() if reply.status_code == 200 else {}
-            except ValueError:
+            except Exception:  # requests' errors, or an answer that is not JSON
                 data = {}
-            if data.get("Code", "Success") != "Success" or not data.get("TmpSecretId"):
+            if not isinstance(data, dict) or data.get("Code", "Success") != "Success" or not (data.get("TmpSecretId") and data.get("TmpSecretKey")):
                 raise QcloudError("The CVM metadata service %s gave no temporary keys for role %s: check the instance's role." % (base, role))
             keys = Credentials(data["TmpSecretId"], data["TmpSecretKey"], data.get("Token"), source)
             return keys, float(data.get("ExpiredTime") or 0) or time.time() + 600
@@ -250,7 +251,8 @@ class CredentialChain:
     def assume_role(self, keys: Any, role_arn: str, session_name: Optional[str] = None) -> Any:
         params = self.params
         duration = int(params.get("role_duration") or 7200)
-        name = session_name or params.get("role_session_name") or "ansible-tencent-qcloud"
+        # The option the user gave wins over a profile's role-session-name.
+        name = params.get("role_session_name") or session_name or "ansible-tencent-qcloud"
         try:
             region = resolve_region(params, self.environ)
         except QcloudError:  # STS answers in every region; the modules check the region themselves
@@ -278,7 +280,9 @@ class CredentialChain:
                 context = {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint}
                 raise QcloudError("Assuming role %s with keys from %s failed: %s" % (role_arn, keys.source, explain(err, context)), err.code)
             tmp = data.get("Credentials") or {}
-            minted = Credentials(tmp.get("TmpSecretId", ""), tmp.get("TmpSecretKey", ""), tmp.get("Token"), "")
+            if not (tmp.get("TmpSecretId") and tmp.get("TmpSecretKey")):
+                raise QcloudError("Assuming role %s with keys from %s gave no temporary keys: check sts_endpoint." % (role_arn, keys.source))
+            minted = Credentials(tmp["TmpSecretId"], tmp["TmpSecretKey"], tmp.get("Token"), "")
             return minted, float(data.get("ExpiredTime") or 0) or time.time() + duration
 
         provider = RefreshingCredentials(fetch, "STS AssumeRole %s with keys from %s" % (role_arn, keys.source))

@@ -161,7 +161,8 @@ CATALOGUE: Dict[str, Entry] = {
         True,
         True,
     ),
-    "ResourceInUse": Entry(_BUSY, True, True),
+    # Not waited out: it also answers a delete of an attached ENI, which no wait changes.
+    "ResourceInUse": Entry("The resource is in use by another operation: wait for it to finish and run again.", True),
     "ResourceUnavailable": Entry("The resource is temporarily unavailable: run again in a moment.", True),
     "ResourceBusy": Entry(_BUSY, True, True),
     "InternalError": Entry("Tencent Cloud had an internal error on {action}: run again; if it persists, open a ticket with the request id.", True),

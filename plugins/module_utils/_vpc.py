@@ -99,6 +99,13 @@ def _refusal(error: QcloudApiError) -> Optional[WriteRefused]:
     return None
 
 
+def task_of(answer: Any, action: str) -> str:
+    """The task id of an API 3.0 write: its RequestId, which must be there."""
+    if not answer.request_id:
+        raise QcloudApiError(CLIENT_BAD_RESPONSE, "no RequestId in the answer", action)
+    return str(answer.request_id)
+
+
 def missing_answer(action: str, request_id: Optional[str]) -> Dict[str, Any]:
     """``error`` for a look-up the API answered without the resource (an empty set)."""
     return {"code": None, "message": "the answer holds no such resource", "request_id": request_id, "action": action}
@@ -419,7 +426,7 @@ class VpcApi:
         if self.v3:
             # One token per logical write: every retry of this call carries the same one.
             params = dict(extra, NetworkInterfaceId=eni_id, InstanceId=instance_id, ClientToken=str(uuid.uuid4()))
-            return str(self.client.call(action, params).request_id)
+            return task_of(self.client.call(action, params), action)
         params = {"vpcId": vpc_id, "networkInterfaceId": eni_id, "instanceId": instance_id}
         data = self.client.call(action, params).data
         task_id = data.get("taskId")
@@ -813,7 +820,7 @@ class EniLifecycle:
         raw = result.data.get("NetworkInterface") or {}
         if not raw.get("NetworkInterfaceId"):
             raise QcloudApiError(CLIENT_BAD_RESPONSE, "no NetworkInterface in the answer", action, result.request_id)
-        return normalise_v3(raw), Task(str(result.request_id), action)
+        return normalise_v3(raw), Task(task_of(result, action), action)
 
     def modify(
         self,
@@ -840,7 +847,7 @@ class EniLifecycle:
             raise lifecycle_refusal(err)
 
     def _task(self, action: str, params: Mapping[str, Any]) -> Task:
-        return Task(str(self._call(action, params).request_id), action)
+        return Task(task_of(self._call(action, params), action), action)
 
     def assign(self, eni_id: str, addresses: Optional[List[str]] = None, count: int = 0) -> Task:
         params: Dict[str, Any] = {"NetworkInterfaceId": eni_id}

@@ -746,3 +746,35 @@ def test_an_unreadable_configure_file_is_an_error_naming_it(home):
     with pytest.raises(QcloudError) as info:
         K.resolve_region({}, home.env())
     assert info.value.msg == "%s could not be read as JSON (JSONDecodeError): fix or remove it." % path
+
+
+# ================================================================== review mends
+
+
+def test_the_session_name_option_wins_over_the_profiles(home):
+    home.tccli(data=dict(TCCLI_KEYS, **{"role-arn": ROLE_ARN, "role-session-name": "from-tccli"}))
+    session = sts_session(sts_answer(1, WALL + 7200))
+    resolve({"role_session_name": "from-the-task"}, home.env(), session).current()
+    (post,) = session.posts
+    assert sts_request(post)["RoleSessionName"] == "from-the-task"
+
+
+def test_an_assume_role_answer_without_keys_is_a_sentence_not_empty_keys(home):
+    session = sts_session(P.v3_ok(ExpiredTime=int(WALL + 7200)))
+    err = failure(dict(OPT, role_arn=ROLE_ARN), home.env(), session)
+    assert err.msg == "Assuming role %s with keys from module options gave no temporary keys: check sts_endpoint." % ROLE_ARN
+
+
+def test_a_metadata_service_that_fails_while_giving_keys_is_a_sentence(home):
+    class Flaky(FakeMetadata):
+        def get(self, url, timeout=None, verify=None):
+            import requests
+
+            if url.endswith("/cvm-deployer"):
+                raise requests.exceptions.ReadTimeout("read timed out")
+            return super().get(url, timeout, verify)
+
+    home.tccli(data={"type": "cvm-role"})
+    err = failure({}, home.env(), Flaky())
+    assert err.msg == ("The CVM metadata service http://metadata.tencentyun.com gave no temporary keys for role cvm-deployer: "
+                       "check the instance's role.")

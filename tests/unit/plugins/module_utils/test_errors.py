@@ -253,3 +253,9 @@ def test_api_error_str_and_result():
     assert err.to_result() == {"code": "ResourceNotFound", "message": "not there", "request_id": "rid-2",
                                "action": "DescribeNetworkInterfaces"}
     assert isinstance(err, E.QcloudError)
+
+
+def test_resource_in_use_is_retried_but_not_waited_out():
+    # it also answers a delete of an attached ENI, which no wait changes
+    assert E.lookup("ResourceInUse").retry and not E.lookup("ResourceInUse").busy
+    assert E.lookup("UnsupportedOperation.MutexOperationTaskRunning").busy

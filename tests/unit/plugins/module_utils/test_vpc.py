@@ -375,3 +375,10 @@ def test_a_v2_write_answer_without_task_id_is_an_api_error():
     api, session, clock = make_api("2.0", P.v2_ok(data={}))
     with pytest.raises(QcloudApiError):
         api.attach(ENI, INS, VPC)
+
+
+def test_a_v3_write_answer_without_request_id_is_an_api_error():
+    api, session, clock = make_api("3.0", {"Response": {}})
+    with pytest.raises(QcloudApiError) as info:
+        api.attach(ENI, INS)
+    assert info.value.code == "ClientError.MalformedResponse"
