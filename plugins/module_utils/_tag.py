@@ -11,7 +11,6 @@ the VPC client's keys, session, timeouts and retries; only the service, version 
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict, List, Mapping
 from urllib.parse import urlparse, urlunparse
 
@@ -40,15 +39,7 @@ def tag_endpoint(url: str) -> str:
 
 def tag_client(vpc_client: QcloudClient) -> QcloudClient:
     """A client of the Tag API made from the VPC one (same keys, session, retries and deadline)."""
-    client = copy.copy(vpc_client)
-    client.service = SERVICE
-    client.version = VERSION
-    client.url = tag_endpoint(vpc_client.url)
-    parsed = urlparse(client.url)
-    client.host = parsed.netloc
-    client.path = parsed.path or "/"
-    client.endpoint = "%s://%s" % (parsed.scheme, parsed.netloc)
-    return client
+    return vpc_client.clone(service=SERVICE, version=VERSION, endpoint=tag_endpoint(vpc_client.url), session=vpc_client.session)
 
 
 def eni_resource(region: str, eni_id: str) -> str:

@@ -194,6 +194,7 @@ def test_ids_100_a_request_without_filters():
 
 def test_regions_at_once_each_with_its_own_clients():
     cloud = CvmCloud([instance(i, region=r) for r in ("ap-guangzhou", "ap-shanghai", "ap-beijing") for i in range(120)])
+    cloud.delay = 0.05  # without it one thread may answer every region before the others start
     sessions = []
     pool, dummy = make_pool(cloud, workers_sessions=sessions)
     records = M.list_instances(pool, ["ap-beijing", "ap-guangzhou", "ap-shanghai"], workers=3)
