@@ -117,12 +117,15 @@ V3_BY_ACTION = {
 }
 
 # action -> the documented codes it answers while another task holds its ENI or instance (the
-# "mutex" kind); the first is the default. Attach documents UnsupportedOperation.InvalidState and
-# .ResourceIsInvalidState, Detach and Delete .InvalidState; only Assign and Unassign document
-# .MutexOperationTaskRunning.
+# "mutex" kind); the first is the default. Only Assign and Unassign document
+# .MutexOperationTaskRunning. Attach's busy/state answers are UnsupportedOperation.InvalidState and
+# .ResourceIsInvalidState, Detach's .InvalidState: the modules do not wait those out yet (issue 17,
+# point 2), so Attach and Detach answer .IdempotentProcessing (documented for both, "the earlier
+# request is still being processed, retry later", which the modules wait out) until they do.
 BUSY_CODES = {
-    "AttachNetworkInterface": ("UnsupportedOperation.InvalidState", "UnsupportedOperation.ResourceIsInvalidState"),
-    "DetachNetworkInterface": ("UnsupportedOperation.InvalidState",),
+    "AttachNetworkInterface": ("UnsupportedOperation.IdempotentProcessing", "UnsupportedOperation.InvalidState",
+                               "UnsupportedOperation.ResourceIsInvalidState"),
+    "DetachNetworkInterface": ("UnsupportedOperation.IdempotentProcessing", "UnsupportedOperation.InvalidState"),
     "DeleteNetworkInterface": ("UnsupportedOperation.InvalidState",),
     "AssignPrivateIpAddresses": ("UnsupportedOperation.MutexOperationTaskRunning", "UnsupportedOperation.InvalidState"),
     "UnassignPrivateIpAddresses": ("UnsupportedOperation.MutexOperationTaskRunning",
