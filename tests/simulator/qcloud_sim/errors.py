@@ -136,6 +136,8 @@ DOCUMENTED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "docu
 
 
 def _load_documented():
+    if not os.path.exists(DOCUMENTED_FILE):  # hack/documented_errors.py imports this to write it
+        return {}, frozenset()
     with open(DOCUMENTED_FILE, encoding="utf-8") as fh:
         data = json.load(fh)
     return ({action: frozenset(item["codes"]) for action, item in data["actions"].items()},
