@@ -163,8 +163,7 @@ REQUESTS = {
         dict(BASE, PrivateIpAddresses=_ips("10.0.1.11")), dict(BASE, PrivateIpAddresses=_ips("10.0.1.999")),
         dict(BASE, SubnetId="subnet-full0001"), dict(BASE, SecondaryPrivateIpAddressCount=10),
     ],
-    "DeleteNetworkInterface": [{"NetworkInterfaceId": e} for e in ("eni-BAD", "eni-nope0001", "eni-prim0001",
-                                                                     "eni-held0001")],
+    "DeleteNetworkInterface": [{"NetworkInterfaceId": e} for e in ("eni-BAD", "eni-nope0001", "eni-prim0001", "eni-held0001")],
     "ModifyNetworkInterfaceAttribute": [
         {"NetworkInterfaceId": "eni-BAD"}, {"NetworkInterfaceId": "eni-free0001", "NetworkInterfaceName": "n" * 61},
         {"NetworkInterfaceId": "eni-free0001", "SecurityGroupIds": ["sg-web00001", "sg-web00001"]},
