@@ -28,7 +28,7 @@ def test_reset_restores_everything(api):
     out = api.ok("POST", "reset")
     assert out["config"] == {"task_seconds": 0.2, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
                              "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
-         "strict_codes": True}
+                             "strict_codes": True}
     assert api.ok("GET", "requests")["requests"] == []
     assert api.ok("GET", "faults")["faults"] == []
     assert len(api.ok("GET", "signatures")["signatures"]) == 1  # kept across resets
