@@ -40,7 +40,11 @@ FAULTS = [
     {"fault": "http_500"}, {"fault": "http_502"}, {"fault": "http_503"}, {"fault": "reset"},
     {"fault": "malformed"}, {"fault": "truncated"}, {"fault": "delay", "seconds": 0.5},
     {"fault": "error", "code": "RequestLimitExceeded"}, {"fault": "error", "code": "InternalError"},
-    {"fault": "error", "code": "UnsupportedOperation.MutexOperationTaskRunning"},
+    # a busy answer: API 2.0's 5100 anywhere; in API 3.0 only writes document one (the simulator refuses
+    # an undocumented code for the action), so the 3.0 busy fault goes to the writes only
+    {"fault": "error", "code": "UnsupportedOperation.MutexOperationTaskRunning", "protocol": "2.0"},
+    {"fault": "error", "code": "UnsupportedOperation.IdempotentProcessing", "protocol": "3.0",
+     "actions": ["AttachNetworkInterface", "DetachNetworkInterface"]},
 ]
 ACTIONS = ["DescribeNetworkInterfaces", "AttachNetworkInterface", "DetachNetworkInterface", "DescribeVpcTaskResult"]
 
@@ -115,7 +119,8 @@ class FaultInjector(threading.Thread):
             for dummy in range(count):
                 if self.stop.wait(self.period / max(count, 1)):
                     return
-                spec = dict(self.rng.choice(FAULTS), action=self.rng.choice(ACTIONS))
+                spec = dict(self.rng.choice(FAULTS))
+                spec["action"] = self.rng.choice(spec.pop("actions", ACTIONS))
                 self.sim.call("/_sim/faults", spec)
                 self.queued += 1
             self.stop.wait(max(0.0, self.period - (time.monotonic() - started)))
@@ -209,7 +214,7 @@ def main(argv):
     missing = sum(max(0, n - applied.get(e, 0)) for e, n in needed.items())
     faulted = sum(1 for r in log_entries if r["fault"])
     throttled = sum(1 for r in log_entries if r["outcome"] == "RequestLimitExceeded" and not r["fault"])
-    retryable = re.compile(r"^(RequestLimitExceeded|InternalError|UnsupportedOperation\.MutexOperationTaskRunning|5100|6000)")
+    retryable = re.compile(r"^(RequestLimitExceeded|InternalError|UnsupportedOperation\.(MutexOperationTaskRunning|IdempotentProcessing)|5100|6000)")
     retries = sum(1 for r in log_entries if r["fault"] or retryable.match(str(r["outcome"])))
     tracebacks = len(re.findall(r"Traceback \(most recent call last\)|MODULE FAILURE", output))
     figures = [

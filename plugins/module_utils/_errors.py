@@ -138,6 +138,11 @@ CATALOGUE: Dict[str, Entry] = {
         "The key (from {credential_source}) is not allowed to call {action}: grant it that permission in CAM "
         "(for AssumeRole, the role's trust policy must name it)."
     ),
+    "AuthFailure.InvalidAuthorization": Entry(
+        "Tencent Cloud could not read the request's Authorization ({message}): check api_endpoint and that "
+        "secret_id and secret_key belong together (the credential source was {credential_source})."
+    ),
+    # the family's parent (Tencent documents only its members): a new AuthFailure.* code says this
     "AuthFailure": Entry(_AUTH_KEYS),
     "UnauthorizedOperation": Entry(
         "The key (from {credential_source}) is not allowed to call {action}: grant it that permission in CAM "
@@ -161,10 +166,13 @@ CATALOGUE: Dict[str, Entry] = {
         True,
         True,
     ),
-    # Not waited out: it also answers a delete of an attached ENI, which no wait changes.
-    "ResourceInUse": Entry("The resource is in use by another operation: wait for it to finish and run again.", True),
+    # Neither retried nor waited out: Create and Assign answer it for an address in use, Delete for
+    # an attached ENI; no retry changes either.
+    "ResourceInUse": Entry(
+        "A resource that {action} names is in use ({message}): choose addresses that are free in subnet {subnet}, "
+        "or detach the ENI and let its other operations finish, then run again."
+    ),
     "ResourceUnavailable": Entry("The resource is temporarily unavailable: run again in a moment.", True),
-    "ResourceBusy": Entry(_BUSY, True, True),
     "InternalError": Entry("Tencent Cloud had an internal error on {action}: run again; if it persists, open a ticket with the request id.", True),
     "InternalError.ModuleError": Entry(
         "Tencent Cloud had an internal error on {action}: run again; if it persists, open a ticket with the request id.", True
@@ -395,14 +403,8 @@ CATALOGUE.update(
             "Subnet {subnet} has no free private address left for {action}: free some addresses there, or use another subnet_id."
         ),
         "ResourceInsufficient": Entry("Tencent Cloud has not enough resources for {action} ({message}): use another subnet or zone, or run again later."),
-        "LimitExceeded.EniPrivateIpLimit": Entry(_IP_QUOTA),
-        "LimitExceeded.PrivateIpAddressLimitExceeded": Entry(_IP_QUOTA),
-        "LimitExceeded.Address": Entry(_IP_QUOTA),
         "LimitExceeded.NetworkInterfaceLimitExceeded": Entry(
             "The VPC already has as many ENIs as the account's quota allows ({message}): delete unused ENIs or raise the quota."
-        ),
-        "ResourceInUse.Address": Entry(
-            "An address asked for is already in use ({message}): choose addresses of subnet {subnet} that are free."
         ),
         "InvalidParameterValue.Range": Entry(
             "A value of {action} is out of range ({message}): every address must lie in the ENI's subnet ({subnet})."
@@ -411,18 +413,10 @@ CATALOGUE.update(
             "An address asked for is reserved by Tencent Cloud ({message}): a subnet's network, gateway and broadcast "
             "addresses cannot be used."
         ),
-        "InvalidParameterValue.Duplicate": Entry("A value is repeated in {action} ({message}): list each security group and address once."),
         "InvalidParameterValue.DuplicatePara": Entry("A value is repeated in {action} ({message}): list each security group and address once."),
-        "UnsupportedOperation.PrimaryIp": Entry(
-            "The primary address of ENI {eni} cannot be assigned or removed ({message}): list secondary addresses only."
-        ),
-        "UnsupportedOperation.MultiplePrimaryIpAddress": Entry(_COLLECTION_BUG),
         "UnsupportedOperation.AttachmentNotFound": Entry(
             "ENI {eni} does not hold what {action} names ({message}): another job changed it meanwhile, so run again."
         ),
-        "UnsupportedOperation.SubnetNotExists": Entry("Subnet {subnet} does not exist in region {region}: check subnet_id and region."),
-        "InvalidSecurityGroupID.NotFound": Entry("A security group was not found ({message}): check security_group_ids and region."),
-        "InvalidSecurityGroupID.Malformed": Entry("A security group id is malformed ({message}): ids look like sg-xxxxxxxx."),
         # tags, set at creation (VPC codes) or later (Tag API codes)
         "InvalidParameterValue.TagInvalidKey": Entry(_TAG_RULES),
         "InvalidParameterValue.TagInvalidKeyLen": Entry(_TAG_RULES),
@@ -431,27 +425,166 @@ CATALOGUE.update(
         "InvalidParameterValue.TagKeyEmpty": Entry(_TAG_RULES),
         "InvalidParameterValue.TagKeyLengthExceeded": Entry(_TAG_RULES),
         "InvalidParameterValue.TagKeyCharacterIllegal": Entry(_TAG_RULES),
-        "InvalidParameterValue.TagValueEmpty": Entry(_TAG_RULES),
         "InvalidParameterValue.TagValueLengthExceeded": Entry(_TAG_RULES),
         "InvalidParameterValue.TagValueCharacterIllegal": Entry(_TAG_RULES),
-        "InvalidParameterValue.TagKeyDuplicate": Entry(_TAG_RULES),
         "InvalidParameter.Tag": Entry(_TAG_RULES),
         "UnsupportedOperation.TagSystemReservedTagKey": Entry(_RESERVED_TAG),
         "InvalidParameter.ReservedTagKey": Entry(_RESERVED_TAG),
-        "InvalidParameterValue.ReservedTagKey": Entry(_RESERVED_TAG),
         "LimitExceeded.TagKeyPerResourceExceeded": Entry(_TOO_MANY_TAGS),
         "LimitExceeded.ResourceAttachedTags": Entry(_TOO_MANY_TAGS),
         "LimitExceeded.TagKey": Entry(_TAG_QUOTA),
         "LimitExceeded.TagValue": Entry(_TAG_QUOTA),
         "LimitExceeded.Quota": Entry(_TAG_QUOTA),
-        "LimitExceeded.TagNumPerRequest": Entry(_COLLECTION_BUG),
         "InvalidParameterValue.DeleteTagsParamError": Entry(_COLLECTION_BUG),
         "InvalidParameterValue.ResourceDescriptionError": Entry(
             "The Tag API did not accept the name of ENI {eni} ({message}): the account may need its uin in resource names; "
             "please report it."
         ),
         "InvalidParameterValue.ResourceIdInvalid": Entry("The Tag API found no ENI {eni} in region {region} ({message}): run again."),
-        "FailedOperation.ResourceTagProcessing": Entry("Tencent Cloud is still processing the tags of ENI {eni}: run again in a moment.", True),
+    }
+)
+
+# --- every other code that Tencent documents for the actions the collection calls (the Go SDK's
+# per-action lists in tests/simulator/qcloud_sim/documented_errors.json) and its common codes ---
+_TAG_MISSING = (
+    "Tencent Cloud refused a tag of {action} because that tag key or value does not exist in the account or may "
+    "not be used ({message}): create it in the Tag console, or change tags."
+)
+_TAG_SERVICE = "The Tag service refused the tags of {action} ({message}): run again; if it persists, open a ticket with the request id."
+_FILTERS = "Tencent Cloud does not accept a filter of {action} ({message}): check the filter names and values."
+_ROLE_POLICY = (
+    "AssumeRole refused role {role_arn} ({message}): check the role's trust policy and CAM policies, role_arn and "
+    "role_session_name."
+)
+CATALOGUE.update(
+    {
+        # common codes (https://cloud.tencent.com/document/api/215/15783)
+        "ActionOffline": Entry("Tencent Cloud has taken {action} offline ({message}): update the collection, and check api_endpoint."),
+        "DryRunOperation": Entry(_COLLECTION_BUG),
+        "FailedOperation": Entry(
+            "Tencent Cloud could not carry out {action} ({message}): check the resources the task names, then run again."
+        ),
+        "InvalidRequest": Entry(
+            "Tencent Cloud could not read the request of {action} ({message}): check api_endpoint; if it is Tencent "
+            "Cloud's, this is a bug in the collection, please report it."
+        ),
+        "IpInBlacklist": Entry("Tencent Cloud refuses requests from this machine's IP address ({message}): run from another address."),
+        "IpNotInWhitelist": Entry(
+            "The key (from {credential_source}) may be used only from allowed IP addresses and this machine's is not one "
+            "({message}): allow it in CAM, or run from an allowed address."
+        ),
+        "NoSuchProduct": Entry("{endpoint} does not serve the product of {action}: check api_endpoint."),
+        "NoSuchVersion": Entry("{endpoint} does not offer the API version of {action}: check api_endpoint and api_version."),
+        "RequestSizeLimitExceeded": Entry(_COLLECTION_BUG),
+        "ResponseSizeLimitExceeded": Entry(_COLLECTION_BUG),
+        "ServiceUnavailable": Entry("Tencent Cloud's service for {action} stayed unavailable after every retry: run again later.", True),
+        "UnsupportedProtocol": Entry("{endpoint} refused the request's protocol ({message}): use an https:// api_endpoint."),
+        "RequestLimitExceeded.IPLimitExceeded": Entry(
+            "Tencent Cloud kept throttling the requests of this machine's IP address after every retry: lower forks or "
+            "run fewer jobs at once, then run again.",
+            True,
+        ),
+        # CreateNetworkInterface, AssignPrivateIpAddresses ("network detection timed out, retry later")
+        "FailedOperation.NetDetectTimeOut": Entry(
+            "Tencent Cloud's check of the addresses of {action} kept timing out after every retry: run again in a moment.", True
+        ),
+        "UnsupportedOperation.ResourceMismatch": Entry(
+            "The resources {action} names do not belong together ({message}): check that the ENI, its subnet and the "
+            "addresses are of the same VPC."
+        ),
+        "InvalidParameterValue.TooLong": Entry(
+            "A value of {action} is longer than Tencent Cloud allows ({message}): shorten name or description."
+        ),
+        # tags given to CreateNetworkInterface (the Tag service's rules)
+        "InvalidParameterValue.TagKeyNotExists": Entry(_TAG_MISSING),
+        "InvalidParameterValue.TagValNotExists": Entry(_TAG_MISSING),
+        "InvalidParameterValue.TagNotExisted": Entry(_TAG_MISSING),
+        "UnsupportedOperation.TagNotPermit": Entry(_TAG_MISSING),
+        "InvalidParameterValue.TagNotSupportTag": Entry(_TAG_MISSING),
+        "InvalidParameterValue.TagNotAllocatedQuota": Entry(_TAG_QUOTA),
+        "LimitExceeded.TagKeyExceeded": Entry(_TAG_QUOTA),
+        "LimitExceeded.TagNotEnoughQuota": Entry(_TAG_QUOTA),
+        "LimitExceeded.TagQuota": Entry(_TAG_QUOTA),
+        "LimitExceeded.TagQuotaExceeded": Entry(_TAG_QUOTA),
+        "LimitExceeded.TagTagsExceeded": Entry(_TOO_MANY_TAGS),
+        "InvalidParameterValue.TagDuplicateResourceType": Entry(_COLLECTION_BUG),
+        "InvalidParameterValue.TagResourceFormatError": Entry(_COLLECTION_BUG),
+        "InvalidParameterValue.TagTimestampExceeded": Entry(_TAG_SERVICE),
+        # "the tag is being allocated / freed": a moment later it is not
+        "UnsupportedOperation.TagAllocate": Entry("The Tag service was still allocating a tag of {action} after every retry: run again in a moment.", True),
+        "UnsupportedOperation.TagFree": Entry("The Tag service was still freeing a tag of {action} after every retry: run again in a moment.", True),
+        # ModifyNetworkInterfaceAttribute
+        "UnsupportedOperation.EniNotSupportTerminationProtection": Entry(
+            "ENI {eni} does not support termination protection ({message}): leave that setting out."
+        ),
+        "UnsupportedOperation.SubEniNotSupportTrunking": Entry("ENI {eni} is a trunk's sub-ENI, which does not allow {action} ({message})."),
+        # the reads' filters and values (DescribeNetworkInterfaces, DescribeSubnets, DescribeSecurityGroups)
+        "InvalidParameter.FilterInvalidKey": Entry(_FILTERS),
+        "InvalidParameter.FilterNotDict": Entry(_FILTERS),
+        "InvalidParameter.FilterValuesNotList": Entry(_FILTERS),
+        "InvalidParameterValue.Empty": Entry("A value of {action} is empty ({message}): give a value or leave the option out."),
+        "InvalidParameterValue.NotUtf8EncodingError": Entry("A value of {action} is not UTF-8 text ({message}): give UTF-8 text."),
+        "UnsupportedOperation.AppIdMismatch": Entry(
+            "A resource of {action} belongs to another account ({message}): check the ids and the credentials."
+        ),
+        # the Tag API (ModifyResourceTags, DescribeResourceTagsByResourceIds)
+        "FailedOperation.PolicyEnforcedInvalid": Entry(
+            "A tag policy of the account requires other tags on ENI {eni} ({message}): set the tags the policy enforces."
+        ),
+        "InvalidParameterValue.RegionInvalid": Entry("The Tag API does not know region {region} ({message}): check region."),
+        "InvalidParameterValue.ResourcePrefixInvalid": Entry(_COLLECTION_BUG),
+        "InvalidParameterValue.ServiceTypeInvalid": Entry(_COLLECTION_BUG),
+        "InvalidParameterValue.UinInvalid": Entry(_COLLECTION_BUG),
+        # CVM DescribeInstances (the inventory plugin and qcloud_cvm_info)
+        "InternalServerError": Entry(
+            "Tencent Cloud had an internal error on {action}: run again; if it persists, open a ticket with the request id.", True
+        ),
+        "FailedOperation.TagKeyReserved": Entry(_RESERVED_TAG),
+        "InvalidHostId.Malformed": Entry("A CDH host id in the filters is malformed ({message}): host ids look like host-xxxxxxxx."),
+        "InvalidSecurityGroupId.NotFound": Entry(
+            "A security group in the filters was not found ({message}): check the security-group-id filter and region."
+        ),
+        "InvalidSgId.Malformed": Entry("A security group id in the filters is malformed ({message}): ids look like sg-xxxxxxxx."),
+        "InvalidParameterValue.InstanceIdMalformed": Entry(
+            "An instance id is malformed ({message}): instance ids look like ins-xxxxxxxx."
+        ),
+        "InvalidParameterValue.IPv6AddressMalformed": Entry(
+            "An IPv6 address in the filters is malformed ({message}): give addresses like 2402:4e00::1."
+        ),
+        "InvalidParameterValue.InvalidTimeFormat": Entry(
+            "A time in the filters is malformed ({message}): give times like 2024-01-31 08:00:00."
+        ),
+        "InvalidParameterValue.InvalidVagueName": Entry("A name pattern in the filters is not valid ({message}): check the filter's value."),
+        "InvalidParameterValue.TagKeyNotFound": Entry("A tag key in the filters does not exist ({message}): check the tag:<key> and tag-key filters."),
+        "InvalidParameterValue.InvalidAppIdFormat": Entry(_COLLECTION_BUG),
+        "InvalidParameterValue.UuidMalformed": Entry("A UUID in the filters is malformed ({message}): check the filter's value."),
+        "ResourceNotFound.HpcCluster": Entry("An HPC cluster in the filters was not found ({message}): check the hpc-cluster-id filter and region."),
+        "UnauthorizedOperation.InvalidToken": Entry(
+            "The security token was rejected or has expired: temporary keys need their matching, current security_token, "
+            "so fetch fresh temporary credentials."
+        ),
+        # STS AssumeRole
+        "InternalError.IllegalRole": Entry(_ROLE_POLICY),
+        "FailedOperation.CheckMFAError": Entry(
+            "Role {role_arn} requires MFA, which the collection cannot give: use a role without that condition."
+        ),
+        "FailedOperation.MFATypeNotSupported": Entry(
+            "Role {role_arn} requires MFA, which the collection cannot give: use a role without that condition."
+        ),
+        "InvalidParameter.AccountNotAvaliable": Entry(
+            "The account of role {role_arn} does not exist or is not available ({message}): check role_arn."
+        ),
+        "InvalidParameter.GrantOtherResource": Entry(_ROLE_POLICY),
+        "InvalidParameter.ResouceError": Entry(_ROLE_POLICY),
+        "InvalidParameter.StrategyFormatError": Entry(_ROLE_POLICY),
+        "InvalidParameter.StrategyInvalid": Entry(_ROLE_POLICY),
+        "InvalidParameter.ExtendStrategyOverSize": Entry(_ROLE_POLICY),
+        "InvalidParameter.PolicyTooLong": Entry(_ROLE_POLICY),
+        "InvalidParameter.TempCodeNotAvaliable": Entry(_COLLECTION_BUG),
+        # "over the frequency limit": STS's throttling
+        "InvalidParameter.OverLimit": Entry(
+            "Tencent Cloud kept throttling {action} after every retry: lower forks or raise api_retries and run again.", True
+        ),
     }
 )
 
@@ -565,7 +698,6 @@ CATALOGUE.update(
             "requests itself, so this is a bug in it, please report it."
         ),
         "InvalidInstanceId.Malformed": Entry("An instance id is malformed ({message}): instance ids look like ins-xxxxxxxx."),
-        "InvalidInstanceId.NotFound": Entry("An instance was not found in region {region} ({message}): check the instance ids and the region."),
         "InvalidParameterValue.VpcIdMalformed": Entry("A VPC id in the filters is malformed ({message}): VPC ids look like vpc-xxxxxxxx."),
         "InvalidParameterValue.SubnetIdMalformed": Entry(
             "A subnet id in the filters is malformed ({message}): subnet ids look like subnet-xxxxxxxx."

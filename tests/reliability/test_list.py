@@ -23,7 +23,7 @@ import sys
 import pytest
 
 import relhelp
-from test_matrix import FAULTS
+from test_matrix import FAULTS, documented
 
 sys.path.insert(0, os.path.join(relhelp.ROOT, "tests", "simulator"))
 from qcloud_sim.worldgen import world_with_enis  # noqa: E402  pylint: disable=wrong-import-position
@@ -58,6 +58,7 @@ def _faults(protocol, faults):
     queue += [dict(FAULTS[faults["write"]], action=ATTACH, count=2)]  # the first two attaches, of two items
     for spec in queue:
         spec["protocol"] = protocol
+        documented(spec)
     return queue
 
 

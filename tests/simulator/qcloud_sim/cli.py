@@ -58,6 +58,9 @@ def build_parser():
                    help="how long attach/detach tasks stay RUNNING (default 2)")
     p.add_argument("--rate-limits", type=on_off, default=True, metavar="on|off",
                    help="enforce Tencent's per-action rate limits (default on)")
+    p.add_argument("--strict-codes", type=on_off, default=True, metavar="on|off",
+                   help="answer an API 3.0 error code that the action does not document (documented_errors.json) "
+                        "as InternalError, and log it (default on; off: log it only; config knob strict_codes)")
     p.add_argument("--v2-shape", choices=("new", "old"), default="new",
                    help="API 2.0 DescribeNetworkInterfaces response shape (default new)")
     p.add_argument("--sts-duration-cap", type=float, default=None, metavar="S",
@@ -99,7 +102,8 @@ def main(argv=None):
                     task_seconds=args.task_seconds, rate_limits=args.rate_limits,
                     v2_shape=args.v2_shape, log_stream=None if args.quiet else sys.stderr,
                     sts_duration_cap=args.sts_duration_cap,
-                    metadata_role=args.metadata_role or None, metadata_ttl=args.metadata_ttl)
+                    metadata_role=args.metadata_role or None, metadata_ttl=args.metadata_ttl,
+                    strict_codes=args.strict_codes)
     server = make_server(sim, args.host, args.port, args.tls_dir)
     meta = None
     if args.metadata_port is not None or args.metadata_port_file:

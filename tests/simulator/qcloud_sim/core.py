@@ -67,7 +67,7 @@ class Simulator:
     def __init__(self, world=None, secret_id=dw.DEFAULT_SECRET_ID, secret_key=dw.DEFAULT_SECRET_KEY,
                  task_seconds=2.0, rate_limits=True, v2_shape="new", log_stream=None,
                  sts_duration_cap=None, metadata_role=DEFAULT_METADATA_ROLE,
-                 metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True):
+                 metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True, strict_codes=True):
         self.lock = threading.RLock()
         self.initial_world = copy.deepcopy(world if world is not None else dw.default_world())
         World(self.initial_world)  # validate early
@@ -78,6 +78,12 @@ class Simulator:
                            "sts_duration_cap": None if sts_duration_cap is None else float(sts_duration_cap),
                            "metadata_role": metadata_role, "metadata_ttl": float(metadata_ttl),
                            "metadata_enabled": bool(metadata_enabled)}
+        # strict_codes: an API 3.0 error code the action does not document is answered as
+        # InternalError (and logged); off, it leaves as it is (and is logged)
+        self.cli_config["strict_codes"] = bool(strict_codes)
+        # (action, code) of every undocumented code an answer carried, never cleared by reset():
+        # the tests' fixtures fail a test that made one (protocol_v3.error_answer)
+        self.undocumented = []
         self.log_stream = log_stream
         self.faults = FaultQueue()
         self.ratelimiter = RateLimiter()
@@ -141,6 +147,8 @@ class Simulator:
             new["metadata_ttl"] = _number(body, "metadata_ttl")
         if "metadata_enabled" in body:
             new["metadata_enabled"] = _bool(body, "metadata_enabled")
+        if "strict_codes" in body:
+            new["strict_codes"] = _bool(body, "strict_codes")
         if "metadata_role" in body:
             v = body["metadata_role"]
             if v is not None and (not isinstance(v, str) or not v.strip()
@@ -229,6 +237,18 @@ class Simulator:
             seen = self.signatures_seen
         first = seen - len(sigs)  # the count of those cleared or pushed out of the deque
         return sigs[max(0, since - first):], seen
+
+    def note_undocumented(self, action, code):
+        """An API 3.0 answer with a code ``action`` does not document: kept, and logged."""
+        with self.lock:
+            self.undocumented.append((action, code))
+        if self.log_stream is not None:
+            try:
+                self.log_stream.write("qcloud_sim UNDOCUMENTED %s answered %s (not in documented_errors.json)%s\n" % (
+                    action or "-", code, "; answered InternalError" if self.config.get("strict_codes") else ""))
+                self.log_stream.flush()
+            except Exception:  # pragma: no cover - logging must never break a request
+                pass
 
     def log_request(self, entry):
         entry = dict(entry)

@@ -2,6 +2,8 @@
 import itertools
 import threading
 
+from .errors import COMMON, DOCUMENTED, documented
+
 REQUEST_FAULTS = ("http_500", "http_502", "http_503", "reset", "delay", "malformed", "truncated", "error")
 TASK_FAULTS = ("task_failed",)
 ALL_FAULTS = REQUEST_FAULTS + TASK_FAULTS
@@ -9,6 +11,22 @@ ALL_FAULTS = REQUEST_FAULTS + TASK_FAULTS
 
 class FaultError(ValueError):
     pass
+
+
+def _check_documented(code, action, protocol):
+    """An API 3.0 error fault carries a code Tencent documents for the action it targets (or a
+    common code, which any action may answer; a fault for every action ('*') takes only those).
+    API 2.0 and metadata faults are not checked: their codes come from the original spec."""
+    if protocol in ("2.0", "metadata"):
+        return
+    if action == "*":
+        if code not in COMMON:
+            raise FaultError("code %s is not one of Tencent's common error codes, which an error fault for every "
+                             "action ('*') must use: name the action, or give protocol '2.0'" % code)
+        return
+    if action in DOCUMENTED and not documented(action, code):
+        raise FaultError("code %s is not documented for %s (documented_errors.json): use one of its codes %s "
+                         "or a common code" % (code, action, ", ".join(sorted(DOCUMENTED[action]))))
 
 
 class FaultQueue:
@@ -53,6 +71,7 @@ class FaultQueue:
         if fault == "error":
             if not isinstance(spec.get("code"), str) or not spec["code"]:
                 raise FaultError("an error fault needs a 'code'")
+            _check_documented(spec["code"], action, protocol)
             entry["code"] = spec["code"]
             entry["message"] = str(spec.get("message", "Injected error %s." % spec["code"]))
             if spec.get("code_v2") is not None:

@@ -257,7 +257,12 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "error":
                 entry["outcome"] = fault["code"]
                 if call.protocol == "3.0":
-                    resp = protocol_v3.error_response(fault["code"], fault["message"], call.request_id)
+                    log = {}
+                    resp = protocol_v3.error_answer(sim, call.action, fault["code"], fault["message"],
+                                                    call.request_id, log)
+                    entry["outcome"] = log["outcome"]
+                    if log.get("undocumented"):
+                        entry["undocumented"] = log["undocumented"]
                 else:
                     num = fault.get("code_v2") or v2_numeric_for(fault["code"])
                     resp = protocol_v2.error_response(num, fault["code"], fault["message"])
@@ -268,6 +273,8 @@ class Handler(BaseHTTPRequestHandler):
                 truncate = True
         resp, log = proto.process(sim, call)
         entry["outcome"] = log.get("outcome")
+        if log.get("undocumented"):
+            entry["undocumented"] = log["undocumented"]
         if log.get("task_id") is not None:
             entry["task_id"] = log["task_id"]
         if log.get("client_token"):

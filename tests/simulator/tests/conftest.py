@@ -71,3 +71,18 @@ def tls_sim(tls_server):
 def pytest_configure(config):
     # tencentcloud-sdk-python calls datetime.utcfromtimestamp (deprecated on 3.12)
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:tencentcloud.*")
+    config.addinivalue_line("markers", "undocumented_ok: the test makes undocumented answers on purpose")
+
+
+@pytest.fixture(autouse=True)
+def no_undocumented_codes(request):
+    """Every test fails that made the simulator answer an API 3.0 error code the action does not
+    document (qcloud_sim.errors.DOCUMENTED; in strict mode the answer was InternalError)."""
+    sims = [request.getfixturevalue(name).sim for name in ("sim_server", "tls_server") if name in request.fixturenames]
+    if "sim" in request.fixturenames and not sims:
+        sims = [request.getfixturevalue("sim")]
+    before = [len(s.undocumented) for s in sims]
+    yield
+    made = [pair for s, n in zip(sims, before) for pair in s.undocumented[n:]]
+    if made and not request.node.get_closest_marker("undocumented_ok"):
+        pytest.fail("the simulator answered codes that these actions do not document: %s" % made)

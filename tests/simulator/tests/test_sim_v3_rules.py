@@ -46,8 +46,8 @@ def test_attach_to_stopped_instance_and_other_zone_ok(api):
     ("eni-held0001", "ins-nope0001", "ResourceNotFound"),
     ("eni-held0001", "ins-run00001", "UnsupportedOperation.InvalidState"),   # attached elsewhere
     ("eni-free0001", "ins-run00001", "UnsupportedOperation.InvalidState"),   # not attached
-    ("eni-prim0001", "ins-run00001", "UnsupportedOperation.ResourceIsInvalidState"),  # primary
-    ("eni-prim0005", "ins-pend0001", "UnsupportedOperation.ResourceIsInvalidState"),
+    ("eni-prim0001", "ins-run00001", "UnsupportedOperation"),  # primary (Detach documents no ResourceIsInvalidState)
+    ("eni-prim0005", "ins-pend0001", "UnsupportedOperation"),
     ("eni-BAD", "ins-run00002", "InvalidParameterValue.Malformed"),
 ])
 def test_detach_rules(api, eni, ins, expected):

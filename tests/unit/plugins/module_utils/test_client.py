@@ -310,8 +310,8 @@ RETRIED = [
     ("3.0", P.v3_error("UnsupportedOperation.MutexOperationTaskRunning")),
     ("3.0", P.v3_error("UnsupportedOperation.IdempotentProcessing")),
     ("3.0", P.v3_error("LimitExceeded.ActionLimited")),
-    ("3.0", P.v3_error("ResourceInUse")),
     ("3.0", P.v3_error("InternalError")),
+    ("3.0", P.v3_error("ServiceUnavailable")),
     ("3.0", FakeResponse(503, b"Service Unavailable")),
     ("3.0", FakeResponse(200, b"<html>")),
     ("3.0", RESET),
@@ -342,6 +342,7 @@ NOT_RETRIED = [
     ("3.0", P.v3_error("AuthFailure.SecretIdNotFound"), "AuthFailure.SecretIdNotFound"),
     ("3.0", P.v3_error("UnauthorizedOperation"), "UnauthorizedOperation"),
     ("3.0", P.v3_error("LimitExceeded", "ENI quota"), "LimitExceeded"),
+    ("3.0", P.v3_error("ResourceInUse", "address in use"), "ResourceInUse"),  # an address in use, an attached ENI
     ("3.0", P.v3_error("InvalidParameterValue"), "InvalidParameterValue"),
     ("3.0", P.v3_error("InvalidParameterValue.Malformed"), "InvalidParameterValue.Malformed"),
     ("3.0", P.v3_error("UnsupportedOperation.AttachmentAlreadyExists"), "UnsupportedOperation.AttachmentAlreadyExists"),

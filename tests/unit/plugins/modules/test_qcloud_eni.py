@@ -351,8 +351,9 @@ def test_full_subnet_is_explained_and_not_retried(run):
     assert r.msg.startswith("Subnet subnet-full0001 has no free private address left for CreateNetworkInterface")
 
 
-@pytest.mark.parametrize("code", ["LimitExceeded.EniPrivateIpLimit", "LimitExceeded.PrivateIpAddressLimitExceeded",
-                                  "ResourceInUse.Address", "InvalidParameterValue.Range", "LimitExceeded"])
+# what AssignPrivateIpAddresses documents for a quota, an address in use, out of range or reserved
+@pytest.mark.parametrize("code", ["LimitExceeded", "ResourceInUse", "InvalidParameterValue.Range",
+                                  "InvalidParameterValue.Reserved", "ResourceInsufficient.Subnet"])
 def test_quota_and_address_errors_are_not_retried(run, cloud, code):
     existing(cloud)
     cloud.script["AssignPrivateIpAddresses"].append(P.v3_error(code, "refused"))
