@@ -4,10 +4,13 @@
 class SimError(Exception):
     """A business or protocol error. `kind` is protocol-neutral; see V3 / V2 below."""
 
-    def __init__(self, kind, message=""):
+    def __init__(self, kind, message="", code=None):
         super().__init__(message or kind)
         self.kind = kind
         self.message = message or kind
+        # the API 3.0 code (API 2.0 codeDesc) when the kind has more than one (busy, rate_limit):
+        # chosen per action (contention.py)
+        self.code = code
 
 
 # kind -> API 3.0 Response.Error.Code
@@ -26,6 +29,7 @@ V3 = {
     "limit": "LimitExceeded",
     "family": "UnsupportedOperation.UnsupportedInstanceFamily",
     "mutex": "UnsupportedOperation.MutexOperationTaskRunning",
+    "busy": "UnsupportedOperation.MutexOperationTaskRunning",  # the code comes with the error
     "idempotent_mismatch": "UnsupportedOperation.IdempotentParameterMismatch",
     "coexist": "InvalidParameter.Coexist",
     "filter_key": "InvalidParameter.FilterInvalidKey",
@@ -107,6 +111,7 @@ V2 = {
     "limit": (4000, None),
     "family": (4000, None),
     "mutex": (5100, None),
+    "busy": (5100, None),  # 5100: "operation failed, retry later" (API 2.0's common codes)
     "invalid_parameter": (4000, "InvalidParameter"),
     "invalid_value": (4000, "InvalidParameterValue"),
     "missing": (4000, "MissingParameter"),
@@ -122,13 +127,13 @@ V2 = {
 }
 
 
-def v3_code(kind):
-    return V3.get(kind, kind)
+def v3_code(kind, code=None):
+    return code or V3.get(kind, kind)
 
 
-def v2_code(kind):
-    code, desc = V2.get(kind, (4000, None))
-    return code, desc or V3.get(kind, kind)
+def v2_code(kind, code=None):
+    number, desc = V2.get(kind, (4000, None))
+    return number, code or desc or V3.get(kind, kind)
 
 
 def v2_numeric_for(code_desc):
