@@ -101,7 +101,8 @@ def throttled(error: BaseException) -> bool:
     """Whether ``error`` is an answer that means "too many calls" (either code, either protocol)."""
     if not isinstance(error, QcloudApiError):
         return False
-    return error.code in THROTTLE_CODES or error.number == "4400"
+    code = error.code or ""
+    return code in THROTTLE_CODES or code.startswith("RequestLimitExceeded.") or error.number == "4400"
 
 
 # Client-side codes: failures before an API answer could be read.

@@ -33,6 +33,7 @@ CONFLICT_CODES = frozenset(
         "InvalidNetworkInterface.AlreadyAssociated",
         "InvalidNetworkInterface.NotAttached",
         "UnsupportedOperation.InvalidState",
+        "UnsupportedOperation.ResourceIsInvalidState",  # documented for Attach: a lasting one is decided after a re-read
     )
 )
 # Answers to a write that mean "the ENI or the instance does not exist".
