@@ -193,8 +193,8 @@ CATALOGUE: Dict[str, Entry] = {
     "LimitExceeded.ActionLimited": Entry(_THROTTLED, True),
     MODULE_BUSY: Entry(_BUSY, True, True),
     MODULE_INSTANCE_STATE: Entry(
-        "Instance {instance} is {instance_state}, a state in which Tencent Cloud attaches and detaches no ENI "
-        "(Tencent Cloud said: {message}): use an instance that is running or stopped."
+        "Instance {instance} is {instance_state}, and Tencent Cloud attaches and detaches ENIs only on a running or stopped "
+        "instance (Tencent Cloud said: {message}): run again once it is running or stopped, or use another instance."
     ),
     "UnsupportedOperation.MutexOperationTaskRunning": Entry(_BUSY, True, True),
     "UnsupportedOperation.IdempotentProcessing": Entry(

@@ -61,9 +61,9 @@ V2_TASK_STATES = {0: "SUCCESS", 1: "FAILED", 2: "RUNNING"}
 # The CVM API, for an instance's state (plugins/module_utils/_cvm.py imports this file, so not from there).
 CVM_SERVICE = "cvm"
 CVM_VERSION = "2017-03-12"
-# CVM InstanceStates in which Tencent attaches and detaches no ENI, and that no wait changes
-# (attach and detach need RUNNING or STOPPED; PENDING, STARTING, STOPPING, REBOOTING pass).
-LASTING_INSTANCE_STATES = frozenset(("SHUTDOWN", "TERMINATING", "LAUNCH_FAILED"))
+# The CVM InstanceStates in which Tencent attaches and detaches ENIs ("only running or shutdown CVMs",
+# its AttachNetworkInterface page): in any other, a refusal is the instance's state, not a busy instance.
+BINDABLE_INSTANCE_STATES = frozenset(("RUNNING", "STOPPED"))
 
 
 def cvm_endpoint(url: str) -> Optional[str]:
@@ -465,10 +465,10 @@ class VpcApi:
             if lasting:
                 return False  # attached already, or not to this instance: the caller decides
             state = self.instance_state(instance_id)
-            if not state or state in LASTING_INSTANCE_STATES:
-                error.instance_state = state or None
+            if state not in BINDABLE_INSTANCE_STATES:
+                error.instance_state = state or None  # "": no such instance
                 return False
-            return True  # RUNNING or STOPPED (or on its way there): another task holds the instance
+            return True  # RUNNING or STOPPED: the write is allowed, so another task holds the instance
 
         return check
 

@@ -141,15 +141,15 @@ def test_a_primary_eni_is_refused_at_once():
     assert len(session.posts) == 2
 
 
-@pytest.mark.parametrize("state", ["TERMINATING", "SHUTDOWN", "LAUNCH_FAILED"])
-def test_an_instance_state_that_no_wait_changes_is_refused_at_once_with_its_sentence(state):
+@pytest.mark.parametrize("state", ["PENDING", "STARTING", "STOPPING", "REBOOTING", "TERMINATING", "SHUTDOWN", "LAUNCH_FAILED"])
+def test_an_instance_neither_running_nor_stopped_is_refused_at_once_with_its_sentence(state):
     api, session, clock = make_api("3.0", P.v3_error(INVALID_STATE, "instance state"), eni3(), instance(state))
     with pytest.raises(V.WriteRefused) as info:
         api.attach(ENI, INS)
     assert info.value.instance_state == state and clock.elapsed == 0
     assert E.explain(info.value, {"instance": INS}) == (
-        "Instance %s is %s, a state in which Tencent Cloud attaches and detaches no ENI (Tencent Cloud said: "
-        "instance state): use an instance that is running or stopped." % (INS, state))
+        "Instance %s is %s, and Tencent Cloud attaches and detaches ENIs only on a running or stopped instance "
+        "(Tencent Cloud said: instance state): run again once it is running or stopped, or use another instance." % (INS, state))
 
 
 def test_an_unknown_instance_is_not_waited_for():

@@ -799,8 +799,8 @@ def test_a_resource_busy_for_the_whole_wait_timeout_fails_naming_it(run, cloud, 
     assert r.clock.elapsed <= 20 + 5  # within wait_timeout plus one api_timeout
 
 
-@pytest.mark.parametrize("state", ["TERMINATING", "SHUTDOWN", "LAUNCH_FAILED"])
-def test_an_instance_in_a_state_no_wait_changes_fails_at_once(run, cloud, version, state):
+@pytest.mark.parametrize("state", ["PENDING", "STOPPING", "TERMINATING", "SHUTDOWN", "LAUNCH_FAILED"])
+def test_an_instance_neither_running_nor_stopped_fails_at_once(run, cloud, version, state):
     cloud.add_eni(ENI)
     cloud.instance_states[TARGET] = state
     refused = P.v3_error("UnsupportedOperation.InvalidState", "instance state not supported", "req-state") \
@@ -808,8 +808,9 @@ def test_an_instance_in_a_state_no_wait_changes_fails_at_once(run, cloud, versio
     cloud.script[ATTACH].append(refused)
     r = run(wait_timeout=300)
     assert r.failed
-    assert r.msg == ("Instance %s is %s, a state in which Tencent Cloud attaches and detaches no ENI (Tencent Cloud said: "
-                     "instance state not supported): use an instance that is running or stopped." % (TARGET, state))
+    assert r.msg == ("Instance %s is %s, and Tencent Cloud attaches and detaches ENIs only on a running or stopped instance "
+                     "(Tencent Cloud said: instance state not supported): run again once it is running or stopped, or use "
+                     "another instance." % (TARGET, state))
     assert r.result["error"]["code"] == "UnsupportedOperation.InvalidState"
     assert len(cloud.writes) == 1 and r.clock.elapsed < 5  # no wait
 
