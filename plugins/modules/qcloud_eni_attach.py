@@ -124,10 +124,11 @@ options:
       - Seconds the whole module may wait, from its start; the one deadline of everything it does while waiting.
       - It bounds the wait for an ENI that is already attaching or detaching to settle, the wait for its own tasks,
         busy answers (another task runs on the ENI or the instance) waited out before a write is accepted, and
-        retries. Tencent answers a busy ENI or instance with C(UnsupportedOperation.InvalidState) or
+        retries. None starts after it, and the call in flight then ends within O(api_timeout).
+      - Tencent answers a busy ENI or instance with C(UnsupportedOperation.InvalidState) or
         C(UnsupportedOperation.ResourceIsInvalidState), which also mean states no wait changes; the module reads the
         ENI, and the instance's state (CVM C(DescribeInstances)), again to tell them apart, and fails at once on the
-        latter (an instance neither running nor stopped, an ENI not attached where the write needs it). None starts after it, and the call in flight then ends within O(api_timeout).
+        latter (an instance neither running nor stopped, an ENI not attached where the write needs it).
       - A task still running then fails the module with its task id; a rerun picks up from there.
       - With O(attachments), it is the deadline of the whole list; a write still waiting for its instance then
         never starts, and its item says so.

@@ -92,8 +92,7 @@ def test_every_busy_answer_is_a_documented_code_of_its_action(api, sim_server, s
     ("random", "ModifyNetworkInterfaceAttribute", {ACTION_LIMITED, REQUEST_LIMIT}),
     ("random", "DescribeVpcTaskResult", {REQUEST_LIMIT}),
 ])
-def test_every_throttle_answer_is_a_documented_code_of_its_action(api, sim, sim_server, monkeypatch, setting, action,
-                                                                   expected):
+def test_every_throttle_answer_is_a_documented_code_of_its_action(api, sim, sim_server, monkeypatch, setting, action, expected):
     # one call a minute: the second is throttled whatever the machine's speed
     monkeypatch.setattr(sim.ratelimiter, "window", 60.0)
     monkeypatch.setitem(sim.ratelimiter.limits, action, 1)
