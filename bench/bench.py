@@ -108,7 +108,7 @@ def count_calls(reqs):
     c = {"describe": 0, "write": 0, "polls": 0, "total": len(reqs), "throttled": 0}
     for r in reqs:
         a = r["action"]
-        if r.get("outcome") == "RequestLimitExceeded":
+        if r.get("outcome") in ("RequestLimitExceeded", "LimitExceeded.ActionLimited"):
             c["throttled"] += 1
         if a == "DescribeNetworkInterfaces":
             c["describe"] += 1

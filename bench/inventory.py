@@ -95,7 +95,7 @@ def ours(count, reps):
             cold.append(_inventory(cold_cfg, env, verbose=True))
             log_ = [e for e in sim.requests() if e["protocol"] == "3.0"]
             calls.append(len(log_))
-            throttled.append(sum(1 for e in log_ if e["outcome"] == "RequestLimitExceeded"))
+            throttled.append(sum(1 for e in log_ if e["outcome"] in ("RequestLimitExceeded", "LimitExceeded.ActionLimited")))
         cache_dir = os.path.join(lib.OUT, "inventory-cache-%d" % count)
         subprocess.run(["rm", "-rf", cache_dir], check=False)
         cached_cfg = _config(os.path.join(lib.OUT, "cached-%d.qcloud_cvm.yml" % count), dict(

@@ -4,10 +4,12 @@
 """Start and stop the Tencent Cloud VPC API simulator (tests/simulator) for the test harness and the demo.
 
   sim.py start DIR [--http] [--task-seconds S] [--rate-limits on|off] [--world FILE]
-                   [--instances N [--regions R]]
+                   [--instances N [--regions R]] [--busy-code CODE] [--throttle-code CODE]
       Starts `python -m qcloud_sim` in the background (HTTPS with a CA made in DIR/tls unless --http),
       with the world of FILE, or the default world plus a large account of N instances over R regions
       (qcloud_sim.worldgen, written to DIR/world.json; POST /_sim/reset comes back to it),
+      --busy-code / --throttle-code go to the simulator as they are (what a write on a busy ENI or
+      instance answers, what a throttled call answers: tests/simulator/README.md),
       waits for its port file and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
       collector that keeps every signature the simulator received (GET /_sim/signatures) and every
       secret key and token of its world (GET /_sim/state) in DIR/secrets.json for hack/secret_scan.py.
@@ -195,7 +197,8 @@ def _generate_world(sim_dir, instances, regions):
     return path
 
 
-def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None, instances=None, regions="3"):
+def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None, instances=None, regions="3",
+          busy_code=None, throttle_code=None):
     sim_dir = os.path.abspath(sim_dir)
     os.makedirs(sim_dir, exist_ok=True)
     stop(sim_dir, quiet=True)
@@ -213,6 +216,10 @@ def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None,
         cmd += ["--tls-dir", tls_dir]
     if rate_limits:
         cmd += ["--rate-limits", rate_limits]
+    if busy_code:
+        cmd += ["--busy-code", busy_code]
+    if throttle_code:
+        cmd += ["--throttle-code", throttle_code]
     if instances:
         world = _generate_world(sim_dir, instances, regions)
     if world:
@@ -307,8 +314,10 @@ def main(argv):
         world = opts[opts.index("--world") + 1] if "--world" in opts else None
         instances = opts[opts.index("--instances") + 1] if "--instances" in opts else None
         regions = opts[opts.index("--regions") + 1] if "--regions" in opts else "3"
+        busy_code = opts[opts.index("--busy-code") + 1] if "--busy-code" in opts else None
+        throttle_code = opts[opts.index("--throttle-code") + 1] if "--throttle-code" in opts else None
         return start(argv[1], http=http, task_seconds=task_seconds, rate_limits=rate_limits, world=world,
-                     instances=instances, regions=regions)
+                     instances=instances, regions=regions, busy_code=busy_code, throttle_code=throttle_code)
     if len(argv) == 2 and argv[0] == "stop":
         return stop(argv[1])
     if len(argv) == 2 and argv[0] == "_collect":

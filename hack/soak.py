@@ -47,6 +47,8 @@ FAULTS = [
      "actions": ["AttachNetworkInterface", "DetachNetworkInterface"]},
 ]
 ACTIONS = ["DescribeNetworkInterfaces", "AttachNetworkInterface", "DetachNetworkInterface", "DescribeVpcTaskResult"]
+# What the simulator answers a throttled call (its throttle_code: per action, either code)
+THROTTLED = ("RequestLimitExceeded", "LimitExceeded.ActionLimited")
 
 
 def eni_id(i):
@@ -213,8 +215,9 @@ def main(argv):
     duplicates = sum(max(0, applied.get(e, 0) - n) for e, n in needed.items())
     missing = sum(max(0, n - applied.get(e, 0)) for e, n in needed.items())
     faulted = sum(1 for r in log_entries if r["fault"])
-    throttled = sum(1 for r in log_entries if r["outcome"] == "RequestLimitExceeded" and not r["fault"])
-    retryable = re.compile(r"^(RequestLimitExceeded|InternalError|UnsupportedOperation\.(MutexOperationTaskRunning|IdempotentProcessing)|5100|6000)")
+    throttled = sum(1 for r in log_entries if r["outcome"] in THROTTLED and not r["fault"])
+    retryable = re.compile(r"^(RequestLimitExceeded|LimitExceeded\.ActionLimited|InternalError|UnsupportedOperation\.(MutexOperationTaskRunning|IdempotentProcessing)"
+                           r"|UnsupportedOperation\.InvalidState|UnsupportedOperation\.ResourceIsInvalidState|5100|6000)")
     retries = sum(1 for r in log_entries if r["fault"] or retryable.match(str(r["outcome"])))
     tracebacks = len(re.findall(r"Traceback \(most recent call last\)|MODULE FAILURE", output))
     figures = [

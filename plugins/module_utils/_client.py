@@ -414,7 +414,13 @@ class QcloudClient:
         parsed = urlparse(self.url)
         return speaks_tls(parsed.hostname or "", parsed.port or 80, min(self.timeout, 3.0))
 
-    def call(self, action: str, params: Optional[Mapping[str, Any]] = None, deadline: Optional[float] = None) -> ApiResult:
+    def call(
+        self,
+        action: str,
+        params: Optional[Mapping[str, Any]] = None,
+        deadline: Optional[float] = None,
+        still_busy: Optional[Callable[[QcloudApiError], bool]] = None,
+    ) -> ApiResult:
         """Send ``action`` until it succeeds, fails for good, or retries or deadline run out.
 
         ``deadline`` is a ``monotonic()`` time by which the call ends; by default the run's
@@ -422,6 +428,12 @@ class QcloudClient:
         that allows every attempt its full ``timeout`` plus the backoff between them. Busy
         answers are waited out until then; other transient failures are retried at most
         ``retries`` times.
+
+        ``still_busy(error)`` decides about an answer that may mean "busy" or a lasting refusal
+        (the catalogue's ``maybe_busy``, such as UnsupportedOperation.InvalidState): True (it
+        looked again, and something still runs) waits it out as a busy answer, with the same
+        params (and so the same ClientToken); False raises it. Without it, such an answer is
+        raised. A busy answer raised at the deadline has ``busy_wait`` set.
         """
         params = dict(params or {})
         start_by, end_by = self._window(deadline)
@@ -455,20 +467,31 @@ class QcloudClient:
                 if attempt == 0 and busy_waits == 0 and self._plain_http_to_tls(err):
                     raise QcloudApiError(CLIENT_PLAIN_HTTP, err.message, action, processed=False)
                 entry = entry_for(err)
-                if entry.busy:
+                busy = entry.busy or (entry.maybe_busy and still_busy is not None and self._still_busy(still_busy, err))
+                if busy:
                     delay = backoff_delay(busy_waits, self.rng, BUSY_CAP)
                     give_up = False
                 else:
                     delay = backoff_delay(attempt, self.rng)
                     give_up = not entry.retry or attempt >= self.retries
                 if give_up or self.monotonic() + delay >= start_by:
+                    err.busy_wait = busy and not entry.busy
                     raise
-                if entry.busy:
+                if busy:
                     busy_waits += 1
                 else:
                     attempt += 1
                 self.retries_made += 1
                 self.sleep(delay)
+
+    @staticmethod
+    def _still_busy(still_busy: Callable[[QcloudApiError], bool], err: QcloudApiError) -> bool:
+        """The caller's look at whether a maybe-busy answer is busy; a look that fails cannot tell,
+        so the answer is waited out (until the deadline, whose sentence quotes Tencent's message)."""
+        try:
+            return bool(still_busy(err))
+        except QcloudApiError:
+            return True
 
     # -- other regions and services -----------------------------------------------------------
 

@@ -55,6 +55,10 @@ class QcloudApiError(QcloudError):
         # Set by the client: an earlier attempt of the same call may have been applied
         # (its answer was lost), so this final answer may be about our own write.
         self.after_lost_answer = False
+        # Set by the client: this answer meant "busy" and was waited out until the deadline.
+        self.busy_wait = False
+        # Set by whoever looked at the instance: its state, when that is why the answer lasts.
+        self.instance_state: Optional[str] = None
 
     def to_result(self) -> Dict[str, Any]:
         return {
@@ -71,6 +75,34 @@ class Entry(NamedTuple):
     # A busy resource (another task holds it): waited out until the module's deadline,
     # not counted against api_retries.
     busy: bool = False
+    # An answer that means "busy" or "in a state no wait changes" (Tencent documents
+    # UnsupportedOperation.InvalidState and .ResourceIsInvalidState for both): busy when a
+    # fresh read of the ENI (and the instance) says so, which the caller of the client
+    # decides (QcloudClient.call's ``still_busy``); then waited out as ``busy`` is.
+    maybe_busy: bool = False
+
+
+# Answers that mean "too many calls": Tencent's per-action limit (LimitExceeded.ActionLimited),
+# the common per-account ones (RequestLimitExceeded and its kinds) and API 2.0's 4400. One
+# definition for the whole collection (see :func:`throttled`).
+THROTTLE_CODES = frozenset(
+    (
+        "LimitExceeded.ActionLimited",
+        "RequestLimitExceeded",
+        "RequestLimitExceeded.UinLimitExceeded",
+        "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+        "RequestLimitExceeded.IPLimitExceeded",
+        "4400",
+    )
+)
+
+
+def throttled(error: BaseException) -> bool:
+    """Whether ``error`` is an answer that means "too many calls" (either code, either protocol)."""
+    if not isinstance(error, QcloudApiError):
+        return False
+    code = error.code or ""
+    return code in THROTTLE_CODES or code.startswith("RequestLimitExceeded.") or error.number == "4400"
 
 
 # Client-side codes: failures before an API answer could be read.
@@ -89,6 +121,11 @@ _BUSY = (
     "Another task kept ENI {eni} or instance {instance} busy for the whole wait_timeout ({wait_timeout} s) "
     "(Tencent Cloud said: {message}): raise wait_timeout, or run again when that task has finished."
 )
+_THROTTLED = "Tencent Cloud kept throttling {action} after every retry: lower forks or raise api_retries and run again."
+# A maybe-busy answer (InvalidState, ResourceIsInvalidState) that was busy until the deadline.
+MODULE_BUSY = "Module.Busy"
+# A maybe-busy answer that a look at the instance showed to last (its state, on the error).
+MODULE_INSTANCE_STATE = "Module.InstanceState"
 
 _AUTH_KEYS = (
     "Tencent Cloud rejected the request signature: check that secret_id and secret_key belong together "
@@ -158,7 +195,12 @@ CATALOGUE: Dict[str, Entry] = {
     "RequestLimitExceeded.GlobalRegionUinLimitExceeded": Entry(
         "The account's cross-region request rate limit was exceeded after every retry: lower forks and run again.", True
     ),
-    "LimitExceeded.ActionLimited": Entry("Tencent Cloud limited the frequency of {action}: wait a moment and run again.", True),
+    "LimitExceeded.ActionLimited": Entry(_THROTTLED, True),
+    MODULE_BUSY: Entry(_BUSY, True, True),
+    MODULE_INSTANCE_STATE: Entry(
+        "Instance {instance} is {instance_state}, and Tencent Cloud attaches and detaches ENIs only on a running or stopped "
+        "instance (Tencent Cloud said: {message}): run again once it is running or stopped, or use another instance."
+    ),
     "UnsupportedOperation.MutexOperationTaskRunning": Entry(_BUSY, True, True),
     "UnsupportedOperation.IdempotentProcessing": Entry(
         "Tencent Cloud was still processing an identical request when wait_timeout ({wait_timeout} s) passed: "
@@ -190,10 +232,12 @@ CATALOGUE: Dict[str, Entry] = {
     ),
     "UnsupportedOperation.InvalidState": Entry(
         "{action} was refused because instance {instance} or ENI {eni} is in the wrong state (Tencent Cloud said: {message}): "
-        "wait until both have settled and run again."
+        "wait until both have settled and run again.",
+        maybe_busy=True,
     ),
     "UnsupportedOperation.ResourceIsInvalidState": Entry(
-        "Instance {instance} or ENI {eni} is not in a state that allows this ({message}): wait until it has settled and run again."
+        "Instance {instance} or ENI {eni} is not in a state that allows this ({message}): wait until it has settled and run again.",
+        maybe_busy=True,
     ),
     "UnsupportedOperation.UnsupportedInstanceFamily": Entry(
         "The instance type of {instance} does not support elastic network interfaces: use an instance family that does."
@@ -355,7 +399,12 @@ def lookup(code: Optional[str]) -> Entry:
 
 
 def entry_for(error: QcloudApiError) -> Entry:
-    """The entry of an API error: its code's, else (API 2.0) its numeric code's."""
+    """The entry of an API error: its code's, else (API 2.0) its numeric code's; a maybe-busy
+    answer that was busy until the deadline says so."""
+    if getattr(error, "busy_wait", False):
+        return CATALOGUE[MODULE_BUSY]
+    if getattr(error, "instance_state", None):
+        return CATALOGUE[MODULE_INSTANCE_STATE]
     entry = lookup(error.code)
     if entry is _UNKNOWN and error.number:
         return lookup(error.number)
@@ -378,6 +427,7 @@ def explain(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) 
     values = dict(context or {})
     values.setdefault("action", error.action)
     values.setdefault("message", error.message or "no message")
+    values.setdefault("instance_state", getattr(error, "instance_state", None))
     values = _Blank((k, v) for k, v in values.items() if v not in (None, ""))
     values.setdefault("code", error.code)
     return entry_for(error).sentence.format_map(values)

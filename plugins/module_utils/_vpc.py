@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from urllib.parse import urlparse
 from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError, QcloudError
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError, QcloudError, throttled
 from ansible_collections.tencent.qcloud.plugins.module_utils._tag import TagApi, eni_resource, tag_client
 
 # States in which an ENI is between two bindings; anything else is settled.
@@ -32,14 +33,13 @@ CONFLICT_CODES = frozenset(
         "InvalidNetworkInterface.AlreadyAssociated",
         "InvalidNetworkInterface.NotAttached",
         "UnsupportedOperation.InvalidState",
+        "UnsupportedOperation.ResourceIsInvalidState",  # documented for Attach: a lasting one is decided after a re-read
     )
 )
 # Answers to a write that mean "the ENI or the instance does not exist".
 MISSING_CODES = NOT_FOUND_CODES | frozenset(("InvalidInstance.NotFound",))
-# Answers that mean "too many calls": a look at an ENI that still gets one after the client's
-# retries is no news, not a failure (the ENI is looked at again at its next time).
-THROTTLE_CODES = frozenset(("RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded",
-                            "RequestLimitExceeded.GlobalRegionUinLimitExceeded", "4400"))
+# A look at an ENI still throttled after the client's retries (either code: _errors.throttled) is
+# no news, not a failure (the ENI is looked at again at its next time).
 # Answers to an attach that mean "the instance is in another VPC or zone than the ENI".
 PLACEMENT_CODES = frozenset(("UnsupportedOperation.VpcMismatch", "UnsupportedOperation.ZoneMismatch"))
 
@@ -47,14 +47,36 @@ ATTACH_TYPES = {"standard": 0, "extended": 1}
 ACTIONS = {"attach": "AttachNetworkInterface", "detach": "DetachNetworkInterface"}
 PAGE_SIZE = {"3.0": 100, "2.0": 50}
 # Tencent's documented limits, requests per second per account (both protocols count alike):
-# the client's RateLimiter keeps a run's threads under them.
+# the client's RateLimiter keeps a run's threads under them. Attach and Detach: 50/s, as
+# Tencent's Chinese API pages say ("默认接口请求频率限制:50次/秒",
+# https://cloud.tencent.com/document/product/215/15819 and /document/api/215/15816); the
+# international pages still say 100.
 RATE_LIMITS = {
-    "AttachNetworkInterface": 100,
-    "DetachNetworkInterface": 100,
+    "AttachNetworkInterface": 50,
+    "DetachNetworkInterface": 50,
     "DescribeNetworkInterfaces": 100,
     "DescribeVpcTaskResult": 20,
 }
 V2_TASK_STATES = {0: "SUCCESS", 1: "FAILED", 2: "RUNNING"}
+# The CVM API, for an instance's state (plugins/module_utils/_cvm.py imports this file, so not from there).
+CVM_SERVICE = "cvm"
+CVM_VERSION = "2017-03-12"
+# The CVM InstanceStates in which Tencent attaches and detaches ENIs ("only running or shutdown CVMs",
+# its AttachNetworkInterface page): in any other, a refusal is the instance's state, not a busy instance.
+BINDABLE_INSTANCE_STATES = frozenset(("RUNNING", "STOPPED"))
+
+
+def cvm_endpoint(url: str) -> Optional[str]:
+    """The CVM API's base URL beside a VPC endpoint: ``vpc.`` becomes ``cvm.`` in a Tencent API 3.0
+    host, Tencent's API 2.0 host gives the default one (None); any other endpoint (a simulator, a
+    proxy) is taken to serve every service at its root."""
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    if host.endswith(".tencentcloudapi.com"):
+        return "%s://%s" % (parsed.scheme, parsed.netloc.replace("vpc.", "cvm.", 1)) if host.startswith("vpc.") else None
+    if host.endswith(".qcloud.com"):
+        return None
+    return "%s://%s" % (parsed.scheme, parsed.netloc)
 
 
 class TaskStatus(NamedTuple):
@@ -84,6 +106,8 @@ class WriteRefused(QcloudApiError):
         super().__init__(error.code, error.message, error.action, request_id=error.request_id,
                          http_status=error.http_status, processed=error.processed, number=error.number)
         self.after_lost_answer = error.after_lost_answer
+        self.busy_wait = error.busy_wait
+        self.instance_state = error.instance_state
         self.kind = kind
         self.maybe_applied = error.after_lost_answer
 
@@ -93,6 +117,8 @@ class WriteRefused(QcloudApiError):
 
 
 def _refusal(error: QcloudApiError) -> Optional[WriteRefused]:
+    if error.busy_wait:  # busy until the deadline: nothing for the caller to decide
+        return None
     for kind, codes in (("conflict", CONFLICT_CODES), ("missing", MISSING_CODES), ("placement", PLACEMENT_CODES)):
         if error.code in codes:
             return WriteRefused(kind, error)
@@ -411,6 +437,41 @@ class VpcApi:
             status = "RUNNING"
         return TaskStatus(task_id, status, str(inner.get("output") or ""))
 
+    def instance_state(self, instance_id: str) -> str:
+        """The instance's CVM ``InstanceState`` ("" when there is no such instance in the region)."""
+        client = self.client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=cvm_endpoint(self.client.url),
+                                   session=self.client.session)
+        data = client.call("DescribeInstances", {"InstanceIds": [instance_id]}).data
+        for item in data.get("InstanceSet") or []:
+            if item.get("InstanceId") == instance_id:
+                return str(item.get("InstanceState") or "")
+        return ""
+
+    def still_busy(self, action: str, eni_id: str, instance_id: str) -> Callable[[QcloudApiError], bool]:
+        """For the client: whether an attach's or detach's maybe-busy answer (InvalidState,
+        ResourceIsInvalidState) means that another task holds the ENI or the instance (True: wait
+        it out) or a refusal that no wait changes (False), by reading the ENI again, and the
+        instance's state when the ENI allows the write. A lasting instance state is kept on the
+        error (``instance_state``) for its sentence."""
+
+        def check(error: QcloudApiError) -> bool:
+            record = self.describe_network_interface(eni_id)
+            if record is None or record["primary"]:
+                return False  # gone, or a primary ENI: the caller reads it again and says so
+            if record["state"] in TRANSITIONAL_STATES:
+                return True  # a task of its own runs on the ENI (API 3.0 shows it)
+            holder = holder_of(record)
+            lasting = holder is not None if action == ACTIONS["attach"] else holder != instance_id
+            if lasting:
+                return False  # attached already, or not to this instance: the caller decides
+            state = self.instance_state(instance_id)
+            if state not in BINDABLE_INSTANCE_STATES:
+                error.instance_state = state or None  # "": no such instance
+                return False
+            return True  # RUNNING or STOPPED: the write is allowed, so another task holds the instance
+
+        return check
+
     # -- writes ------------------------------------------------------------------------------
 
     def _write(self, action: str, eni_id: str, instance_id: str, vpc_id: Optional[str], extra: Mapping[str, Any]) -> Task:
@@ -426,9 +487,9 @@ class VpcApi:
         if self.v3:
             # One token per logical write: every retry of this call carries the same one.
             params = dict(extra, NetworkInterfaceId=eni_id, InstanceId=instance_id, ClientToken=str(uuid.uuid4()))
-            return task_of(self.client.call(action, params), action)
+            return task_of(self.client.call(action, params, still_busy=self.still_busy(action, eni_id, instance_id)), action)
         params = {"vpcId": vpc_id, "networkInterfaceId": eni_id, "instanceId": instance_id}
-        data = self.client.call(action, params).data
+        data = self.client.call(action, params, still_busy=self.still_busy(action, eni_id, instance_id)).data
         task_id = data.get("taskId")
         if task_id is None and isinstance(data.get("data"), dict):
             task_id = data["data"].get("taskId")
@@ -456,10 +517,6 @@ class Look(NamedTuple):
     status: Optional[TaskStatus]  # the task's status, when it was read
     error: Optional[QcloudError] = None  # the call that failed, when one did
     miss: Optional[Dict[str, Any]] = None  # what the API answered when the ENI was gone
-
-
-def _throttled(err: QcloudError) -> bool:
-    return isinstance(err, QcloudApiError) and (err.code in THROTTLE_CODES or err.number == "4400")
 
 
 class _Entry:
@@ -558,7 +615,7 @@ class EniWatch:
             try:
                 found, misses = self.api.describe_many([e.eni_id for e in chunk])
             except QcloudError as err:
-                if not _throttled(err):
+                if not throttled(err):
                     ended.extend(Look(e.eni_id, e.record, e.status, err) for e in chunk if e.eni_id in due_ids)
                 continue
             for entry in chunk:
@@ -579,7 +636,7 @@ class EniWatch:
         try:
             entry.status = self.api.task_status(entry.task.task_id)
         except QcloudError as err:
-            return None if _throttled(err) else Look(entry.eni_id, record, None, err)
+            return None if throttled(err) else Look(entry.eni_id, record, None, err)
         if entry.status.status == "RUNNING":
             return None
         return Look(entry.eni_id, record, entry.status, None, entry.miss)
@@ -596,7 +653,7 @@ class EniWatch:
                     entry.record = self.api.describe_network_interface(entry.eni_id)
                     entry.miss = None if entry.record else self.api.last_miss
             except QcloudError as err:
-                if not _throttled(err):
+                if not throttled(err):
                     ended.append(Look(entry.eni_id, entry.record, entry.status, err))
                 continue
             ended.append(Look(entry.eni_id, entry.record, entry.status, None, entry.miss))
@@ -723,10 +780,33 @@ class EniLifecycle:
         self.client = vpc.client
 
     def _call(self, action: str, params: Mapping[str, Any]) -> Any:
+        eni_id = params.get("NetworkInterfaceId") if action in _ASYNC_WRITES else None
         try:
-            return self.client.call(action, params)
+            return self.client.call(action, params, still_busy=self.still_busy(action, eni_id) if eni_id else None)
         except QcloudApiError as err:
             raise lifecycle_refusal(err)
+
+    def still_busy(self, action: str, eni_id: str) -> Callable[[QcloudApiError], bool]:
+        """For the client: whether an asynchronous write's maybe-busy answer (InvalidState) means
+        that a task runs on the ENI (True: wait it out) or a refusal that no wait changes (False),
+        by reading the ENI again: changing (it or an address not AVAILABLE) is busy; gone, or
+        attached for a delete, lasts. Settled otherwise: the task that held it may have ended
+        meanwhile, so the write is tried once more; settled twice in a row, the refusal lasts."""
+        settled_reads = []
+
+        def check(error: QcloudApiError) -> bool:
+            raw = self._describe_raw(eni_id)
+            if raw is None:
+                return False
+            if not settled(raw):
+                del settled_reads[:]
+                return True
+            if action == LIFECYCLE_ACTIONS["delete"] and (raw.get("Attachment") or {}).get("InstanceId"):
+                return False
+            settled_reads.append(True)
+            return len(settled_reads) < 2
+
+        return check
 
     # -- reads ----------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ description:
     polls C(DescribeVpcTaskResult), then reads the ENI once more to report the binding it ended with.
   - An ENI attached to another instance is never moved unless O(force=true). A primary ENI is never detached or moved.
   - With O(attachments), every item follows exactly the same rules; the writes go out side by side within
-    Tencent's rate limits (a limiter shared by the task's threads keeps them under 100 a second), never two at once
+    Tencent's rate limits (a limiter shared by the task's threads keeps them under 50 a second), never two at once
     on one instance (the cloud refuses a second task on a busy instance), and all of them are waited for together.
     An item that fails is reported in its entry of RV(results) and fails the task, while every other item still ends
     as asked.
@@ -73,8 +73,8 @@ options:
         API 2.0) fails the task and nothing is called.
       - Several ENIs may go to one instance; their writes then go one after the other, each when the task before
         it on that instance has ended.
-      - Up to 16 writes are in flight at once, paced by a rate limiter under Tencent's limits of 100 attaches,
-        100 detaches and 100 reads a second (and 20 task reads), shared by the task's threads.
+      - Up to 16 writes are in flight at once, paced by a rate limiter under Tencent's limits of 50 attaches,
+        50 detaches and 100 reads a second (and 20 task reads), shared by the task's threads.
       - An empty list changes nothing and makes no call.
     type: list
     elements: dict
@@ -125,6 +125,10 @@ options:
       - It bounds the wait for an ENI that is already attaching or detaching to settle, the wait for its own tasks,
         busy answers (another task runs on the ENI or the instance) waited out before a write is accepted, and
         retries. None starts after it, and the call in flight then ends within O(api_timeout).
+      - Tencent answers a busy ENI or instance with C(UnsupportedOperation.InvalidState) or
+        C(UnsupportedOperation.ResourceIsInvalidState), which also mean states no wait changes; the module reads the
+        ENI, and the instance's state (CVM C(DescribeInstances)), again to tell them apart, and fails at once on the
+        latter (an instance neither running nor stopped, an ENI not attached where the write needs it).
       - A task still running then fails the module with its task id; a rerun picks up from there.
       - With O(attachments), it is the deadline of the whole list; a write still waiting for its instance then
         never starts, and its item says so.

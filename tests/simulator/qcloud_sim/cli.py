@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 
+from . import contention
 from . import default_world as dw
 from .core import Simulator
 from .core import DEFAULT_METADATA_TTL
@@ -61,6 +62,16 @@ def build_parser():
     p.add_argument("--strict-codes", type=on_off, default=True, metavar="on|off",
                    help="answer an API 3.0 error code that the action does not document (documented_errors.json) "
                         "as InternalError, and log it (default on; off: log it only; config knob strict_codes)")
+    p.add_argument("--busy-code", type=contention.busy_setting, default="default", metavar="CODE",
+                   help="what a write on a busy ENI or instance answers: default (per action the most "
+                        "likely documented code: InvalidState for attach/detach/delete, "
+                        "MutexOperationTaskRunning for assign/unassign), random (any documented one, "
+                        "per answer), or a code (InvalidState, ResourceIsInvalidState, "
+                        "MutexOperationTaskRunning; actions that do not document it get their default)")
+    p.add_argument("--throttle-code", type=contention.throttle_setting, default="default", metavar="CODE",
+                   help="what a rate-limited call answers: default (LimitExceeded.ActionLimited where the "
+                        "action documents it, else RequestLimitExceeded), ActionLimited, "
+                        "RequestLimitExceeded, or random (per answer)")
     p.add_argument("--v2-shape", choices=("new", "old"), default="new",
                    help="API 2.0 DescribeNetworkInterfaces response shape (default new)")
     p.add_argument("--sts-duration-cap", type=float, default=None, metavar="S",
@@ -103,7 +114,8 @@ def main(argv=None):
                     v2_shape=args.v2_shape, log_stream=None if args.quiet else sys.stderr,
                     sts_duration_cap=args.sts_duration_cap,
                     metadata_role=args.metadata_role or None, metadata_ttl=args.metadata_ttl,
-                    strict_codes=args.strict_codes)
+                    strict_codes=args.strict_codes, busy_code=args.busy_code,
+                    throttle_code=args.throttle_code)
     server = make_server(sim, args.host, args.port, args.tls_dir)
     meta = None
     if args.metadata_port is not None or args.metadata_port_file:

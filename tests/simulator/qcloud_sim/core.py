@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 
+from . import contention
 from . import default_world as dw
 from .errors import SimError
 from .faults import FaultQueue
@@ -67,7 +68,8 @@ class Simulator:
     def __init__(self, world=None, secret_id=dw.DEFAULT_SECRET_ID, secret_key=dw.DEFAULT_SECRET_KEY,
                  task_seconds=2.0, rate_limits=True, v2_shape="new", log_stream=None,
                  sts_duration_cap=None, metadata_role=DEFAULT_METADATA_ROLE,
-                 metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True, strict_codes=True):
+                 metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True, strict_codes=True,
+                 busy_code="default", throttle_code="default"):
         self.lock = threading.RLock()
         self.initial_world = copy.deepcopy(world if world is not None else dw.default_world())
         World(self.initial_world)  # validate early
@@ -77,7 +79,9 @@ class Simulator:
                            "v2_shape": v2_shape,
                            "sts_duration_cap": None if sts_duration_cap is None else float(sts_duration_cap),
                            "metadata_role": metadata_role, "metadata_ttl": float(metadata_ttl),
-                           "metadata_enabled": bool(metadata_enabled)}
+                           "metadata_enabled": bool(metadata_enabled),
+                           "busy_code": contention.busy_setting(busy_code),
+                           "throttle_code": contention.throttle_setting(throttle_code)}
         # strict_codes: an API 3.0 error code the action does not document is answered as
         # InternalError (and logged); off, it leaves as it is (and is logged)
         self.cli_config["strict_codes"] = bool(strict_codes)
@@ -149,6 +153,10 @@ class Simulator:
             new["metadata_enabled"] = _bool(body, "metadata_enabled")
         if "strict_codes" in body:
             new["strict_codes"] = _bool(body, "strict_codes")
+        if "busy_code" in body:
+            new["busy_code"] = contention.busy_setting(body["busy_code"])
+        if "throttle_code" in body:
+            new["throttle_code"] = contention.throttle_setting(body["throttle_code"])
         if "metadata_role" in body:
             v = body["metadata_role"]
             if v is not None and (not isinstance(v, str) or not v.strip()
@@ -222,6 +230,14 @@ class Simulator:
         if not self.config["rate_limits"]:
             return True
         return self.ratelimiter.allow(account, action)
+
+    def throttle_code(self, action):
+        """What a throttled call of `action` answers (config throttle_code; contention.py)."""
+        return contention.throttle_code(action, self.config["throttle_code"])
+
+    def busy(self, action, message):
+        """The error of a write of `action` on a busy ENI or instance (config busy_code; contention.py)."""
+        return SimError("busy", message, code=contention.busy_code(action, self.config["busy_code"]))
 
     # ---- logs --------------------------------------------------------------------------
     def record_signature(self, sig):
@@ -374,11 +390,11 @@ class Simulator:
             self.advance()
             return body, task, False
 
-    def check_no_task(self, eni_id):
+    def check_no_task(self, eni_id, action):
         running = self.tasks.running_on(eni_id=eni_id)
         if running is not None:
-            raise SimError("mutex", "Task %s (%s) is running on %s; retry later."
-                           % (running["task_id"], running["action"], eni_id))
+            raise self.busy(action, "Task %s (%s) is running on %s; retry later."
+                            % (running["task_id"], running["action"], eni_id))
 
     def write(self, action, protocol, account, region, eni_id, ins_id, request_id,
               attach_type=0, client_token=None, vpc_id=None):
@@ -407,8 +423,8 @@ class Simulator:
                                % (vpc_id, eni_id, eni["vpc_id"], ins_id, ins["vpc_id"]))
             running = self.tasks.running_on(eni_id, ins_id)
             if running is not None:
-                raise SimError("mutex", "Task %s is running on %s / %s; retry later."
-                               % (running["task_id"], eni_id, ins_id))
+                raise self.busy(action, "Task %s is running on %s / %s; retry later."
+                                % (running["task_id"], eni_id, ins_id))
             if action == "AttachNetworkInterface":
                 w.check_attach(eni, ins)
             else:

@@ -2,8 +2,8 @@
 
 API 3.0 answers only with codes Tencent documents for the action (``documented_errors.json``:
 each action's list from the Go SDK's client.go, plus Tencent's common codes): ``V3`` is a kind's
-code for most actions, ``V3_BY_ACTION`` the code where an action's list names another, and
-``BUSY_CODES`` what each write answers while another task holds its ENI or instance.
+code for most actions, ``V3_BY_ACTION`` the code where an action's list names another (what a
+write answers while another task holds its ENI or instance is chosen in contention.py).
 """
 import json
 import os
@@ -12,10 +12,13 @@ import os
 class SimError(Exception):
     """A business or protocol error. `kind` is protocol-neutral; see V3 / V2 below."""
 
-    def __init__(self, kind, message=""):
+    def __init__(self, kind, message="", code=None):
         super().__init__(message or kind)
         self.kind = kind
         self.message = message or kind
+        # the API 3.0 code (API 2.0 codeDesc) when the kind has more than one (busy, rate_limit):
+        # chosen per action (contention.py)
+        self.code = code
 
 
 # kind -> API 3.0 Response.Error.Code
@@ -33,7 +36,7 @@ V3 = {
     "zone_mismatch": "UnsupportedOperation.ZoneMismatch",
     "limit": "LimitExceeded",
     "family": "UnsupportedOperation.UnsupportedInstanceFamily",
-    "mutex": "UnsupportedOperation.MutexOperationTaskRunning",  # per action: BUSY_CODES
+    "busy": "UnsupportedOperation.MutexOperationTaskRunning",  # the code comes with the error (contention.py)
     "idempotent_mismatch": "UnsupportedOperation.IdempotentParameterMismatch",
     "coexist": "InvalidParameter.Coexist",
     "filter_key": "InvalidParameter.FilterInvalidKey",
@@ -116,22 +119,6 @@ V3_BY_ACTION = {
                                           "tag_offset": "InvalidParameterValue"},
 }
 
-# action -> the documented codes it answers while another task holds its ENI or instance (the
-# "mutex" kind); the first is the default. Only Assign and Unassign document
-# .MutexOperationTaskRunning. Attach's busy/state answers are UnsupportedOperation.InvalidState and
-# .ResourceIsInvalidState, Detach's .InvalidState: the modules do not wait those out yet (issue 17,
-# point 2), so Attach and Detach answer .IdempotentProcessing (documented for both, "the earlier
-# request is still being processed, retry later", which the modules wait out) until they do.
-BUSY_CODES = {
-    "AttachNetworkInterface": ("UnsupportedOperation.IdempotentProcessing", "UnsupportedOperation.InvalidState",
-                               "UnsupportedOperation.ResourceIsInvalidState"),
-    "DetachNetworkInterface": ("UnsupportedOperation.IdempotentProcessing", "UnsupportedOperation.InvalidState"),
-    "DeleteNetworkInterface": ("UnsupportedOperation.InvalidState",),
-    "AssignPrivateIpAddresses": ("UnsupportedOperation.MutexOperationTaskRunning", "UnsupportedOperation.InvalidState"),
-    "UnassignPrivateIpAddresses": ("UnsupportedOperation.MutexOperationTaskRunning",
-                                   "UnsupportedOperation.InvalidState"),
-}
-
 DOCUMENTED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "documented_errors.json")
 
 
@@ -168,7 +155,7 @@ V2 = {
     "zone_mismatch": (4000, None),
     "limit": (4000, None),
     "family": (4000, None),
-    "mutex": (5100, None),
+    "busy": (5100, None),  # 5100: "operation failed, retry later" (API 2.0's common codes)
     "invalid_parameter": (4000, "InvalidParameter"),
     "invalid_value": (4000, "InvalidParameterValue"),
     "missing": (4000, "MissingParameter"),
@@ -184,16 +171,14 @@ V2 = {
 }
 
 
-def v3_code(kind, action=None):
-    """The API 3.0 code of ``kind`` as ``action`` answers it."""
-    if kind == "mutex" and action in BUSY_CODES:
-        return BUSY_CODES[action][0]
-    return V3_BY_ACTION.get(action, {}).get(kind) or V3.get(kind, kind)
+def v3_code(kind, action=None, code=None):
+    """The API 3.0 code of ``kind`` as ``action`` answers it (``code``: the one chosen with the error)."""
+    return code or V3_BY_ACTION.get(action, {}).get(kind) or V3.get(kind, kind)
 
 
-def v2_code(kind):
-    code, desc = V2.get(kind, (4000, None))
-    return code, desc or V3.get(kind, kind)
+def v2_code(kind, code=None):
+    number, desc = V2.get(kind, (4000, None))
+    return number, code or desc or V3.get(kind, kind)
 
 
 def v2_numeric_for(code_desc):

@@ -201,7 +201,8 @@ def process(sim, call):
             raise SimError("unknown_action", "Version `%s` of action `%s` is not supported."
                            % (call.version, call.action))
         if not sim.rate_allow(call.account, call.action):
-            raise SimError("rate_limit", "Your requests of %s exceed the rate limit." % call.action)
+            raise SimError("rate_limit", "Your requests of %s exceed the rate limit." % call.action,
+                           code=sim.throttle_code(call.action))
         if not call.region:
             raise SimError("missing", "The parameter `Region` is missing.")
         if service.REGIONAL and not sim.world.has_region(call.region):
@@ -215,4 +216,4 @@ def process(sim, call):
         body["RequestId"] = body.get("RequestId", request_id)
         return response(body), log
     except SimError as err:
-        return error_answer(sim, call.action, v3_code(err.kind, call.action), err.message, request_id, log), log
+        return error_answer(sim, call.action, v3_code(err.kind, call.action, err.code), err.message, request_id, log), log

@@ -5,8 +5,13 @@ import time
 
 LIMITS = {
     "DescribeNetworkInterfaces": 100,
-    "AttachNetworkInterface": 100,
-    "DetachNetworkInterface": 100,
+    # 50/s: Tencent's Chinese API pages say "默认接口请求频率限制:50次/秒" for both,
+    # https://cloud.tencent.com/document/product/215/15819 (Attach) and
+    # https://cloud.tencent.com/document/api/215/15816 (Detach); the international page
+    # https://tencentcloud.com/document/api/215/15819 still says 100. The lower figure wins.
+    # What a limited call answers: contention.py.
+    "AttachNetworkInterface": 50,
+    "DetachNetworkInterface": 50,
     "DescribeVpcTaskResult": 20,
     "CreateNetworkInterface": 100,
     "DeleteNetworkInterface": 100,

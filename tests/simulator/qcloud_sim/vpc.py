@@ -455,7 +455,7 @@ def delete_network_interface(sim, call, request_id):
         eni = sim.world.eni(region, eni_id)
         if eni is None:
             raise SimError("eni_not_found", "ENI %s does not exist." % eni_id)
-        sim.check_no_task(eni_id)
+        sim.check_no_task(eni_id, "DeleteNetworkInterface")
         sim.world.check_delete(eni)
         return eni_id, {}
 
@@ -508,7 +508,7 @@ def assign_private_ip_addresses(sim, call, request_id):
         eni = w.eni(region, eni_id)
         if eni is None:
             raise SimError("eni_not_found", "ENI %s does not exist." % eni_id)
-        sim.check_no_task(eni_id)
+        sim.check_no_task(eni_id, "AssignPrivateIpAddresses")
         subnet = w.subnets[eni["subnet_id"]]
         named = [ip for ip, dummy in specs]
         w.check_ips(subnet, named)
@@ -544,7 +544,7 @@ def unassign_private_ip_addresses(sim, call, request_id):
             raise SimError("eni_not_found", "ENI %s does not exist." % eni_id)
         if ins_id is not None and eni["instance_id"] != ins_id:
             raise SimError("address_not_found", "ENI %s is not attached to %s." % (eni_id, ins_id))
-        sim.check_no_task(eni_id)
+        sim.check_no_task(eni_id, "UnassignPrivateIpAddresses")
         for ip in ips:
             if ip == eni["private_ip"]:
                 raise SimError("primary_ip", "%s is the primary address of %s; it cannot be unassigned." % (ip, eni_id))

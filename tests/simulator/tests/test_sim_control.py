@@ -22,13 +22,14 @@ def test_state_default_world(api):
 
 
 def test_reset_restores_everything(api):
-    api.ok("POST", "config", {"task_seconds": 5, "rate_limits": True, "v2_shape": "old"})
+    api.ok("POST", "config", {"task_seconds": 5, "rate_limits": True, "v2_shape": "old", "busy_code": "random",
+                              "throttle_code": "RequestLimitExceeded"})
     api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001"})
     api.ok("POST", "faults", {"fault": "reset", "count": 5})
     out = api.ok("POST", "reset")
     assert out["config"] == {"task_seconds": 0.2, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
                              "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
-                             "strict_codes": True}
+                             "strict_codes": True, "busy_code": "default", "throttle_code": "default"}
     assert api.ok("GET", "requests")["requests"] == []
     assert api.ok("GET", "faults")["faults"] == []
     assert len(api.ok("GET", "signatures")["signatures"]) == 1  # kept across resets
@@ -67,8 +68,14 @@ def test_config_validation(api):
     assert api.ok("POST", "config", {"task_seconds": "0.3", "rate_limits": "false"}) == \
         {"task_seconds": 0.3, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
          "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
-         "strict_codes": True}
+         "strict_codes": True, "busy_code": "default", "throttle_code": "default"}
     assert api.ctl("POST", "config", {"v2_shape": "newest"})[0] == 400
+    # short names are kept as the full codes; anything else is refused
+    assert api.ok("POST", "config", {"busy_code": "ResourceIsInvalidState"})["busy_code"] == \
+        "UnsupportedOperation.ResourceIsInvalidState"
+    assert api.ok("POST", "config", {"throttle_code": "ActionLimited"})["throttle_code"] == "LimitExceeded.ActionLimited"
+    assert api.ctl("POST", "config", {"busy_code": "ResourceBusy"})[0] == 400
+    assert api.ctl("POST", "config", {"throttle_code": "LimitExceeded"})[0] == 400
     assert api.ctl("POST", "config", {"colour": 1})[0] == 400
     assert api.ok("POST", "config", {"task_seconds": 1.5})["task_seconds"] == 1.5
 

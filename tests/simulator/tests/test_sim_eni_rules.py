@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from qcloud_sim.errors import BUSY_CODES
+from qcloud_sim.contention import BUSY_CODES
 
 CREATE = "CreateNetworkInterface"
 BASE = {"VpcId": "vpc-gz000001", "SubnetId": "subnet-gz3a0001", "NetworkInterfaceName": "lost-answer"}
@@ -62,7 +62,7 @@ def test_writes_wait_for_a_running_task_on_the_eni(api, sim):
                            ("AssignPrivateIpAddresses", {"SecondaryPrivateIpAddressCount": 1}),
                            ("UnassignPrivateIpAddresses", {"PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.1"}]})):
         r = api.v3(action, dict(params, NetworkInterfaceId="eni-free0001"))
-        # each write's own documented busy answer (errors.BUSY_CODES)
+        # each write's own documented busy answer (contention.BUSY_CODES, the default first)
         assert code(r) == BUSY_CODES[action][0], (action, r)
     # attribute changes are synchronous and allowed meanwhile
     r = api.v3("ModifyNetworkInterfaceAttribute", {"NetworkInterfaceId": "eni-free0001", "NetworkInterfaceDescription": "x"})

@@ -72,8 +72,7 @@ def test_failed_validation_does_not_burn_token(api):
 def test_mutex_on_eni_and_instance(api):
     api.ok("POST", "config", {"task_seconds": 1.0})
     assert "Error" not in api.v3(ATTACH, P)
-    # the busy answer of Attach and Detach (errors.BUSY_CODES, documented for both)
-    m = "UnsupportedOperation.IdempotentProcessing"
+    m = "UnsupportedOperation.InvalidState"  # the default busy answer of Attach and Detach
     assert code(api.v3(ATTACH, {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00003"})) == m
     assert code(api.v3(ATTACH, {"NetworkInterfaceId": "eni-free0002", "InstanceId": "ins-run00001"})) == m
     assert code(api.v3(DETACH, P)) == m
@@ -147,5 +146,5 @@ def test_concurrent_attaches_only_one_wins(api):
         t.join()
     ok = [r for r in results if "Error" not in r]
     assert len(ok) == 1
-    assert all(code(r) == "UnsupportedOperation.IdempotentProcessing" for r in results if "Error" in r)
+    assert all(code(r) == "UnsupportedOperation.InvalidState" for r in results if "Error" in r)
     time.sleep(0.6)

@@ -128,4 +128,4 @@ def test_mutex_v2(api):
     api.ok("POST", "config", {"task_seconds": 1.0})
     assert api.v2(ATTACH, p)["code"] == 0
     r = api.v2(ATTACH, dict(p, networkInterfaceId="eni-free0002"))
-    assert err(r) == (5100, "UnsupportedOperation.MutexOperationTaskRunning")
+    assert err(r) == (5100, "UnsupportedOperation.InvalidState")  # 5100 "retry later", the busy code as codeDesc

@@ -22,6 +22,7 @@ FULL_CONTEXT = {
     "region": "ap-guangzhou",
     "eni": "eni-m6dyj72l",
     "instance": "ins-xx44545f",
+    "instance_state": "TERMINATING",
     "vpc": "vpc-7t9nf3pu",
     "eni_vpc": "vpc-other001",
     "eni_zone": "ap-guangzhou-3",

@@ -38,19 +38,20 @@ def most_in_a_window(times, window=1.0):
 
 
 def test_the_table_holds_tencents_documented_limits():
-    assert RATE_LIMITS == {ATTACH: 100, "DetachNetworkInterface": 100, DESCRIBE: 100, TASK: 20}
+    # Attach and Detach: 50/s (Tencent's Chinese API pages; the international ones say 100)
+    assert RATE_LIMITS == {ATTACH: 50, "DetachNetworkInterface": 50, DESCRIBE: 100, TASK: 20}
 
 
 def test_a_small_burst_goes_at_once_then_requests_are_spaced():
     clock = FakeClock()
     limiter = C.RateLimiter(RATE_LIMITS, monotonic=clock.monotonic)
-    delays = [limiter.reserve(ATTACH) for dummy in range(30)]
+    delays = [limiter.reserve(DESCRIBE) for dummy in range(30)]
     assert delays[:5] == [0.0] * 5 and delays[5] > 0  # the burst: 5% of the rate
     spacing = [b - a for a, b in zip(delays[5:], delays[6:])]
     assert all(gap == pytest.approx(1 / 85.0) for gap in spacing)  # then 85% of the rate
 
 
-@pytest.mark.parametrize("action,rate", [(ATTACH, 100), (DESCRIBE, 100), (TASK, 20)])
+@pytest.mark.parametrize("action,rate", [(ATTACH, 50), (DESCRIBE, 100), (TASK, 20)])
 def test_no_one_second_window_holds_more_than_the_rate(action, rate):
     clock = FakeClock()
     limiter = C.RateLimiter(RATE_LIMITS, monotonic=clock.monotonic)
@@ -90,7 +91,7 @@ def test_threads_share_the_buckets_safely():
     lock = threading.Lock()
 
     def worker():
-        mine = [limiter.reserve(ATTACH) for dummy in range(50)]
+        mine = [limiter.reserve(DESCRIBE) for dummy in range(50)]
         with lock:
             got.extend(mine)
 

@@ -354,7 +354,6 @@ def test_other_write_errors_propagate_unretried():
     [
         ("3.0", P.v3_error("UnsupportedOperation.AttachmentAlreadyExists"), "UnsupportedOperation.AttachmentAlreadyExists",
          "conflict"),
-        ("3.0", P.v3_error("UnsupportedOperation.InvalidState"), "UnsupportedOperation.InvalidState", "conflict"),
         ("3.0", P.v3_error("ResourceNotFound"), "ResourceNotFound", "missing"),
         ("3.0", P.v3_error("UnsupportedOperation.ZoneMismatch"), "UnsupportedOperation.ZoneMismatch", "placement"),
         ("2.0", P.v2_error("InvalidNetworkInterface.AlreadyAssociated"), "InvalidNetworkInterface.AlreadyAssociated",

@@ -273,14 +273,16 @@ def test_a_failing_look_ends_the_enis_it_was_for_with_the_error():
     assert len(watch) == 0
 
 
+@pytest.mark.parametrize("code", ["RequestLimitExceeded", "LimitExceeded.ActionLimited"])
 @pytest.mark.parametrize("version", ["3.0", "2.0"])
-def test_a_look_still_throttled_after_the_retries_is_no_news(version):
+def test_a_look_still_throttled_after_the_retries_is_no_news(version, code):
+    """Either throttle answer (the per-action ActionLimited, the per-account RequestLimitExceeded) is alike."""
     api, cloud, clock = make(version, 1)
     api.client.retries = 0
     task = start_attach(api, cloud, [eni(0)])[eni(0)]
     watch = V.EniWatch(api, clock.monotonic() + 300)
     watch.add(eni(0), task, wanted=INS)
-    throttled = P.v3_error("RequestLimitExceeded", "slow down") if version == "3.0" else P.v2_error("", 4400, "slow down")
+    throttled = P.v3_error(code, "slow down") if version == "3.0" else P.v2_error(code, 4400, "slow down")
     cloud.script[DESCRIBE if version == "3.0" else TASK].append(throttled)
     clock.sleep(watch.due_at() - clock.monotonic())
     assert watch.look() == [] and len(watch) == 1  # still watched

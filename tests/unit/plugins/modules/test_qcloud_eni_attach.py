@@ -763,30 +763,73 @@ def test_the_secret_key_and_token_never_appear_in_a_result(run, cloud, version, 
 # ================================================================== busy resources, refusals, what the API said
 
 
-def test_a_busy_instance_is_waited_out_beyond_api_retries_and_the_write_is_made_once(run, cloud, version):
+# What Tencent documents for a write on a busy ENI or instance: AttachNetworkInterface lists InvalidState and
+# ResourceIsInvalidState, DetachNetworkInterface InvalidState; MutexOperationTaskRunning is the older answer.
+BUSY_CODES = ["UnsupportedOperation.MutexOperationTaskRunning", "UnsupportedOperation.InvalidState",
+              "UnsupportedOperation.ResourceIsInvalidState"]
+
+
+@pytest.mark.parametrize("code", BUSY_CODES)
+def test_a_busy_instance_is_waited_out_beyond_api_retries_and_the_write_is_made_once(run, cloud, version, code):
     cloud.add_eni(ENI)
-    busy = P.v3_error("UnsupportedOperation.MutexOperationTaskRunning", "task t-1 runs on the instance") if version == "3.0" \
-        else P.v2_error("UnsupportedOperation.MutexOperationTaskRunning", 5100, "task 77 runs on the instance")
+    busy = P.v3_error(code, "task t-1 runs on the instance") if version == "3.0" \
+        else P.v2_error(code, 5100, "task 77 runs on the instance")
     cloud.script[ATTACH].extend([busy] * 8)  # more than api_retries=2 allows for transient errors
     r = run(api_retries=2)
     assert not r.failed and r.result["changed"]
     assert len(cloud.writes) == 9 and cloud.holder(ENI) == TARGET
     if version == "3.0":  # every attempt is the same logical write
         assert len({params["ClientToken"] for action, params in cloud.writes}) == 1
+    if code != BUSY_CODES[0]:  # each maybe-busy answer: the ENI and the instance read again
+        assert cloud.actions.count("DescribeInstances") == 8
 
 
-def test_a_resource_busy_for_the_whole_wait_timeout_fails_naming_it(run, cloud, version):
+@pytest.mark.parametrize("code", BUSY_CODES)
+def test_a_resource_busy_for_the_whole_wait_timeout_fails_naming_it(run, cloud, version, code):
     cloud.add_eni(ENI)
-    busy = P.v3_error("UnsupportedOperation.MutexOperationTaskRunning", "task t-9 runs on ins-xx44545f", "req-busy") \
-        if version == "3.0" else P.v2_error("UnsupportedOperation.MutexOperationTaskRunning", 5100, "task t-9 runs on ins-xx44545f")
+    busy = P.v3_error(code, "task t-9 runs on ins-xx44545f", "req-busy") \
+        if version == "3.0" else P.v2_error(code, 5100, "task t-9 runs on ins-xx44545f")
     cloud.script[ATTACH].extend([busy] * 200)
     r = run(wait_timeout=20, api_timeout=5)
     assert r.failed
     assert r.msg == ("Another task kept ENI %s or instance %s busy for the whole wait_timeout (20 s) (Tencent Cloud said: "
                      "task t-9 runs on ins-xx44545f): raise wait_timeout, or run again when that task has finished."
                      % (ENI, TARGET))
-    assert r.result["error"]["code"] == "UnsupportedOperation.MutexOperationTaskRunning"
+    assert r.result["error"]["code"] == code
     assert r.clock.elapsed <= 20 + 5  # within wait_timeout plus one api_timeout
+
+
+@pytest.mark.parametrize("state", ["PENDING", "STOPPING", "TERMINATING", "SHUTDOWN", "LAUNCH_FAILED"])
+def test_an_instance_neither_running_nor_stopped_fails_at_once(run, cloud, version, state):
+    cloud.add_eni(ENI)
+    cloud.instance_states[TARGET] = state
+    refused = P.v3_error("UnsupportedOperation.InvalidState", "instance state not supported", "req-state") \
+        if version == "3.0" else P.v2_error("UnsupportedOperation.InvalidState", 4000, "instance state not supported")
+    cloud.script[ATTACH].append(refused)
+    r = run(wait_timeout=300)
+    assert r.failed
+    assert r.msg == ("Instance %s is %s, and Tencent Cloud attaches and detaches ENIs only on a running or stopped instance "
+                     "(Tencent Cloud said: instance state not supported): run again once it is running or stopped, or use "
+                     "another instance." % (TARGET, state))
+    assert r.result["error"]["code"] == "UnsupportedOperation.InvalidState"
+    assert len(cloud.writes) == 1 and r.clock.elapsed < 5  # no wait
+
+
+def test_a_detach_refused_because_the_eni_is_no_longer_attached_is_done(run, cloud, version):
+    """InvalidState on a detach whose ENI another job detached meanwhile: the ENI read again shows it detached,
+    which is what was asked (no wait, no failure)."""
+    cloud.add_eni(ENI, holder=TARGET)
+
+    def detached_meanwhile(params):
+        cloud.enis[ENI]["holder"] = None
+        return P.v3_error("UnsupportedOperation.InvalidState", "not attached") if version == "3.0" \
+            else P.v2_error("UnsupportedOperation.InvalidState", 4000, "not attached")
+
+    cloud.script["DetachNetworkInterface"].append(detached_meanwhile)
+    r = run(state="absent")
+    assert not r.failed, r.msg
+    assert r.result["changed"] is False and cloud.holder(ENI) is None
+    assert len(cloud.writes) == 1 and "DescribeInstances" not in cloud.actions and r.clock.elapsed < 5
 
 
 def the_clock():

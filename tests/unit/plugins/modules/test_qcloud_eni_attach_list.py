@@ -251,16 +251,40 @@ def test_several_enis_to_one_instance_go_one_after_the_other(run, cloud):
     assert len(on_target) == 6
 
 
-def test_a_busy_instance_outside_the_run_is_waited_out(run, cloud, version):
-    """Another job's task on the instance: the client waits the busy answer out, the write is made once."""
+BUSY_CODES = ["UnsupportedOperation.MutexOperationTaskRunning", "UnsupportedOperation.InvalidState",
+              "UnsupportedOperation.ResourceIsInvalidState"]
+
+
+@pytest.mark.parametrize("code", BUSY_CODES)
+def test_a_busy_instance_outside_the_run_is_waited_out(run, cloud, version, code):
+    """Another job's task on the instance: the client waits the busy answer out (whichever documented code
+    says so; InvalidState and ResourceIsInvalidState after a read of the ENI and the instance), the write
+    is made once."""
     for n in range(3):
         cloud.add_eni(eni(n))
-    busy = P.v3_error("UnsupportedOperation.MutexOperationTaskRunning", "another job") if version == "3.0" \
-        else P.v2_error("UnsupportedOperation.MutexOperationTaskRunning", 5100, "another job")
+    busy = P.v3_error(code, "another job") if version == "3.0" else P.v2_error(code, 5100, "another job")
     cloud.script[ATTACH].extend([busy] * 3)
     r = run(attachments=[spec(n) for n in range(3)])
     assert not r.failed and all(cloud.holder(eni(n)) == TARGET for n in range(3))
     assert len(cloud.tasks) == 3
+    if version == "3.0":  # each ENI's attempts are one logical write
+        tokens = {}
+        for action, params in cloud.writes:
+            tokens.setdefault(params["NetworkInterfaceId"], set()).add(params["ClientToken"])
+        assert all(len(each) == 1 for each in tokens.values())
+    if code != BUSY_CODES[0]:  # looked at the instance to tell busy from a lasting state
+        assert "DescribeInstances" in cloud.actions
+
+
+@pytest.mark.parametrize("code", BUSY_CODES[1:])
+def test_several_enis_to_one_instance_with_any_busy_code(run, cloud, version, code):
+    """The cloud's own busy answer (its instance mutex) in each documented code: every ENI ends attached."""
+    cloud.mutex, cloud.busy_code = True, code
+    for n in range(5):
+        cloud.add_eni(eni(n))
+    r = run(attachments=[spec(n) for n in range(5)])
+    assert not r.failed, r.msg
+    assert all(cloud.holder(eni(n)) == TARGET for n in range(5)) and len(cloud.tasks) == 5
 
 
 # ================================================================== per-item failures
