@@ -8,7 +8,7 @@ import threading
 
 from . import default_world as dw
 from .core import Simulator
-from .core import DEFAULT_METADATA_TTL
+from .core import DEFAULT_METADATA_INSTANCE, DEFAULT_METADATA_TTL
 from .server import make_metadata_server, make_server
 
 
@@ -76,6 +76,9 @@ def build_parser():
     p.add_argument("--metadata-ttl", type=float, default=DEFAULT_METADATA_TTL, metavar="S",
                    help="lifetime of metadata credentials in seconds (default %d)"
                         % DEFAULT_METADATA_TTL)
+    p.add_argument("--metadata-instance", default=DEFAULT_METADATA_INSTANCE, metavar="ID",
+                   help="the instance whose network the metadata service describes (default %s; "
+                        "config metadata_instance)" % DEFAULT_METADATA_INSTANCE)
     p.add_argument("--quiet", action="store_true", help="do not log one line per request to stderr")
     return p
 
@@ -99,7 +102,8 @@ def main(argv=None):
                     task_seconds=args.task_seconds, rate_limits=args.rate_limits,
                     v2_shape=args.v2_shape, log_stream=None if args.quiet else sys.stderr,
                     sts_duration_cap=args.sts_duration_cap,
-                    metadata_role=args.metadata_role or None, metadata_ttl=args.metadata_ttl)
+                    metadata_role=args.metadata_role or None, metadata_ttl=args.metadata_ttl,
+                    metadata_instance=args.metadata_instance or None)
     server = make_server(sim, args.host, args.port, args.tls_dir)
     meta = None
     if args.metadata_port is not None or args.metadata_port_file:

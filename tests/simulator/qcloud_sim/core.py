@@ -30,6 +30,7 @@ LOG_MAX = 200000
 MINTED_MAX = 20000  # minted temporary keys kept (oldest dropped first)
 DEFAULT_METADATA_ROLE = dw.DEFAULT_METADATA_ROLE
 DEFAULT_METADATA_TTL = 21600.0
+DEFAULT_METADATA_INSTANCE = "ins-run00001"  # whose network the metadata service describes (web-1)
 _ALNUM = string.ascii_uppercase + string.digits
 
 
@@ -67,7 +68,8 @@ class Simulator:
     def __init__(self, world=None, secret_id=dw.DEFAULT_SECRET_ID, secret_key=dw.DEFAULT_SECRET_KEY,
                  task_seconds=2.0, rate_limits=True, v2_shape="new", log_stream=None,
                  sts_duration_cap=None, metadata_role=DEFAULT_METADATA_ROLE,
-                 metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True):
+                 metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True,
+                 metadata_instance=DEFAULT_METADATA_INSTANCE):
         self.lock = threading.RLock()
         self.initial_world = copy.deepcopy(world if world is not None else dw.default_world())
         World(self.initial_world)  # validate early
@@ -77,7 +79,8 @@ class Simulator:
                            "v2_shape": v2_shape,
                            "sts_duration_cap": None if sts_duration_cap is None else float(sts_duration_cap),
                            "metadata_role": metadata_role, "metadata_ttl": float(metadata_ttl),
-                           "metadata_enabled": bool(metadata_enabled)}
+                           "metadata_enabled": bool(metadata_enabled),
+                           "metadata_instance": metadata_instance}
         self.log_stream = log_stream
         self.faults = FaultQueue()
         self.ratelimiter = RateLimiter()
@@ -147,6 +150,11 @@ class Simulator:
                                   or not all(c.isalnum() or c in "_+=,.@-" for c in v)):
                 raise ValueError("metadata_role must be a role name or null")
             new["metadata_role"] = v
+        if "metadata_instance" in body:  # the instance the metadata service answers for (metadata.py)
+            v = body["metadata_instance"]
+            if v is not None and not (isinstance(v, str) and v.startswith("ins-")):
+                raise ValueError("metadata_instance must be an instance id like ins-run00001 or null")
+            new["metadata_instance"] = v
         unknown = set(body) - set(self.cli_config)
         if unknown:
             raise ValueError("unknown config keys: %s" % ", ".join(sorted(unknown)))
