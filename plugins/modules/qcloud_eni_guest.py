@@ -40,7 +40,7 @@ options:
       - The secondary ENIs to configure, each a MAC (like V(20:90:6f:12:34:56), any case) or a dictionary with
         C(mac), and optionally C(network_interface_id) (reported back as is) and C(route_table) (this ENI's table
         instead of the computed one).
-      - The metadata service names ENIs by MAC only, so a bare ENI id like V(eni-m6dyj72l) is refused:
+      - The metadata service names ENIs by MAC only, so a bare ENI id like V(eni-m6dyj72l) is refused;
         M(tencent.qcloud.qcloud_eni_info) and M(tencent.qcloud.qcloud_eni) return each ENI's C(mac_address).
       - Default is every secondary ENI the metadata lists.
     type: list
@@ -289,7 +289,7 @@ class Guest:
         ip = module.get_bin_path("ip")
         if not ip:
             fail(GUEST_NO_IP)
-        self.ip = Iproute(ip, lambda argv: module.run_command(argv))
+        self.ip = Iproute(ip, module.run_command)
         self.applied = []  # (undo args) of the commands made, for undoing on failure
         self.files_done = []  # (relpath, previous content or None, private) of the files written or removed
 
@@ -405,7 +405,7 @@ class Guest:
         state = self.params["state"]
         backend = self.backend()
         priority = self.params["rule_priority"]
-        macs = [eni["mac"] for eni, _, _ in chosen]
+        macs = [eni["mac"] for eni, dummy, dummy2 in chosen]
         with_primary = self.params["primary_secondary_addresses"] and primary is not None
         if with_primary:
             macs.insert(0, primary["mac"])
@@ -421,7 +421,7 @@ class Guest:
         for eni, eni_id, table in chosen:
             wants.append((desired(eni, devices.get(eni["mac"]), table, priority), eni_id, False))
         actions = []
-        for want, _, _ in wants:
+        for want, dummy, dummy2 in wants:
             if state == "present":
                 actions += plan_present(live, want, priority)
             elif want["device"] is not None:
@@ -435,14 +435,14 @@ class Guest:
             remove_macs = [m for m in managed if m not in attached]
             wants = []
         else:
-            remove_macs = [w["mac"] for w, _, _ in wants] if state == "absent" else []
-        secondary_wants = [w for w, _, is_primary in wants if not is_primary]
+            remove_macs = [w["mac"] for w, dummy, dummy2 in wants] if state == "absent" else []
+        secondary_wants = [w for w, dummy, is_primary in wants if not is_primary]
         files = []
         if backend and state == "present":
             files = self.file_changes(backend, secondary_wants, managed, [])
         elif state == "absent":
             files = self.file_changes("networkd", [], managed, remove_macs)
-        before = {w["mac"]: live.view(w) for w, _, _ in wants}
+        before = {w["mac"]: live.view(w) for w, dummy, dummy2 in wants}
         changed = bool(actions or files)
         if changed and not check:
             try:
@@ -455,8 +455,8 @@ class Guest:
         commands = ["ip " + " ".join(a.args) for a in actions]
         for want, eni_id, is_primary in wants:
             view = after_live.view(want) if after_live else predict(before[want["mac"]], want, state)
-            mine = [p for p in managed.get(want["mac"], [])]
-            for relpath, _, new in files:
+            mine = list(managed.get(want["mac"], []))
+            for relpath, dummy, new in files:
                 if new is not None and relpath not in mine:
                     mine.append(relpath)
                 if new is None and relpath in mine:
@@ -477,7 +477,7 @@ class Guest:
             "changed": changed,
             "interfaces": records,
             "commands": commands,
-            "removed_files": [os.path.join(self.root, p) for p, _, new in files if new is None],
+            "removed_files": [os.path.join(self.root, p) for p, dummy, new in files if new is None],
         }
         if self.module._diff:
             result["diff"] = self.diff(before, records, actions, files)

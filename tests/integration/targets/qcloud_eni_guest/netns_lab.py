@@ -62,7 +62,7 @@ class Meta:
             return exc.code, exc.read(), "text/html"
 
     def get(self, path):
-        status, body, _ = self.raw(BASE + path)
+        status, body, dummy = self.raw(BASE + path)
         return body.decode() if status == 200 else None
 
     def interfaces(self):
@@ -136,7 +136,7 @@ def run(lab, sim_url, ca, ready):
             if mac in plugged:
                 continue
             n = len(plugged) if mac != primary else 0
-            while mac != primary and any(dev == "eth%d" % n for dev, _ in plugged.values()):
+            while mac != primary and any(dev == "eth%d" % n for dev, dummy in plugged.values()):
                 n += 1
             dev, rdev = "eth%d" % n, "r%s" % mac.replace(":", "")[-6:]
             ip("link", "add", dev, "netns", g, "address", mac, "type", "veth", "peer", "name", rdev, "netns", r)

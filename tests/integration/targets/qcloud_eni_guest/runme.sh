@@ -241,4 +241,33 @@ expect 'r["changed"] and live["rules"] == [] and live["ours"] == [] and r["remov
 guest , \"state\": \"absent\"
 expect 'r["changed"] is False'
 
+echo "== examples/eni-guest.yml as written: create, attach, configure inside web-1, prove from a client"
+# ansible-test runs this target in a copy without examples/: look in the collection root above it.
+EXAMPLE="../../../../examples/eni-guest.yml"
+case "$PWD" in
+    */tests/output/.tmp/*) [ -f "$EXAMPLE" ] || EXAMPLE="${PWD%%/tests/output/.tmp/*}/examples/eni-guest.yml" ;;
+esac
+[ -f "$EXAMPLE" ] || { echo "qcloud_eni_guest: $EXAMPLE is missing from the collection" >&2; exit 1; }
+world
+for _ in $(seq 100); do in_guest ip link show eth1 >/dev/null 2>&1 || break; sleep 0.1; done
+mkdir -p "$WORK/root2/etc/systemd/network"
+echo "[Match]" > "$WORK/root2/etc/systemd/network/10-eth0.network"   # the image's own file: backend auto finds networkd
+# web-1 is the guest namespace and the client the client's: their Python runs there. Root already,
+# so no become method is needed (the play's become: true is for a real CVM).
+printf '#!/bin/sh\nexec ip netns exec %s %s "$@"\n' "$G" "$PY" > "$WORK/guest-python"
+printf '#!/bin/sh\nexec ip netns exec %s %s "$@"\n' "$LAB-c" "$PY" > "$WORK/client-python"
+chmod +x "$WORK/guest-python" "$WORK/client-python"
+cat > "$WORK/inventory" <<INV
+localhost ansible_connection=local ansible_python_interpreter=$PY
+web-1 ansible_connection=local ansible_python_interpreter=$WORK/guest-python ansible_become=false
+[eni_clients]
+client ansible_connection=local ansible_python_interpreter=$WORK/client-python
+INV
+TENCENTCLOUD_SECRET_ID="$(cfg qcloud_secret_id)" TENCENTCLOUD_SECRET_KEY="$(cfg qcloud_secret_key)" \
+TENCENTCLOUD_REGION="$(cfg qcloud_region)" ansible-playbook "$EXAMPLE" -i "$WORK/inventory" \
+    -e "qcloud_endpoint=$(cfg qcloud_endpoint)" -e "qcloud_ca_bundle=$CA" -e eni_subnet=subnet-gz3c0001 \
+    -e eni_probe_port=7000 -e eni_metadata_endpoint=http://127.0.0.1:8080 -e "eni_config_root=$WORK/root2" "$@"
+ls "$WORK/root2/etc/systemd/network/" | grep -q "^70-qcloud-eni-"
+in_guest ip -4 rule | grep -q "lookup 1001"
+
 echo "qcloud_eni_guest: all checks passed"
