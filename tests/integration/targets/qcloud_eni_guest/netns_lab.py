@@ -16,6 +16,7 @@ metadata describes:
 - the metadata service answers inside the guest at http://127.0.0.1:8080 (a relay to the simulator: a
   listening socket made inside the guest's namespace, requests forwarded from the host's loopback).
 """
+import ctypes
 import http.server
 import ipaddress
 import json
@@ -81,6 +82,17 @@ class Meta:
         return primary, found
 
 
+CLONE_NEWNET = 0x40000000
+
+
+def setns(fd):
+    """os.setns (Python 3.12+), through libc for older Pythons (the oldest-core step may run 3.10)."""
+    if hasattr(os, "setns"):
+        os.setns(fd, CLONE_NEWNET)
+    elif ctypes.CDLL(None, use_errno=True).setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "setns failed")
+
+
 def relay(lab, meta):
     """The metadata service inside the guest: its socket is made in the guest's namespace."""
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -97,11 +109,11 @@ def relay(lab, meta):
 
     home = os.open("/proc/self/ns/net", os.O_RDONLY)
     guest = os.open("/run/netns/%s-g" % lab, os.O_RDONLY)
-    os.setns(guest, os.CLONE_NEWNET)
+    setns(guest)
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", META_PORT), Handler)
     finally:
-        os.setns(home, os.CLONE_NEWNET)
+        setns(home)
         os.close(guest)
         os.close(home)
     threading.Thread(target=server.serve_forever, daemon=True).start()

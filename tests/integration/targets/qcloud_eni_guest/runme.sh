@@ -23,10 +23,17 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
+SIM_URL="" CA=""
 cleanup() {
     if [ -n "$AGENT" ]; then kill "$AGENT" 2>/dev/null || true; wait "$AGENT" 2>/dev/null || true; fi
     "$PY" "$HERE/netns_lab.py" down "$LAB" || true
     rm -rf "$WORK"
+    # the next target starts from the default world
+    [ -n "$SIM_URL" ] && "$PY" - "$SIM_URL" "$CA" <<'PYEOF' || true
+import ssl, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/_sim/reset", method="POST", data=b"{}", headers={"Content-Type": "application/json"})
+urllib.request.urlopen(req, context=ssl.create_default_context(cafile=sys.argv[2])).read()
+PYEOF
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
