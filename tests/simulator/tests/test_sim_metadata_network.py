@@ -44,8 +44,8 @@ def test_instance_and_primary_eni(api, mport):
     assert text(mport, NET) == mac + "/"
     assert text(mport, NET.rstrip("/")) == mac + "/"  # the trailing slash is optional
     base = NET + mac + "/"
-    assert set(text(mport, base).splitlines()) == {"mac", "primary-local-ipv4", "vpc-id", "subnet-id",
-                                                  "local-ipv4s/", "public-ipv4s"}
+    listed = set(text(mport, base).splitlines())
+    assert listed == {"mac", "primary-local-ipv4", "vpc-id", "subnet-id", "local-ipv4s/", "public-ipv4s"}
     assert text(mport, base + "vpc-id") == "vpc-gz000001"
     assert text(mport, base + "subnet-id") == "subnet-gz3a0001"
     assert text(mport, base + "local-ipv4s/") == primary_ip(eni) + "/"
@@ -64,8 +64,8 @@ def test_attach_and_assign_show_in_the_metadata(api, mport):
     free = api.eni("eni-free0001")
     mac = free["MacAddress"].lower()
     assert mac not in text(mport, NET)
-    api.wait_task(api.v3("AttachNetworkInterface", {"NetworkInterfaceId": "eni-free0001",
-                                                     "InstanceId": "ins-run00001"})["RequestId"])
+    params = {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001"}
+    api.wait_task(api.v3("AttachNetworkInterface", params)["RequestId"])
     macs = text(mport, NET).splitlines()
     assert macs[0] == api.eni("eni-prim0001")["MacAddress"].lower() + "/" and macs[1] == mac + "/"
     assert text(mport, NET + mac + "/primary-local-ipv4") == primary_ip(free)
@@ -75,8 +75,8 @@ def test_attach_and_assign_show_in_the_metadata(api, mport):
     api.wait_task(r["RequestId"])
     assert text(mport, NET + mac + "/local-ipv4s/").splitlines() == [primary_ip(free) + "/", "10.0.1.77/"]
     assert text(mport, NET + mac + "/local-ipv4s/10.0.1.77/gateway") == "10.0.1.1"
-    api.wait_task(api.v3("DetachNetworkInterface", {"NetworkInterfaceId": "eni-free0001",
-                                                     "InstanceId": "ins-run00001"})["RequestId"])
+    params = {"NetworkInterfaceId": "eni-free0001", "InstanceId": "ins-run00001"}
+    api.wait_task(api.v3("DetachNetworkInterface", params)["RequestId"])
     assert mac not in text(mport, NET)
 
 
