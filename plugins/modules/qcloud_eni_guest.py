@@ -32,6 +32,8 @@ options:
       - V(present) configures the ENIs; V(absent) removes the rules, routes, addresses and files the module made for them.
       - With V(absent) and O(network_interfaces) omitted, the module cleans up after a detach instead, removing its
         rules, routes and files of every ENI that is no longer attached (and leaving the attached ones alone).
+      - With V(absent), an ENI named in O(network_interfaces) that is no longer attached only has its files removed;
+        leave O(network_interfaces) out to remove its rules too.
     type: str
     choices: [present, absent]
     default: present
@@ -292,6 +294,7 @@ class Guest:
         self.ip = Iproute(ip, module.run_command)
         self.applied = []  # (undo args) of the commands made, for undoing on failure
         self.files_done = []  # (relpath, previous content or None, private) of the files written or removed
+        self.gone = []  # MACs named for state=absent that are no longer attached
 
     # ---- what is attached, and where --------------------------------------------------------------
     def chosen(self, meta):
@@ -308,6 +311,9 @@ class Guest:
             for mac, eni_id, table in asked:
                 if mac == primary_mac:
                     fail(GUEST_PRIMARY, mac=mac)
+                if mac not in by_mac and self.params["state"] == "absent":
+                    self.gone.append(mac)  # detached already: only its files are left to remove
+                    continue
                 if mac not in by_mac:
                     fail(GUEST_NOT_ATTACHED, mac=mac, macs=", ".join(e["mac"] for e in meta["interfaces"]))
                 picked.append((by_mac[mac], eni_id, table))
@@ -403,7 +409,7 @@ class Guest:
         meta = Metadata(self.params["metadata_endpoint"], self.deadline).read()
         chosen, primary = self.chosen(meta)
         state = self.params["state"]
-        backend = self.backend()
+        backend = self.backend() if state == "present" else None
         priority = self.params["rule_priority"]
         macs = [eni["mac"] for eni, dummy, dummy2 in chosen]
         with_primary = self.params["primary_secondary_addresses"] and primary is not None
@@ -435,7 +441,7 @@ class Guest:
             remove_macs = [m for m in managed if m not in attached]
             wants = []
         else:
-            remove_macs = [w["mac"] for w, dummy, dummy2 in wants] if state == "absent" else []
+            remove_macs = [w["mac"] for w, dummy, dummy2 in wants] + self.gone if state == "absent" else []
         secondary_wants = [w for w, dummy, is_primary in wants if not is_primary]
         files = []
         if backend and state == "present":

@@ -223,6 +223,18 @@ def test_cleanup_after_a_detach_removes_only_what_no_attached_eni_accounts_for(h
     assert not run(state="absent")["changed"]
 
 
+def test_absent_for_a_named_eni_already_detached_removes_its_files(host, run, tmp_path):
+    ip, pages = host
+    run()
+    del ip.links[SECOND]
+    ip.routes = []
+    pages.clear()
+    pages.update(metadata(attached=False))
+    r = run(state="absent", network_interfaces=[SECOND], backend="auto")
+    assert r["changed"] and r["removed_files"] == [str(tmp_path / "etc/systemd/network/70-qcloud-eni-20906f123456.network")]
+    assert "No ENI with MAC" in run(network_interfaces=[SECOND])["msg"]
+
+
 def test_bad_entries_fail_before_any_change(host, run):
     assert "names ENIs by MAC only" in run(network_interfaces=["eni-m6dyj72l"])["msg"]
     assert "is not a MAC" in run(network_interfaces=["eth1"])["msg"]
