@@ -21,6 +21,7 @@ def load_catalogue():
 GROUPS = [
     ("Module decisions (no API call failed)", lambda c: c.startswith("Module.")),
     ("Network, TLS and HTTP (found by the client)", lambda c: c.startswith("ClientError.")),
+    ("Inside the instance (qcloud_eni_guest)", lambda c: c.startswith("Guest.")),
     ("API 2.0 numeric codes", lambda c: c.isdigit()),
     ("API codes (3.0 `Error.Code`, 2.0 `codeDesc`)", lambda c: True),
 ]

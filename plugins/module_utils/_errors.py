@@ -810,3 +810,91 @@ def with_code(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None
         " in %s" % region if region else "",
         error.request_id or "none",
     )
+
+
+# --- qcloud_eni_guest: configuring attached ENIs inside the instance ---------------------------------
+GUEST_METADATA_UNREACHABLE = "Guest.MetadataUnreachable"
+GUEST_METADATA_BAD = "Guest.MetadataBad"
+GUEST_NOT_ATTACHED = "Guest.NotAttached"
+GUEST_PRIMARY = "Guest.PrimaryEni"
+GUEST_PRIMARY_LIVE_ONLY = "Guest.PrimaryLiveOnly"
+GUEST_ENI_ID = "Guest.EniId"
+GUEST_BAD_ENTRY = "Guest.BadEntry"
+GUEST_NO_LINK = "Guest.NoLink"
+GUEST_NOT_ROOT = "Guest.NotRoot"
+GUEST_NO_IP = "Guest.NoIproute"
+GUEST_IP_FAILED = "Guest.IpFailed"
+GUEST_TABLE_IN_USE = "Guest.TableInUse"
+GUEST_TABLE_RANGE = "Guest.TableRange"
+GUEST_TABLE_TWICE = "Guest.TableTwice"
+GUEST_BACKEND_UNKNOWN = "Guest.BackendUnknown"
+GUEST_USER_FILE = "Guest.UserFile"
+GUEST_FILE_FAILED = "Guest.FileFailed"
+
+CATALOGUE.update(
+    {
+        GUEST_METADATA_UNREACHABLE: Entry(
+            "The instance metadata service {endpoint} did not answer ({reason}): run this task on the CVM itself "
+            "(not on localhost), or set metadata_endpoint."
+        ),
+        GUEST_METADATA_BAD: Entry(
+            "The instance metadata service {endpoint} gave an unusable answer for {path} ({reason}): "
+            "retry later, and report it if it lasts."
+        ),
+        GUEST_NOT_ATTACHED: Entry(
+            "No ENI with MAC {mac} is attached to this instance (the metadata lists {macs}): attach it first with "
+            "tencent.qcloud.qcloud_eni_attach, or fix network_interfaces."
+        ),
+        GUEST_PRIMARY: Entry(
+            "MAC {mac} is the instance's primary ENI, which needs no table of its own: leave it out of "
+            "network_interfaces (primary_secondary_addresses brings up its secondary addresses)."
+        ),
+        GUEST_PRIMARY_LIVE_ONLY: Entry(
+            "The primary ENI's secondary addresses were configured live only, since persisting them would mean "
+            "rewriting your own eth0 configuration: add them to that file yourself to keep them after a reboot."
+        ),
+        GUEST_ENI_ID: Entry(
+            "The instance metadata names ENIs by MAC only, so {value} cannot be found: give its MAC "
+            "(mac_address from tencent.qcloud.qcloud_eni_info), or an entry with mac and network_interface_id."
+        ),
+        GUEST_BAD_ENTRY: Entry(
+            "The network_interfaces entry {value} is not a MAC like 20:90:6f:12:34:56 nor a mapping with a mac key: "
+            "fix the entry."
+        ),
+        GUEST_NO_LINK: Entry(
+            "No network link with MAC {mac} appeared within {timeout} seconds: check that the ENI is attached to "
+            "this instance and that the OS sees it (ip link), or raise wait_timeout."
+        ),
+        GUEST_NOT_ROOT: Entry(
+            "Configuring network interfaces needs root: add become: true to the task."
+        ),
+        GUEST_NO_IP: Entry(
+            "The ip command of iproute2 was not found on this host: install iproute2 (package iproute or iproute2)."
+        ),
+        GUEST_IP_FAILED: Entry(
+            "The command '{command}' failed ({reason}); what this run had applied was undone: "
+            "fix the cause and run the task again."
+        ),
+        GUEST_TABLE_IN_USE: Entry(
+            "Route table {table} (for {mac}) already holds routes this module did not make ({routes}): "
+            "choose other numbers with route_table_base or route_table in network_interfaces."
+        ),
+        GUEST_TABLE_RANGE: Entry(
+            "Route table {table} (for {mac}) is not usable: give a number from 1 to 4294967295 other than 253, 254 "
+            "and 255 (default, main and local)."
+        ),
+        GUEST_TABLE_TWICE: Entry(
+            "Route table {table} was chosen for both {mac} and {other}: give each ENI a table of its own."
+        ),
+        GUEST_BACKEND_UNKNOWN: Entry(
+            "No supported network stack was found under {root} (looked for netplan, NetworkManager, network-scripts, "
+            "systemd-networkd and ifupdown): set backend, or persist: false to configure the live state only."
+        ),
+        GUEST_USER_FILE: Entry(
+            "The file {path} exists and is not managed by this module: move it away, or choose persist: false."
+        ),
+        GUEST_FILE_FAILED: Entry(
+            "Writing {path} failed ({reason}); what this run had applied was undone: fix the cause and run again."
+        ),
+    }
+)

@@ -9,7 +9,7 @@ import threading
 from . import contention
 from . import default_world as dw
 from .core import Simulator
-from .core import DEFAULT_METADATA_TTL
+from .core import DEFAULT_METADATA_INSTANCE, DEFAULT_METADATA_TTL
 from .server import make_metadata_server, make_server
 
 
@@ -90,6 +90,9 @@ def build_parser():
     p.add_argument("--metadata-ttl", type=float, default=DEFAULT_METADATA_TTL, metavar="S",
                    help="lifetime of metadata credentials in seconds (default %d)"
                         % DEFAULT_METADATA_TTL)
+    p.add_argument("--metadata-instance", default=DEFAULT_METADATA_INSTANCE, metavar="ID",
+                   help="the instance whose network the metadata service describes (default %s; "
+                        "config metadata_instance)" % DEFAULT_METADATA_INSTANCE)
     p.add_argument("--quiet", action="store_true", help="do not log one line per request to stderr")
     return p
 
@@ -115,7 +118,7 @@ def main(argv=None):
                     sts_duration_cap=args.sts_duration_cap,
                     metadata_role=args.metadata_role or None, metadata_ttl=args.metadata_ttl,
                     strict_codes=args.strict_codes, busy_code=args.busy_code,
-                    throttle_code=args.throttle_code)
+                    throttle_code=args.throttle_code, metadata_instance=args.metadata_instance or None)
     server = make_server(sim, args.host, args.port, args.tls_dir)
     meta = None
     if args.metadata_port is not None or args.metadata_port_file:

@@ -31,6 +31,7 @@ LOG_MAX = 200000
 MINTED_MAX = 20000  # minted temporary keys kept (oldest dropped first)
 DEFAULT_METADATA_ROLE = dw.DEFAULT_METADATA_ROLE
 DEFAULT_METADATA_TTL = 21600.0
+DEFAULT_METADATA_INSTANCE = "ins-run00001"  # whose network the metadata service describes (web-1)
 _ALNUM = string.ascii_uppercase + string.digits
 
 
@@ -69,7 +70,7 @@ class Simulator:
                  task_seconds=2.0, rate_limits=True, v2_shape="new", log_stream=None,
                  sts_duration_cap=None, metadata_role=DEFAULT_METADATA_ROLE,
                  metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True, strict_codes=True,
-                 busy_code="default", throttle_code="default"):
+                 busy_code="default", throttle_code="default", metadata_instance=DEFAULT_METADATA_INSTANCE):
         self.lock = threading.RLock()
         self.initial_world = copy.deepcopy(world if world is not None else dw.default_world())
         World(self.initial_world)  # validate early
@@ -81,7 +82,8 @@ class Simulator:
                            "metadata_role": metadata_role, "metadata_ttl": float(metadata_ttl),
                            "metadata_enabled": bool(metadata_enabled),
                            "busy_code": contention.busy_setting(busy_code),
-                           "throttle_code": contention.throttle_setting(throttle_code)}
+                           "throttle_code": contention.throttle_setting(throttle_code),
+                           "metadata_instance": metadata_instance}
         # strict_codes: an API 3.0 error code the action does not document is answered as
         # InternalError (and logged); off, it leaves as it is (and is logged)
         self.cli_config["strict_codes"] = bool(strict_codes)
@@ -163,6 +165,11 @@ class Simulator:
                                   or not all(c.isalnum() or c in "_+=,.@-" for c in v)):
                 raise ValueError("metadata_role must be a role name or null")
             new["metadata_role"] = v
+        if "metadata_instance" in body:  # the instance the metadata service answers for (metadata.py)
+            v = body["metadata_instance"]
+            if v is not None and not (isinstance(v, str) and v.startswith("ins-")):
+                raise ValueError("metadata_instance must be an instance id like ins-run00001 or null")
+            new["metadata_instance"] = v
         unknown = set(body) - set(self.cli_config)
         if unknown:
             raise ValueError("unknown config keys: %s" % ", ".join(sorted(unknown)))

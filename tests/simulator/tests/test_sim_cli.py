@@ -65,7 +65,8 @@ def test_subprocess_https_yaml_world_custom_key(tmp_path):
         cfg = api.ok("GET", "config")
         assert cfg == {"task_seconds": 0.1, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
                        "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
-                       "strict_codes": True, "busy_code": "default", "throttle_code": "default"}
+                       "strict_codes": True, "busy_code": "default", "throttle_code": "default",
+                       "metadata_instance": "ins-run00001"}
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

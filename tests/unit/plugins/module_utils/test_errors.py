@@ -62,6 +62,18 @@ FULL_CONTEXT = {
     "total": 50,
     "first_msg": "Task 16284 (AttachNetworkInterface) failed (instance is busy): check the instance and the ENI, then run again.",
 }
+# qcloud_eni_guest (inside the instance)
+FULL_CONTEXT.update({
+    "reason": "timed out",
+    "path": "network/interfaces/macs/",
+    "mac": "20:90:6f:12:34:56",
+    "macs": "20:90:6f:00:00:01, 20:90:6f:12:34:56",
+    "other": "20:90:6f:00:00:02",
+    "command": "ip rule add from 10.0.3.5 lookup 1001 priority 1000 protocol 245",
+    "table": 1001,
+    "routes": "10.0.2.0/24 dev eth1",
+    "root": "/",
+})
 
 # Every error code Tencent documents for the four VPC actions and the common ones, in API 3.0 and 2.0.
 DOCUMENTED_V3 = [
