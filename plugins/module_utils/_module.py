@@ -14,7 +14,7 @@ import time
 from typing import Any, Dict, Mapping, NoReturn, Optional
 from urllib.parse import urlparse
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
@@ -22,6 +22,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
     RateLimiter,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import (
+    ENV_OPTIONS,
     CredentialChain,
     resolve_region,
 )
@@ -40,8 +41,8 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "security_token": {"type": "str", "no_log": True},
     "region": {"type": "str"},
     "api_version": {"type": "str", "default": "3.0", "choices": ["3.0", "2.0"]},
-    "api_endpoint": {"type": "str"},
-    "ca_bundle": {"type": "path"},
+    "api_endpoint": {"type": "str", "fallback": (env_fallback, [ENV_OPTIONS["api_endpoint"]])},
+    "ca_bundle": {"type": "path", "fallback": (env_fallback, [ENV_OPTIONS["ca_bundle"]])},
     "validate_certs": {"type": "bool", "default": True},
     "api_timeout": {"type": "float", "default": 30.0},
     "api_retries": {"type": "int", "default": 5},
@@ -49,8 +50,8 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "role_arn": {"type": "str"},
     "role_session_name": {"type": "str"},
     "role_duration": {"type": "int", "default": 7200},
-    "sts_endpoint": {"type": "str"},
-    "metadata_endpoint": {"type": "str"},
+    "sts_endpoint": {"type": "str", "fallback": (env_fallback, [ENV_OPTIONS["sts_endpoint"]])},
+    "metadata_endpoint": {"type": "str", "fallback": (env_fallback, [ENV_OPTIONS["metadata_endpoint"]])},
 }
 
 # Used with fullmatch: "^...$" with match would let a trailing newline through.
