@@ -50,7 +50,7 @@ V3 = {
     "reserved": "InvalidParameterValue.Reserved",
     "too_long": "InvalidParameterValue.TooLong",
     "too_many": "InvalidParameterValue.LimitExceeded",
-    "address_in_use": "ResourceInUse.Address",
+    "address_in_use": "ResourceInUse",  # documented for Create and AssignPrivateIpAddresses (Go SDK client.go)
     "subnet_full": "ResourceInsufficient.Subnet",
     "eni_ip_limit": "LimitExceeded.EniPrivateIpLimit",
     "primary_ip": "UnsupportedOperation.PrimaryIp",

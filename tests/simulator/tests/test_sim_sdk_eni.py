@@ -90,8 +90,11 @@ def test_lifecycle(sim, sim_server, sign, method):
     free = subnet.AvailableIpAddressCount
     assert subnet.TotalIpAddressCount == 253 and 0 < free < 253
     groups = c.DescribeSecurityGroups(req(models.DescribeSecurityGroupsRequest,
-                                          SecurityGroupIds=["sg-web00001", "sg-app00001", "sg-nope0001"]))
+                                          SecurityGroupIds=["sg-web00001", "sg-app00001"]))
     assert groups.TotalCount == 2 and {g.SecurityGroupName for g in groups.SecurityGroupSet} == {"web", "app"}
+    # one unknown id fails the whole query, as the real API does
+    assert sdk_code(lambda: c.DescribeSecurityGroups(req(models.DescribeSecurityGroupsRequest,
+                                                         SecurityGroupIds=["sg-web00001", "sg-nope0001"]))) == "ResourceNotFound"
     by_name = c.DescribeSecurityGroups(req(models.DescribeSecurityGroupsRequest, Limit="10", Offset="0",
                                            Filters=[{"Name": "security-group-name", "Values": ["ssh-admin"]}]))
     assert [g.SecurityGroupId for g in by_name.SecurityGroupSet] == ["sg-ssh00001"]
@@ -182,8 +185,8 @@ def test_rules(sim, sim_server):
     assert sdk_code(lambda: create(c, PrivateIpAddresses=eleven)) == "InvalidParameterValue.LimitExceeded"
     assert sdk_code(lambda: create(c, SecondaryPrivateIpAddressCount=11)) == "InvalidParameterValue.LimitExceeded"
     for ip, expected in (("10.0.2.5", "InvalidParameterValue.Range"), ("10.0.1.1", "InvalidParameterValue.Reserved"),
-                         ("10.0.1.255", "InvalidParameterValue.Reserved"), ("10.0.1.11", "ResourceInUse.Address"),
-                         ("10.0.1.200", "ResourceInUse.Address"), ("10.0.1.999", "InvalidParameterValue.Malformed")):
+                         ("10.0.1.255", "InvalidParameterValue.Reserved"), ("10.0.1.11", "ResourceInUse"),
+                         ("10.0.1.200", "ResourceInUse"), ("10.0.1.999", "InvalidParameterValue.Malformed")):
         assert sdk_code(lambda: create(c, PrivateIpAddresses=[{"PrivateIpAddress": ip}])) == expected, ip
     two_primaries = [{"PrivateIpAddress": "10.0.1.100", "Primary": True}, {"PrivateIpAddress": "10.0.1.101", "Primary": True}]
     assert sdk_code(lambda: create(c, PrivateIpAddresses=two_primaries)) == "UnsupportedOperation.MultiplePrimaryIpAddress"

@@ -310,7 +310,6 @@ RETRIED = [
     ("3.0", P.v3_error("UnsupportedOperation.MutexOperationTaskRunning")),
     ("3.0", P.v3_error("UnsupportedOperation.IdempotentProcessing")),
     ("3.0", P.v3_error("LimitExceeded.ActionLimited")),
-    ("3.0", P.v3_error("ResourceInUse")),
     ("3.0", P.v3_error("InternalError")),
     ("3.0", FakeResponse(503, b"Service Unavailable")),
     ("3.0", FakeResponse(200, b"<html>")),

@@ -23,6 +23,7 @@ FULL_CONTEXT = {
     "vpc": "vpc-7t9nf3pu",
     "eni_vpc": "vpc-other001",
     "eni_zone": "ap-guangzhou-3",
+    "endpoint_option": "api_endpoint",
     "instance_vpc": "vpc-other002",
     "instance_zone": "ap-guangzhou-4",
     "holder": "ins-holder01",
@@ -48,6 +49,8 @@ FULL_CONTEXT = {
     "why": "its value is a int, not a string (quote it)",
     "module": "tencent.qcloud.qcloud_eni",
     "state": "absent",
+    "primary": "10.0.1.40",
+    "failure": "Tencent Cloud refused AssignPrivateIpAddresses for a quota (the API's own words): ask for fewer addresses",
     # the CVM API and the inventory plugin
     "filter": "tag:env",
     "what": "qcloud_cvm_info",
@@ -193,7 +196,7 @@ def test_no_code_at_all_is_unknown_and_not_retried(code):
     [
         "RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
         "LimitExceeded.ActionLimited", "UnsupportedOperation.MutexOperationTaskRunning",
-        "UnsupportedOperation.IdempotentProcessing", "ResourceInUse", "ResourceUnavailable", "ResourceBusy",
+        "UnsupportedOperation.IdempotentProcessing", "ResourceUnavailable", "ResourceBusy",
         "InternalError", "InternalError.ModuleError", "4400", "5100", "6000", "6200",
         E.CLIENT_NETWORK, E.CLIENT_TIMEOUT, E.CLIENT_HTTP_RETRY, E.CLIENT_BAD_RESPONSE,
     ],
@@ -206,6 +209,7 @@ def test_throttling_busy_server_and_network_errors_are_retried(code):
     "code",
     [
         "LimitExceeded",  # the ENI quota of an instance: retrying never helps
+        "ResourceInUse",  # an address in use (Create, Assign), an attached ENI (Delete)
         "AuthFailure", "AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound",
         "AuthFailure.TokenFailure", "AuthFailure.UnauthorizedOperation", "UnauthorizedOperation",
         "InvalidParameter", "InvalidParameter.Coexist", "InvalidParameterValue", "InvalidParameterValue.Malformed",
@@ -255,7 +259,9 @@ def test_api_error_str_and_result():
     assert isinstance(err, E.QcloudError)
 
 
-def test_resource_in_use_is_retried_but_not_waited_out():
-    # it also answers a delete of an attached ENI, which no wait changes
-    assert E.lookup("ResourceInUse").retry and not E.lookup("ResourceInUse").busy
+def test_resource_in_use_is_neither_retried_nor_waited_out():
+    # documented for Create and Assign, where it answers an address in use, and it answers a delete of an
+    # attached ENI: no retry or wait changes either (issue 17)
+    assert not E.lookup("ResourceInUse").retry and not E.lookup("ResourceInUse").busy
+    assert "address" in E.lookup("ResourceInUse").sentence
     assert E.lookup("UnsupportedOperation.MutexOperationTaskRunning").busy
