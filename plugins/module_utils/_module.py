@@ -34,6 +34,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import RATE_LIMITS, VpcApi
 
+
 def env_option(*names: str) -> str:
     """An argument_spec fallback: the first of these variables that is set and not empty (as the
     credential chain, which counts "" as unset)."""
