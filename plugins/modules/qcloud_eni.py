@@ -66,7 +66,7 @@ options:
       - A primary address never changes; with an existing ENI whose primary address differs, the module fails before
         any write.
     type: str
-    version_added: 0.3.0
+    version_added: 0.2.0
   private_ip_addresses:
     description:
       - Secondary private IPv4 addresses the ENI must have, in its subnet. Tencent Cloud picks the primary address
