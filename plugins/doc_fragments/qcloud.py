@@ -50,10 +50,13 @@ options:
       - Defaults to V(https://vpc.tencentcloudapi.com) for API 3.0 and V(https://vpc.api.qcloud.com) for API 2.0
         (the path V(/v2/index.php) is added for API 2.0).
       - An V(http://) URL works but draws a warning, as requests then travel unencrypted.
+      - If not set, the environment variable E(TENCENTCLOUD_API_ENDPOINT) is used.
     type: str
   ca_bundle:
     description:
       - Path to a PEM file of CA certificates used to verify the endpoint's TLS certificate.
+      - If not set, the environment variable E(TENCENTCLOUD_CA_BUNDLE) is used, else the system's CA certificates
+        (or the file that E(REQUESTS_CA_BUNDLE) names).
     type: path
   validate_certs:
     description:
@@ -89,10 +92,13 @@ options:
     description:
       - Assume this CAM role through STS C(AssumeRole) with the keys found, and use its temporary keys,
         like V(qcs::cam::uin/100000000001:roleName/ansible-deployer).
+      - If not set, the environment variable E(TENCENTCLOUD_ROLE_ARN) is used, as tccli does.
     type: str
   role_session_name:
     description:
       - The session name for O(role_arn), as CloudAudit shows it. Defaults to V(ansible-tencent-qcloud).
+      - If not set, the environment variable E(TENCENTCLOUD_ROLE_SESSION_NAME) is used (when a role is assumed), then a
+        tccli profile's C(role-session-name).
       - Fails before any call when no role is assumed.
     type: str
   role_duration:
@@ -103,11 +109,13 @@ options:
   sts_endpoint:
     description:
       - Base URL of the STS API used for O(role_arn). Defaults to V(https://sts.tencentcloudapi.com).
+      - If not set, the environment variable E(TENCENTCLOUD_STS_ENDPOINT) is used.
     type: str
   metadata_endpoint:
     description:
       - Base URL of the CVM metadata service, which gives the temporary keys of the instance's CAM role.
         Defaults to V(http://metadata.tencentyun.com). Set it to reach a simulator or a proxy.
+      - If not set, the environment variable E(TENCENTCLOUD_METADATA_ENDPOINT) is used.
     type: str
 notes:
   - "Keys are looked for in this order, the first complete source winning: the module options; the tccli profile named by
@@ -136,6 +144,12 @@ _PLUGIN_ENV = {
     "security_token": ["TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_TOKEN"],
     "region": ["TENCENTCLOUD_REGION"],
     "profile": ["TENCENTCLOUD_PROFILE", "TCCLI_PROFILE"],
+    "api_endpoint": ["TENCENTCLOUD_API_ENDPOINT"],
+    "ca_bundle": ["TENCENTCLOUD_CA_BUNDLE"],
+    "sts_endpoint": ["TENCENTCLOUD_STS_ENDPOINT"],
+    "metadata_endpoint": ["TENCENTCLOUD_METADATA_ENDPOINT"],
+    "role_arn": ["TENCENTCLOUD_ROLE_ARN"],
+    "role_session_name": ["TENCENTCLOUD_ROLE_SESSION_NAME"],
 }
 _PLUGIN_DESCRIPTIONS = {
     "region": [
@@ -149,6 +163,7 @@ _PLUGIN_DESCRIPTIONS = {
         " for a private endpoint or a simulator. By default each service is called at its own host,"
         " like V(https://cvm.tencentcloudapi.com).",
         "An V(http://) URL works, but requests then travel unencrypted.",
+        "If not set, the environment variable E(TENCENTCLOUD_API_ENDPOINT) is used.",
     ],
 }
 

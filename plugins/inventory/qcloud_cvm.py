@@ -148,7 +148,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._connection import 
     home_region,
     open_client,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import ENV_SECRET_ID
+from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import ENV_ROLE_ARN, ENV_SECRET_ID
 from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
     CVM_SERVICE,
     CVM_VERSION,
@@ -184,7 +184,7 @@ CONNECTION_OPTIONS = (
 )
 # Options with an environment fallback: the credential chain reads the environment itself
 # (as for the modules), so only values written in the file are passed to it.
-FROM_ENVIRONMENT = ("secret_id", "secret_key", "security_token", "region", "profile")
+FROM_ENVIRONMENT = ("secret_id", "secret_key", "security_token", "region", "profile", "role_arn", "role_session_name")
 NAMED_BY = {
     "instance-id": lambda r: r["instance_id"],
     "instance-name": lambda r: r["instance_name"],
@@ -228,7 +228,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             "filters": filters,
             "network_interfaces": self.get_option("include_network_interfaces"),
             "endpoint": params["api_endpoint"],
-            "who": [params["secret_id"] or os.environ.get(ENV_SECRET_ID), params["profile"], params["role_arn"]],
+            "who": [params["secret_id"] or os.environ.get(ENV_SECRET_ID), params["profile"], params["role_arn"] or os.environ.get(ENV_ROLE_ARN)],
         }
         digest = hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8")).hexdigest()[:16]
         return "%s_%s" % (self.get_cache_key(path), digest)

@@ -36,6 +36,18 @@ ENV_SECRET_KEY = "TENCENTCLOUD_SECRET_KEY"
 ENV_TOKENS = ("TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_TOKEN")
 ENV_REGION = "TENCENTCLOUD_REGION"
 ENV_PROFILES = ("TENCENTCLOUD_PROFILE", "TCCLI_PROFILE")
+# tccli's own variables for a role to assume with the keys found (tccli's docs, "configure" page).
+ENV_ROLE_ARN = "TENCENTCLOUD_ROLE_ARN"
+ENV_ROLE_SESSION_NAME = "TENCENTCLOUD_ROLE_SESSION_NAME"
+# The connection options set once per environment: option, then variable, then default.
+ENV_OPTIONS = {
+    "api_endpoint": "TENCENTCLOUD_API_ENDPOINT",
+    "sts_endpoint": "TENCENTCLOUD_STS_ENDPOINT",
+    "metadata_endpoint": "TENCENTCLOUD_METADATA_ENDPOINT",
+    "ca_bundle": "TENCENTCLOUD_CA_BUNDLE",
+}
+# tccli profiles of these types hold temporary keys that ``tccli <command> login`` renews.
+TCCLI_LOGIN_TYPES = {"oauth": "tccli auth login", "sso": "tccli sso login"}
 SDK_FILES = ("~/.tencentcloud/credentials", "/etc/tencentcloud/credentials")
 DEFAULT_METADATA_ENDPOINT = "http://metadata.tencentyun.com"
 DEFAULT_STS_ENDPOINT = "https://sts.tencentcloudapi.com"
@@ -132,6 +144,7 @@ class CredentialChain:
         self.deadline = deadline  # the run's deadline, for STS calls made while waiting
         self.looked: List[str] = []
         self.assumed = False
+        self.clock: Callable[[], float] = time.time
 
     # Each source returns credentials (or a provider), or None after noting why in ``looked``.
 
@@ -156,9 +169,14 @@ class CredentialChain:
             token = self.params.get("security_token") or next((self.environ[n] for n in ENV_TOKENS if self.environ.get(n)), None)
             return Credentials(sid, key, token, "environment (%s)" % ENV_SECRET_ID)
         if sid or key:
-            self.looked.append("environment (only %s)" % (ENV_SECRET_ID if sid else ENV_SECRET_KEY))
-        else:
-            self.looked.append("environment (%s, %s)" % (ENV_SECRET_ID, ENV_SECRET_KEY))
+            # Half a pair is a mistake, not a miss: falling through might find another account's keys
+            # (botocore's PartialCredentialsError does the same).
+            given, missing = (ENV_SECRET_ID, ENV_SECRET_KEY) if sid else (ENV_SECRET_KEY, ENV_SECRET_ID)
+            raise QcloudError(
+                "The environment variable %s is set but %s is not: set both, or unset %s to use a profile or another source."
+                % (given, missing, given)
+            )
+        self.looked.append("environment (%s, %s)" % (ENV_SECRET_ID, ENV_SECRET_KEY))
         return None
 
     def from_tccli(self) -> Any:
@@ -173,14 +191,27 @@ class CredentialChain:
         source = "tccli profile %s (%s)" % (name, path)
         if data.get("type") == "cvm-role":
             return self.cvm_role(source + ", CVM role")
+        if data.get("type") in TCCLI_LOGIN_TYPES:
+            self.check_login(name, data)
         sid, key = data.get("secretId"), data.get("secretKey")
         if not (sid and key):
             self.looked.append("%s (no secretId/secretKey)" % path)
             return None
         keys = Credentials(str(sid), str(key), data.get("token") or None, source)
-        if data.get("role-arn") and not self.params.get("role_arn"):
+        if data.get("role-arn") and not self.role_arn():
             return self.assume_role(keys, str(data["role-arn"]), data.get("role-session-name"))
         return keys
+
+    def check_login(self, name: str, data: Mapping[str, Any]) -> None:
+        """Fail when an oauth or sso profile's keys have expired (tccli renews them only while it runs)."""
+        login = "%s --profile %s" % (TCCLI_LOGIN_TYPES[data["type"]], name)
+        try:
+            expires = float(data.get("expiresAt"))
+        except (TypeError, ValueError):
+            raise QcloudError("tccli profile %r (type %s) has no readable expiresAt: log in again with '%s'." % (name, data["type"], login)) from None
+        if expires <= self.clock():
+            when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expires))
+            raise QcloudError("The %s keys of tccli profile %r expired at %s: log in again with '%s'." % (data["type"], name, when, login))
 
     def from_sdk_file(self) -> Any:
         for candidate in SDK_FILES:
@@ -210,12 +241,12 @@ class CredentialChain:
     # -- temporary keys -----------------------------------------------------------------------
 
     def _metadata_get(self, path: str) -> Any:
-        base = (self.params.get("metadata_endpoint") or DEFAULT_METADATA_ENDPOINT).rstrip("/")
-        verify: Any = (self.params.get("ca_bundle") or True) if self.params.get("validate_certs", True) else False
+        base = (option(self.params, "metadata_endpoint", self.environ) or DEFAULT_METADATA_ENDPOINT).rstrip("/")
+        verify: Any = (option(self.params, "ca_bundle", self.environ) or True) if self.params.get("validate_certs", True) else False
         return (self.session or requests).get(base + path, timeout=min(5.0, float(self.params.get("api_timeout") or 5.0)), verify=verify)
 
     def cvm_role(self, source: str, quiet: bool = False) -> Any:
-        base = (self.params.get("metadata_endpoint") or DEFAULT_METADATA_ENDPOINT).rstrip("/")
+        base = (option(self.params, "metadata_endpoint", self.environ) or DEFAULT_METADATA_ENDPOINT).rstrip("/")
         try:
             answer = self._metadata_get(METADATA_ROLE_PATH)
         except Exception as exc:  # requests' errors: not on a CVM, or the address is wrong
@@ -252,7 +283,7 @@ class CredentialChain:
         params = self.params
         duration = int(params.get("role_duration") or 7200)
         # The option the user gave wins over a profile's role-session-name.
-        name = params.get("role_session_name") or session_name or "ansible-tencent-qcloud"
+        name = params.get("role_session_name") or self.environ.get(ENV_ROLE_SESSION_NAME) or session_name or "ansible-tencent-qcloud"
         try:
             region = resolve_region(params, self.environ)
         except QcloudError:  # STS answers in every region; the modules check the region themselves
@@ -261,9 +292,9 @@ class CredentialChain:
             keys,
             region=region,
             api_version="3.0",
-            endpoint=params.get("sts_endpoint") or DEFAULT_STS_ENDPOINT,
+            endpoint=option(params, "sts_endpoint", self.environ) or DEFAULT_STS_ENDPOINT,
             validate_certs=params.get("validate_certs", True),
-            ca_bundle=params.get("ca_bundle"),
+            ca_bundle=option(params, "ca_bundle", self.environ),
             timeout=float(params.get("api_timeout") or 30.0),
             retries=int(params.get("api_retries") if params.get("api_retries") is not None else 5),
             service="sts",
@@ -277,7 +308,8 @@ class CredentialChain:
             try:
                 data = client.call("AssumeRole", {"RoleArn": role_arn, "RoleSessionName": name, "DurationSeconds": duration}).data
             except QcloudApiError as err:
-                context = {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint}
+                context = {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint,
+                           "endpoint_option": "sts_endpoint"}
                 raise QcloudError("Assuming role %s with keys from %s failed: %s" % (role_arn, keys.source, explain(err, context)), err.code)
             tmp = data.get("Credentials") or {}
             if not (tmp.get("TmpSecretId") and tmp.get("TmpSecretKey")):
@@ -291,11 +323,15 @@ class CredentialChain:
 
     # -- the chain ----------------------------------------------------------------------------
 
+    def role_arn(self) -> Optional[str]:
+        """The role to assume with the keys found: the option, else tccli's TENCENTCLOUD_ROLE_ARN."""
+        return self.params.get("role_arn") or self.environ.get(ENV_ROLE_ARN) or None
+
     def check_all_used(self, found: Any) -> None:
         """Fail when an option the user gave had no part in the keys ``found`` (before any role_arn)."""
         if self.params.get("security_token") and not found.source.startswith(("module options", "environment")):
             raise _unused("security_token", found.source)
-        if self.params.get("role_session_name") and not (self.assumed or self.params.get("role_arn")):
+        if self.params.get("role_session_name") and not (self.assumed or self.role_arn()):
             raise _unused("role_session_name", found.source)
 
     def sources(self) -> List[Callable[[], Any]]:
@@ -310,8 +346,9 @@ class CredentialChain:
             keys = source()
             if keys is not None:
                 self.check_all_used(keys)
-                if self.params.get("role_arn"):
-                    return self.assume_role(keys, str(self.params["role_arn"]))
+                role_arn = self.role_arn()
+                if role_arn:
+                    return self.assume_role(keys, role_arn)
                 return keys
         raise QcloudError(
             "No Tencent Cloud credentials found (looked in: %s): set secret_id and secret_key, the %s and %s "
@@ -322,6 +359,14 @@ class CredentialChain:
 
 def _unused(option: str, source: str) -> QcloudError:
     return QcloudError("%s was given, but the keys came from %s, which does not use it: remove %s or give the keys it belongs to." % (option, source, option))
+
+
+def option(params: Mapping[str, Any], name: str, environ: Optional[Mapping[str, str]] = None) -> Any:
+    """A connection option set once per environment: the option, else its variable (ENV_OPTIONS), else None."""
+    if params.get(name) is not None:
+        return params[name]
+    environ = os.environ if environ is None else environ
+    return environ.get(ENV_OPTIONS[name]) or None
 
 
 def resolve_credentials(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, session: Any = None) -> Any:

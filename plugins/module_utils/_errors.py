@@ -134,7 +134,7 @@ _AUTH_KEYS = (
 
 CATALOGUE: Dict[str, Entry] = {
     # --- transport, found by the client itself ---
-    CLIENT_NETWORK: Entry("Could not reach {endpoint} ({message}): check api_endpoint, DNS, proxies and the network.", True),
+    CLIENT_NETWORK: Entry("Could not reach {endpoint} ({message}): check {endpoint_option}, DNS, proxies and the network.", True),
     CLIENT_TIMEOUT: Entry(
         "{endpoint} did not answer within api_timeout ({timeout} s): raise api_timeout or check the network.",
         True,
@@ -143,16 +143,16 @@ CATALOGUE: Dict[str, Entry] = {
         "The TLS certificate of {endpoint} could not be verified ({message}): set ca_bundle to the CA that signed it, "
         "or validate_certs=false for a test endpoint only.",
     ),
-    CLIENT_HTTP: Entry("{endpoint} answered HTTP {message} instead of an API response: check api_endpoint."),
+    CLIENT_HTTP: Entry("{endpoint} answered HTTP {message} instead of an API response: check {endpoint_option}."),
     CLIENT_HTTP_RETRY: Entry("{endpoint} kept answering HTTP {message} instead of an API response: retry later.", True),
     CLIENT_BAD_RESPONSE: Entry(
-        "{endpoint} answered with a body that is not a Tencent Cloud API response ({message}): check api_endpoint.",
+        "{endpoint} answered with a body that is not a Tencent Cloud API response ({message}): check {endpoint_option}.",
         True,
     ),
-    CLIENT_BAD_REQUEST: Entry("The request to {endpoint} could not be built ({message}): check api_endpoint, region and the ids."),
-    CLIENT_PLAIN_HTTP: Entry("{endpoint} speaks HTTPS, but api_endpoint says http://: use https:// in api_endpoint."),
+    CLIENT_BAD_REQUEST: Entry("The request to {endpoint} could not be built ({message}): check {endpoint_option}, region and the ids."),
+    CLIENT_PLAIN_HTTP: Entry("{endpoint} speaks HTTPS, but {endpoint_option} says http://: use https:// in {endpoint_option}."),
     CLIENT_NOT_TLS: Entry(
-        "{endpoint} does not speak HTTPS ({message}): use http:// in api_endpoint for a plain-HTTP test endpoint, or check its port."
+        "{endpoint} does not speak HTTPS ({message}): use http:// in {endpoint_option} for a plain-HTTP test endpoint, or check its port."
     ),
     CLIENT_CA_BUNDLE: Entry("The ca_bundle file is not a PEM bundle of CA certificates ({message}): give a PEM file of CA certificates."),
     # --- authentication and authorisation (API 3.0) ---
@@ -380,7 +380,8 @@ _UNKNOWN = Entry("Tencent Cloud answered {code} to {action} ({message}).")
 
 
 # What a sentence says where the context lacks a value.
-_DEFAULTS = {"instance_zone": "another zone", "instance_vpc": "another VPC"}
+# endpoint_option: the option that names the endpoint a transport sentence is about (sts_endpoint for STS).
+_DEFAULTS = {"instance_zone": "another zone", "instance_vpc": "another VPC", "endpoint_option": "api_endpoint"}
 
 
 class _Blank(dict):
@@ -662,6 +663,11 @@ MODULE_TAGS_NEED_V3 = "Module.TagsNeedApi3"
 MODULE_EMPTY = "Module.Empty"
 MODULE_IGNORED = "Module.Ignored"
 MODULE_PURGE_NEEDS_LIST = "Module.PurgeNeedsList"
+MODULE_PRIMARY_FIXED = "Module.PrimaryAddressFixed"
+MODULE_PRIMARY_LISTED = "Module.PrimaryAddressListed"
+# The sentence of a failure ({failure}, without its full stop) that came after this run created the ENI.
+MODULE_CREATE_UNDONE = "Module.CreateUndone"
+MODULE_CREATE_LEFT = "Module.CreateLeft"
 MODULE_CHANGED_MEANWHILE = "Module.ChangedMeanwhile"
 
 CATALOGUE.update(
@@ -716,6 +722,19 @@ CATALOGUE.update(
             "give them (an empty list removes every secondary address)."
         ),
         MODULE_CHANGED_MEANWHILE: Entry("ENI {eni} does not look as {action} left it: another job changed it meanwhile."),
+        MODULE_PRIMARY_FIXED: Entry(
+            "ENI {eni} has the primary address {primary}, not {value}: a primary address never changes, so leave "
+            "primary_private_ip_address out or give {primary}."
+        ),
+        MODULE_PRIMARY_LISTED: Entry(
+            "The address {value} is both primary_private_ip_address and in private_ip_addresses, the secondary addresses: "
+            "list it in one of them."
+        ),
+        MODULE_CREATE_UNDONE: Entry("{failure} (ENI {eni}, which this run created, was deleted again, so nothing was left behind)."),
+        MODULE_CREATE_LEFT: Entry(
+            "{failure} (ENI {eni}, which this run created, could not be deleted again ({message}), so delete it with "
+            "state=absent and network_interface_id={eni})."
+        ),
     }
 )
 

@@ -14,7 +14,7 @@ import time
 from typing import Any, Dict, Mapping, NoReturn, Optional
 from urllib.parse import urlparse
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
@@ -22,6 +22,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
     RateLimiter,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import (
+    ENV_OPTIONS,
     CredentialChain,
     resolve_region,
 )
@@ -33,6 +34,16 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import RATE_LIMITS, VpcApi
 
+
+def env_option(*names: str) -> str:
+    """An argument_spec fallback: the first of these variables that is set and not empty (as the
+    credential chain, which counts "" as unset)."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
 # Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal.
 CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "secret_id": {"type": "str", "no_log": False},
@@ -40,8 +51,8 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "security_token": {"type": "str", "no_log": True},
     "region": {"type": "str"},
     "api_version": {"type": "str", "default": "3.0", "choices": ["3.0", "2.0"]},
-    "api_endpoint": {"type": "str"},
-    "ca_bundle": {"type": "path"},
+    "api_endpoint": {"type": "str", "fallback": (env_option, [ENV_OPTIONS["api_endpoint"]])},
+    "ca_bundle": {"type": "path", "fallback": (env_option, [ENV_OPTIONS["ca_bundle"]])},
     "validate_certs": {"type": "bool", "default": True},
     "api_timeout": {"type": "float", "default": 30.0},
     "api_retries": {"type": "int", "default": 5},
@@ -49,8 +60,8 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "role_arn": {"type": "str"},
     "role_session_name": {"type": "str"},
     "role_duration": {"type": "int", "default": 7200},
-    "sts_endpoint": {"type": "str"},
-    "metadata_endpoint": {"type": "str"},
+    "sts_endpoint": {"type": "str", "fallback": (env_option, [ENV_OPTIONS["sts_endpoint"]])},
+    "metadata_endpoint": {"type": "str", "fallback": (env_option, [ENV_OPTIONS["metadata_endpoint"]])},
 }
 
 # Used with fullmatch: "^...$" with match would let a trailing newline through.

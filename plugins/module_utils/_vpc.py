@@ -153,6 +153,7 @@ def normalise_v3(raw: Mapping[str, Any]) -> Dict[str, Any]:
         "vpc_id": raw.get("VpcId"),
         "subnet_id": raw.get("SubnetId"),
         "zone": raw.get("Zone"),
+        "zone_id": None,  # API 3.0 names the zone
         "state": raw.get("State") or "AVAILABLE",
         "primary": bool(raw.get("Primary")),
         "mac_address": raw.get("MacAddress"),
@@ -176,8 +177,32 @@ def _primary_ip(addresses: Any, address_key: str, primary_key: str) -> Optional[
     return items[0][address_key] if items else None
 
 
+def _v2_zone(raw: Mapping[str, Any]) -> Tuple[Optional[str], Optional[int]]:
+    """(zone name, numeric zone id) of a 2.0 ENI: the archived 2.0 docs type ``zoneId`` as an integer
+    (like 100003 for ap-guangzhou-3), which is never a zone name; a name is kept as one."""
+    value = raw.get("zoneId")
+    if isinstance(value, bool) or value in (None, ""):
+        value = None
+    elif isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return None, int(value)
+    name = value if isinstance(value, str) else raw.get("zone")
+    return (name if isinstance(name, str) and name else None), None
+
+
+def zone_phrase(record: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """How a sentence names the zone of a record: its name, else "id <number>" (API 2.0), else None."""
+    if not record:
+        return None
+    if record.get("zone"):
+        return str(record["zone"])
+    if record.get("zone_id") is not None:
+        return "id %s" % record["zone_id"]
+    return None
+
+
 def normalise_v2(raw: Mapping[str, Any]) -> Dict[str, Any]:
     """An API 2.0 ENI (either documented shape of ``instanceSet``) as the same record."""
+    zone_name, zone_id = _v2_zone(raw)
     binding = raw.get("instanceSet") or {}
     if isinstance(binding, list):  # the older shape: a list of bindings, empty when unbound
         binding = binding[0] if binding else {}
@@ -187,7 +212,8 @@ def normalise_v2(raw: Mapping[str, Any]) -> Dict[str, Any]:
         "description": raw.get("eniDescription"),
         "vpc_id": raw.get("vpcId"),
         "subnet_id": raw.get("subnetId"),
-        "zone": raw.get("zoneId") or raw.get("zone"),
+        "zone": zone_name,
+        "zone_id": zone_id,
         "state": raw.get("state") or "AVAILABLE",
         "primary": bool(raw.get("primary")),
         "mac_address": raw.get("macAddress"),
@@ -330,12 +356,12 @@ class VpcApi:
         return found, misses
 
     def instance_placement(self, instance_id: str) -> Tuple[Optional[str], Optional[str]]:
-        """(VPC, zone) of an instance, read from its primary ENI; (None, None) if unknown."""
+        """(VPC, zone as :func:`zone_phrase` says it) of an instance, read from its primary ENI; (None, None) if unknown."""
         try:
             found = self.find_network_interfaces(instance_id=instance_id, primary=True)
         except QcloudApiError:
             return None, None
-        return (found[0]["vpc_id"], found[0]["zone"]) if found else (None, None)
+        return (found[0]["vpc_id"], zone_phrase(found[0])) if found else (None, None)
 
     def list_network_interfaces(self, ids: Optional[List[str]] = None, filters: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
         """Every ENI matching ``ids`` or ``filters`` (3.0 names or 2.0 names), all pages."""
@@ -668,6 +694,7 @@ class EniWatch:
 
 ADDRESSES_PER_CALL = 10  # CreateNetworkInterface, Assign/UnassignPrivateIpAddresses: at most 10 a call
 ID_BATCH = 100  # ids per Describe* call
+GROUPS_ONE_BY_ONE = 8  # a refused DescribeSecurityGroups batch of at most this many ids is asked id by id
 SETTLED = "AVAILABLE"
 
 LIFECYCLE_ACTIONS = {
@@ -857,17 +884,29 @@ class EniLifecycle:
 
     def missing_security_groups(self, group_ids: List[str]) -> List[str]:
         """The ids among ``group_ids`` that no security group of the region has."""
-        found = set()
+        found: set = set()
         for batch in chunked(list(dict.fromkeys(group_ids)), ID_BATCH):
-            try:
-                # the SDK's model types Offset and Limit of this call as strings
-                data = self.client.call("DescribeSecurityGroups", {"SecurityGroupIds": batch, "Offset": "0", "Limit": str(ID_BATCH)}).data
-            except QcloudApiError as err:
-                if err.code in NOT_FOUND_CODES or err.code == "InvalidSecurityGroupID.NotFound":
-                    continue  # an unknown id may fail the whole query: none of this batch is known then
-                raise
-            found.update(g.get("SecurityGroupId") for g in data.get("SecurityGroupSet") or [])
+            self._find_groups(batch, found)
         return [g for g in group_ids if g not in found]
+
+    def _find_groups(self, batch: List[str], found: set) -> None:
+        """Add to ``found`` the ids of ``batch`` that exist. One unknown id fails the whole query, so a
+        refused batch is asked again id by id when small, else halved (few calls for few unknowns in many)."""
+        try:
+            # the SDK's model types Offset and Limit of this call as strings
+            data = self.client.call("DescribeSecurityGroups", {"SecurityGroupIds": batch, "Offset": "0", "Limit": str(ID_BATCH)}).data
+        except QcloudApiError as err:
+            if err.code not in NOT_FOUND_CODES and err.code != "InvalidSecurityGroupID.NotFound":
+                raise
+            if len(batch) > GROUPS_ONE_BY_ONE:
+                half = len(batch) // 2
+                self._find_groups(batch[:half], found)
+                self._find_groups(batch[half:], found)
+            elif len(batch) > 1:
+                for group in batch:
+                    self._find_groups([group], found)
+            return
+        found.update(g.get("SecurityGroupId") for g in data.get("SecurityGroupSet") or [])
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -880,15 +919,21 @@ class EniLifecycle:
         addresses: Optional[List[str]] = None,
         count: int = 0,
         tags: Optional[Mapping[str, str]] = None,
+        primary: Optional[str] = None,
     ) -> Tuple[Dict[str, Any], Task]:
-        """(the new ENI's record, its Task). At most 10 addresses or a count of 10 a call."""
+        """(the new ENI's record, its Task). At most 10 addresses (``primary`` among them) or a count of 10 a call.
+
+        Secondary ``addresses`` go with a ``primary`` only: the API documents no list without one, so
+        without it the caller creates without addresses (Tencent picks the primary) and assigns them after."""
         params: Dict[str, Any] = {"VpcId": subnet.vpc_id, "SubnetId": subnet.subnet_id, "NetworkInterfaceName": name}
         if description is not None:
             params["NetworkInterfaceDescription"] = description
         if security_group_ids:
             params["SecurityGroupIds"] = list(security_group_ids)
-        if addresses:
-            params["PrivateIpAddresses"] = _address_specs(addresses)
+        if addresses and not primary:
+            raise ValueError("secondary addresses in a create need the primary address")
+        if primary:
+            params["PrivateIpAddresses"] = [{"PrivateIpAddress": primary, "Primary": True}] + _address_specs(addresses or [])
         if count:
             params["SecondaryPrivateIpAddressCount"] = count
         if tags:

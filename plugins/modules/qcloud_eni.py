@@ -22,6 +22,9 @@ description:
     C(DeleteNetworkInterface).
   - A create carries a C(ClientToken) that every retry reuses, so a retried create, or one whose answer was lost,
     never makes a second ENI. Assigning addresses carries one too.
+  - A create asks for as many of the addresses as C(CreateNetworkInterface) takes (10 a call). When a later write of
+    the same run fails (a quota refusing more addresses, an address in use), the module deletes the ENI it created and
+    says so; when that delete fails too, the sentence names the ENI left behind and how to delete it.
   - Waits for the asynchronous writes by reading the ENI until it and each of its addresses are C(AVAILABLE) and
     look as asked (until it is gone, for a delete); a task that failed fails the module with the task's output.
   - An attached ENI is deleted only with O(force=true), which detaches it first. A primary ENI is never deleted.
@@ -55,9 +58,21 @@ options:
       - Unknown groups fail the module before any change.
     type: list
     elements: str
+  primary_private_ip_address:
+    description:
+      - The primary private IPv4 address of a new ENI, in its subnet. Tencent Cloud picks it when not given.
+      - It is sent as the primary address of C(CreateNetworkInterface), with up to 9 secondary addresses (or a count of
+        up to 10) in the same call, so that a quota or an address in use refuses the create itself and nothing is made.
+      - A primary address never changes; with an existing ENI whose primary address differs, the module fails before
+        any write.
+    type: str
+    version_added: 0.2.0
   private_ip_addresses:
     description:
-      - Secondary private IPv4 addresses the ENI must have, in its subnet. Tencent Cloud picks the primary address.
+      - Secondary private IPv4 addresses the ENI must have, in its subnet. Tencent Cloud picks the primary address
+        unless O(primary_private_ip_address) is given.
+      - Without O(primary_private_ip_address), a new ENI is created without addresses (Tencent Cloud picks its primary)
+        and these are assigned after it.
       - Addresses missing from the ENI are assigned. With O(purge_private_ip_addresses=true), secondary addresses
         not listed are removed; the primary address is never removed.
       - Mutually exclusive with O(secondary_private_ip_count).
@@ -124,7 +139,9 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
-    details: The diff shows every attribute the module manages, before and after.
+    details:
+      - The diff shows every attribute the module manages, before and after, including
+        C(secondary_private_ip_count), which counts the secondary addresses that Tencent Cloud is still to pick.
   action_group:
     description: Use C(group/tencent.qcloud.qcloud) in C(module_defaults) to set defaults for this module.
     support: full
@@ -183,6 +200,13 @@ EXAMPLES = r"""
     subnet_id: subnet-gz3a0001
     secondary_private_ip_count: 3
 
+- name: An ENI whose primary address is chosen, with two secondary ones, all in one create call
+  tencent.qcloud.qcloud_eni:
+    name: db-1-eth1
+    subnet_id: subnet-gz3a0001
+    primary_private_ip_address: 10.0.1.120
+    private_ip_addresses: [10.0.1.121, 10.0.1.122]
+
 - name: Delete an ENI, detaching it first if an instance holds it
   tencent.qcloud.qcloud_eni:
     name: batch-worker
@@ -229,6 +253,12 @@ network_interface:
       description: The availability zone of the ENI.
       type: str
       sample: ap-guangzhou-3
+    zone_id:
+      description:
+        - The numeric zone id that API 2.0 gives instead of the zone name; V(null) here, as this module speaks API 3.0,
+          which names the zone in C(zone).
+      type: int
+      sample: null
     state:
       description: V(AVAILABLE) when settled; V(PENDING), V(ATTACHING), V(DETACHING) or V(DELETING) while a task runs.
       type: str
@@ -294,8 +324,8 @@ diff:
   description: The attributes the module manages, before and after (an empty dict for an ENI that does not exist).
   returned: always
   type: dict
-  sample: {"before": {"security_group_ids": ["sg-web00001", "sg-app00001"]},
-           "after": {"security_group_ids": ["sg-app00001", "sg-web00001"]}}
+  sample: {"before": {"security_group_ids": ["sg-web00001", "sg-app00001"], "secondary_private_ip_count": 1},
+           "after": {"security_group_ids": ["sg-app00001", "sg-web00001"], "secondary_private_ip_count": 3}}
 error:
   description: The API error behind a failure.
   returned: on failure caused by an API error
@@ -328,6 +358,8 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_BAD_TAG,
     MODULE_BAD_TEXT,
     MODULE_CHANGED_MEANWHILE,
+    MODULE_CREATE_LEFT,
+    MODULE_CREATE_UNDONE,
     MODULE_DELETE_REFUSED,
     MODULE_DUPLICATE,
     MODULE_EMPTY,
@@ -342,13 +374,17 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_LIFECYCLE_QUOTA,
     MODULE_NEGATIVE,
     MODULE_PRIMARY_DELETE,
+    MODULE_PRIMARY_FIXED,
+    MODULE_PRIMARY_LISTED,
     MODULE_PURGE_NEEDS_LIST,
     MODULE_SUBNET_MISMATCH,
     MODULE_SUBNET_NOT_FOUND,
     MODULE_TASK_FAILED,
     MODULE_TOO_LONG,
     TAG_PROBLEMS,
+    QcloudApiError,
     QcloudError,
+    explain,
     sentence,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
@@ -360,7 +396,8 @@ DESCRIPTION_MAX = 60
 TAGS_MAX = 50
 _IPV4 = re.compile(r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")
 # Options that only say what an ENI should look like: with state=absent they have no use.
-SHAPE_OPTIONS = ("description", "security_group_ids", "private_ip_addresses", "secondary_private_ip_count", "tags")
+SHAPE_OPTIONS = ("description", "security_group_ids", "primary_private_ip_address", "private_ip_addresses",
+                 "secondary_private_ip_count", "tags")
 
 
 def shown(value):
@@ -377,8 +414,9 @@ def secondaries(record):
     return [ip for ip in record.get("private_ip_addresses") or [] if ip != primary]
 
 
-def view(record):
-    """The attributes the module manages, for the diff (an empty dict for no ENI)."""
+def view(record, pending=0):
+    """The attributes the module manages, for the diff (an empty dict for no ENI); ``pending``: secondary
+    addresses asked for by count that Tencent Cloud has not picked yet (a prediction)."""
     if record is None:
         return {}
     return {
@@ -389,6 +427,7 @@ def view(record):
         "security_group_ids": list(record.get("security_group_ids") or []),
         "primary_private_ip_address": record.get("primary_private_ip_address"),
         "secondary_private_ip_addresses": secondaries(record),
+        "secondary_private_ip_count": len(secondaries(record)) + pending,
         "tags": dict(record.get("tags") or {}),
         "attached_to": (record.get("attachment") or {}).get("instance_id"),
     }
@@ -402,6 +441,7 @@ class Desired:
         self.description = params["description"]
         self.groups = params["security_group_ids"]
         self.addresses = params["private_ip_addresses"]
+        self.primary = params["primary_private_ip_address"]
         self.count = params["secondary_private_ip_count"]
         self.purge_addresses = params["purge_private_ip_addresses"]
         self.tags = params["tags"]
@@ -426,12 +466,16 @@ class Step:
 def plan_present(record, want, subnet=None):
     """The writes that make ``record`` (None: no ENI yet, to be created in ``subnet``) what ``want`` says."""
     if record is None:
+        # Everything the create call takes goes in it (10 addresses a call, the primary among them when
+        # given); without a primary, Tencent picks it from a create without addresses (an address list
+        # without a primary is not documented), and the secondary addresses are assigned after.
         addresses = list(want.addresses or [])
         count = want.count or 0
-        steps = [Step("create", name=want.name, description=want.description, groups=want.groups,
-                      addresses=addresses[:ADDRESSES_PER_CALL], count=min(count, ADDRESSES_PER_CALL),
+        room = ADDRESSES_PER_CALL - 1 if want.primary else 0
+        steps = [Step("create", name=want.name, description=want.description, groups=want.groups, primary=want.primary,
+                      addresses=addresses[:room], count=min(count, ADDRESSES_PER_CALL),
                       tags=dict(want.tags or {}), subnet=subnet)]
-        steps += [Step("assign", addresses=chunk, count=0) for chunk in chunked(addresses[ADDRESSES_PER_CALL:])]
+        steps += [Step("assign", addresses=chunk, count=0) for chunk in chunked(addresses[room:])]
         rest = count - ADDRESSES_PER_CALL
         while rest > 0:
             steps.append(Step("assign", addresses=[], count=min(rest, ADDRESSES_PER_CALL)))
@@ -478,10 +522,11 @@ def predict(record, step):
         subnet = step.args["subnet"]
         return {
             "network_interface_id": None, "name": step.args["name"], "description": step.args["description"] or "",
-            "vpc_id": subnet.vpc_id, "subnet_id": subnet.subnet_id, "zone": subnet.zone, "state": "AVAILABLE",
-            "primary": False, "mac_address": None, "private_ip_addresses": list(step.args["addresses"]),
+            "vpc_id": subnet.vpc_id, "subnet_id": subnet.subnet_id, "zone": subnet.zone, "zone_id": None, "state": "AVAILABLE",
+            "primary": False, "mac_address": None,
+            "private_ip_addresses": ([step.args["primary"]] if step.args["primary"] else []) + list(step.args["addresses"]),
             "attachment": None, "security_group_ids": list(step.args["groups"] or []), "tags": dict(step.args["tags"]),
-            "primary_private_ip_address": None, "created_time": None,
+            "primary_private_ip_address": step.args["primary"], "created_time": None,
         }
     if step.kind == "delete":
         return None
@@ -549,6 +594,11 @@ class Checks:
             if not _IPV4.fullmatch(address):
                 self.fail(MODULE_BAD_ADDRESS, option="private_ip_addresses", value=shown(address))
         self.unique("private_ip_addresses")
+        primary = p["primary_private_ip_address"]
+        if primary is not None and not _IPV4.fullmatch(primary):
+            self.fail(MODULE_BAD_ADDRESS, option="primary_private_ip_address", value=shown(primary))
+        if primary is not None and primary in (p["private_ip_addresses"] or []):
+            self.fail(MODULE_PRIMARY_LISTED, value=primary)
         if p["secondary_private_ip_count"] is not None and p["secondary_private_ip_count"] < 0:
             self.fail(MODULE_NEGATIVE, option="secondary_private_ip_count", value=shown(p["secondary_private_ip_count"]))
         if p["purge_private_ip_addresses"] and p["private_ip_addresses"] is None:
@@ -592,6 +642,8 @@ class EniManager:
         self.deadline = qm.wait_deadline
         self.life = EniLifecycle(self.vpc)
         self.result = {"changed": False, "task_ids": [], "credential_source": qm.credential_source}
+        self.created = None  # the ENI this run created, deleted again when a later write fails
+        self.pending = 0  # secondary addresses asked for by count, not yet seen (a prediction)
 
     # -- failing -------------------------------------------------------------------------------
 
@@ -599,7 +651,9 @@ class EniManager:
         result = dict(self.result)
         if network_interface is not None:
             result["network_interface"] = network_interface
-        self.qm.fail_decision(code, context, **result)
+        values = dict(self.qm.context)
+        values.update(context)
+        self.end_failed(sentence(code, values), code != MODULE_ENI_WAIT_TIMEOUT, **result)
 
     def call(self, fn, *args, **kwargs):
         try:
@@ -609,9 +663,40 @@ class EniManager:
 
     def api_failure(self, err):
         if isinstance(err, WriteRefused) and err.kind in _REFUSED:
-            context = {"action": err.action, "message": err.message or "no message"}
-            self.qm.fail_decision(_REFUSED[err.kind], context, error=err.to_result(), **self.result)
-        self.qm.fail_api(err, **self.result)
+            context = dict(self.qm.context, action=err.action, message=err.message or "no message")
+            self.end_failed(sentence(_REFUSED[err.kind], context), True, error=err.to_result(), **self.result)
+        if isinstance(err, QcloudApiError):
+            self.end_failed(explain(err, self.qm.context), True, error=err.to_result(), **self.result)
+        self.end_failed(err.msg, True, **self.result)
+
+    def end_failed(self, msg, undo, **result):
+        """Fail with ``msg``; after a create of this run, delete that ENI first (``undo``) and say what became of it.
+        A wait that timed out does not undo: the create may still finish, and a later run picks the ENI up by name."""
+        eni_id, self.created = self.created, None
+        if eni_id is not None:
+            if undo:
+                left = self.undo_create(eni_id)
+                code = MODULE_CREATE_LEFT if left is not None else MODULE_CREATE_UNDONE
+                msg = sentence(code, {"failure": msg.rstrip("."), "eni": eni_id, "message": left})
+                if left is None:
+                    result.update(changed=False, network_interface=None)
+        self.module.fail_json(msg=msg, **result)
+
+    def undo_create(self, eni_id):
+        """Delete the ENI this run created; None when done (or under way), else why not."""
+        try:
+            task = self.life.delete(eni_id)
+            self.result["task_ids"].append(task.task_id)
+            waited = self.life.wait(eni_id, task.task_id, self.deadline, lambda record: record is None)
+        except WriteRefused as refusal:
+            if refusal.kind == "missing":
+                return None  # gone already
+            return refusal.message or refusal.code
+        except QcloudError as err:
+            return getattr(err, "message", None) or err.msg
+        if waited.outcome == "failed":
+            return waited.output or "the delete task failed"
+        return None
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -658,8 +743,8 @@ class EniManager:
         args = step.args
         if step.kind == "create":
             created, task = self.call(self.life.create, args["subnet"], args["name"], args["description"], args["groups"],
-                                      args["addresses"], args["count"], args["tags"])
-            self.qm.context["eni"] = created["network_interface_id"]
+                                      args["addresses"], args["count"], args["tags"], args["primary"])
+            self.qm.context["eni"] = self.created = created["network_interface_id"]
             return created, task.task_id, task.action
         if step.kind == "modify":
             self.call(self.life.modify, eni_id, args.get("name"), args.get("description"), args.get("groups"))
@@ -705,6 +790,8 @@ class EniManager:
 
     def await_step(self, step, before, task_id, action, eni_id):
         waited = self.call(self.life.wait, eni_id, task_id, self.deadline, self.wanted(step, before))
+        if waited.outcome == "failed" and step.kind == "create":
+            self.created = None  # a failed create task takes its ENI back: nothing to undo
         if waited.outcome == "failed":
             self.fail(MODULE_TASK_FAILED, waited.record, task_id=task_id, action=action, output=waited.output or "no output")
         if waited.outcome == "timeout":
@@ -731,10 +818,12 @@ class EniManager:
             else:
                 record = after
                 confirm = not step.asynchronous
+                self.pending = step.args.get("count", 0) if step.asynchronous else 0
         if self.params["wait"] and confirm and record is not None:
             # the last writes were synchronous: one read confirms what is returned
             seen = self.call(self.life.describe, record["network_interface_id"])
             record = seen.record if seen is not None else None
+        self.created = None  # done: nothing to undo any more
         return record
 
     # -- deciding ------------------------------------------------------------------------------
@@ -762,6 +851,9 @@ class EniManager:
             if record is None and self.params["network_interface_id"]:
                 self.fail(MODULE_ENI_NOT_FOUND)
             subnet = self.subnet() if record is None else None
+            primary = self.want.primary
+            if record is not None and primary is not None and primary != record["primary_private_ip_address"]:
+                self.fail(MODULE_PRIMARY_FIXED, record, primary=record["primary_private_ip_address"], value=primary)
             steps = plan_present(record, self.want, subnet)
             groups = [g for step in steps if step.kind in ("create", "modify") for g in step.args.get("groups") or []]
             if groups:
@@ -770,13 +862,14 @@ class EniManager:
             self.result["changed"] = True
             for step in steps:
                 record = predict(record, step)
+                self.pending += step.args.get("count", 0)
         elif steps:
             record = self.execute(steps, record)
         self.finish(before, record)
 
     def finish(self, before, after):
         self.result["network_interface"] = after
-        self.result["diff"] = {"before": view(before), "after": view(after)}
+        self.result["diff"] = {"before": view(before), "after": view(after, self.pending)}
         self.module.exit_json(**self.result)
 
 
@@ -788,6 +881,7 @@ def main():
             subnet_id=dict(type="str"),
             description=dict(type="str"),
             security_group_ids=dict(type="list", elements="str"),
+            primary_private_ip_address=dict(type="str"),
             private_ip_addresses=dict(type="list", elements="str"),
             secondary_private_ip_count=dict(type="int"),
             purge_private_ip_addresses=dict(type="bool", default=False),

@@ -287,9 +287,17 @@ network_interface:
       type: str
       sample: subnet-gz3a0001
     zone:
-      description: The availability zone of the ENI.
+      description:
+        - The availability zone of the ENI.
+        - V(null) under API 2.0, which gives the numeric C(zone_id) instead.
       type: str
       sample: ap-guangzhou-3
+    zone_id:
+      description:
+        - The numeric zone id of the ENI that API 2.0 gives (its archived docs type C(zoneId) as an integer), like
+          V(100003) for V(ap-guangzhou-3); V(null) under API 3.0, which names the zone in C(zone).
+      type: int
+      sample: null
     state:
       description:
         - The ENI state, V(AVAILABLE) when settled (attached or not); V(ATTACHING) or V(DETACHING) while a task runs.
@@ -470,6 +478,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
     EniWatch,
     WriteRefused,
     holder_of,
+    zone_phrase,
 )
 
 MAX_ROUNDS = 4
@@ -556,7 +565,7 @@ class Item:
         self.seen = record
         if self.vpc_id and record["vpc_id"] != self.vpc_id:
             self.fail(MODULE_VPC_MISMATCH, eni_vpc=record["vpc_id"], network_interface=record)
-        self.context.update(eni_vpc=record["vpc_id"], eni_zone=record["zone"])
+        self.context.update(eni_vpc=record["vpc_id"], eni_zone=zone_phrase(record))
 
     def plan(self, record):
         """The writes that make the wanted state true, as [(action, instance_id)]."""

@@ -135,6 +135,12 @@ network_interfaces:
       description: The availability zone of the ENI.
       type: str
       sample: ap-guangzhou-3
+    zone_id:
+      description:
+        - The numeric zone id that API 2.0 gives instead of the zone name; V(null) here, as this module speaks API 3.0,
+          which names the zone in C(zone).
+      type: int
+      sample: null
     state:
       description: V(AVAILABLE) when settled (attached or not); V(ATTACHING) or V(DETACHING) while a task runs.
       type: str

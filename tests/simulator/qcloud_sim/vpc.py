@@ -582,6 +582,11 @@ def describe_security_groups(sim, call, request_id):
     if direction not in ("ASC", "DESC"):
         raise SimError("invalid_value", "OrderDirection must be ASC or DESC.")
     with sim.lock:
+        # One unknown id fails the whole query, as the real API does (reproduced in issue 17), with the
+        # code Tencent documents for this action (ResourceNotFound).
+        for g in ids or []:
+            if sim.world.security_group(call.region, g) is None:
+                raise SimError("sg_not_found", "The security group %s does not exist in %s." % (g, call.region))
         groups = [dict(g) for g in sim.world.data["security_groups"] if g["region"] == call.region
                   and (ids is None or g["sg_id"] in ids) and all(_sg_match(g, n, v) for n, v in filters)]
     if order:

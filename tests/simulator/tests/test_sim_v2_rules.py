@@ -103,6 +103,8 @@ def test_new_and_old_shapes(api):
                         "instanceSet"}
     assert eni["instanceSet"]["instanceId"] == "ins-run00002" and eni["instanceSet"]["attachTime"]
     assert eni["primary"] is False
+    # the archived 2.0 docs type zoneId as an integer: ap-guangzhou-3 is 100003 (CVM DescribeZones' ZoneId)
+    assert eni["zoneId"] == 100003 and isinstance(eni["zoneId"], int)
     assert set(eni["privateIpAddressesSet"][0]) >= {"privateIpAddress", "primary", "wanIp"}
     api.ok("POST", "config", {"v2_shape": "old"})
     r = api.v2("DescribeNetworkInterfaces", {"instanceId": "ins-run00002"})

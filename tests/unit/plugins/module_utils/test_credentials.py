@@ -16,6 +16,7 @@ import traceback
 from typing import NamedTuple
 
 import pytest
+import requests
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
 from ansible_collections.tencent.qcloud.plugins.module_utils import _credentials as K
@@ -211,11 +212,20 @@ def test_a_token_alone_is_not_a_source(home):
 
 @pytest.mark.parametrize("var,other", [("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"),
                                        ("TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SECRET_ID")])
-def test_partial_environment_is_skipped_for_the_next_source(home, var, other):
+def test_half_a_key_pair_in_the_environment_fails_before_any_call(home, var, other):
+    # issue 17: it used to fall through to a profile (maybe of another account) and succeed
+    home.tccli(data=TCCLI_KEYS)
     home.sdk(SDK_INI)
-    chain = chain_of({}, home.env(**{var: ENV[var]}))
-    assert chain.resolve().secret_id == "AKIDsdk"
-    assert "environment (only %s)" % var in chain.looked
+    session = FakeMetadata(role="cvm-deployer", keys=[cvm_keys(1, WALL + 3600)])
+    err = failure({}, home.env(**{var: ENV[var]}), session)
+    assert err.msg == ("The environment variable %s is set but %s is not: set both, or unset %s to use a profile "
+                       "or another source." % (var, other, var))
+    assert not session.gets and not session.posts
+
+
+def test_half_a_key_pair_in_the_environment_is_not_reached_past_a_profile_option(home):
+    home.tccli("work", data=TCCLI_KEYS)
+    assert resolve({"profile": "work"}, home.env(TENCENTCLOUD_SECRET_ID="AKIDenv")).secret_id == "AKIDtccli"
 
 
 # ================================================================== tccli profiles
@@ -475,8 +485,8 @@ def test_nothing_anywhere_with_a_metadata_service_but_no_role(home):
 def test_what_each_partial_source_lacked_is_in_the_message(home):
     home.tccli(data={"secretId": "AKIDtccli"})
     home.sdk("[default]\nsecret_id = AKIDsdk\n")
-    err = failure({}, home.env(TENCENTCLOUD_SECRET_KEY="ENV-secret-key-000"))
-    for needle in ("module options", "environment (only TENCENTCLOUD_SECRET_KEY)",
+    err = failure({}, home.env())
+    for needle in ("module options", "environment (TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY)",
                    "default.credential (no secretId/secretKey)", "credentials (no [default] secret_id/secret_key)"):
         assert needle in err.msg
 
@@ -778,3 +788,96 @@ def test_a_metadata_service_that_fails_while_giving_keys_is_a_sentence(home):
     err = failure({}, home.env(), Flaky())
     assert err.msg == ("The CVM metadata service http://metadata.tencentyun.com gave no temporary keys for role cvm-deployer: "
                        "check the instance's role.")
+
+
+# ================================================================== issue 17: what a new user met
+
+
+def test_an_unreachable_sts_endpoint_names_sts_endpoint_not_api_endpoint(home):
+    refused = requests.exceptions.ConnectionError("Failed to establish a new connection: [Errno 111] Connection refused")
+    session = sts_session(refused)
+    err = failure(dict(OPT, role_arn=ROLE_ARN, api_retries=0, sts_endpoint="https://sts.example.internal"), home.env(), session)
+    assert "check sts_endpoint" in err.msg and "api_endpoint" not in err.msg
+    assert "https://sts.example.internal" in err.msg
+
+
+def test_connection_options_come_from_the_environment_when_not_given():
+    environ = {"TENCENTCLOUD_API_ENDPOINT": "https://vpc.env.example", "TENCENTCLOUD_CA_BUNDLE": "/env/ca.pem",
+               "TENCENTCLOUD_STS_ENDPOINT": "https://sts.env.example", "TENCENTCLOUD_METADATA_ENDPOINT": "http://md.env"}
+    assert K.option({}, "api_endpoint", environ) == "https://vpc.env.example"
+    assert K.option({"api_endpoint": "https://vpc.opt.example"}, "api_endpoint", environ) == "https://vpc.opt.example"
+    assert K.option({}, "ca_bundle", environ) == "/env/ca.pem"
+    assert K.option({}, "sts_endpoint", {}) is None  # then the default
+
+
+def test_the_sts_endpoint_from_the_environment(home):
+    session = sts_session(sts_answer(1, WALL + 7200))
+    resolve(dict(OPT, role_arn=ROLE_ARN), home.env(TENCENTCLOUD_STS_ENDPOINT="https://sts.env.example:8443"), session)
+    (post,) = session.posts
+    assert post.url == "https://sts.env.example:8443/"
+
+
+def test_the_sts_endpoint_option_beats_the_environment(home):
+    session = sts_session(sts_answer(1, WALL + 7200))
+    resolve(dict(OPT, role_arn=ROLE_ARN, sts_endpoint="https://sts.opt.example"),
+            home.env(TENCENTCLOUD_STS_ENDPOINT="https://sts.env.example"), session)
+    assert session.posts[0].url == "https://sts.opt.example/"
+
+
+def test_the_metadata_endpoint_from_the_environment(home):
+    session = FakeMetadata(role="cvm-deployer", keys=[cvm_keys(1, WALL + 3600)], base="http://md.env.example:8080")
+    creds = resolve({}, home.env(TENCENTCLOUD_METADATA_ENDPOINT="http://md.env.example:8080"), session)
+    assert creds.source == "CVM role cvm-deployer (http://md.env.example:8080)"
+
+
+def test_tccli_role_variables_assume_the_role_with_the_keys_found(home):
+    session = sts_session(sts_answer(1, WALL + 7200))
+    creds = resolve({}, home.env(TENCENTCLOUD_ROLE_ARN=ROLE_ARN, TENCENTCLOUD_ROLE_SESSION_NAME="from-env", **ENV), session)
+    assert creds.source == "STS AssumeRole %s with keys from environment (TENCENTCLOUD_SECRET_ID)" % ROLE_ARN
+    assert sts_request(session.posts[0])["RoleSessionName"] == "from-env"
+
+
+def test_the_role_options_beat_tccli_role_variables(home):
+    other = "qcs::cam::uin/100000000001:roleName/other"
+    session = sts_session(sts_answer(1, WALL + 7200))
+    resolve(dict(OPT, role_arn=ROLE_ARN, role_session_name="opt"),
+            home.env(TENCENTCLOUD_ROLE_ARN=other, TENCENTCLOUD_ROLE_SESSION_NAME="env"), session)
+    assert sts_request(session.posts[0]) == {"RoleArn": ROLE_ARN, "RoleSessionName": "opt", "DurationSeconds": 7200}
+
+
+def test_a_session_name_variable_without_a_role_is_left_alone_as_tccli_does(home):
+    assert resolve({}, home.env(TENCENTCLOUD_ROLE_SESSION_NAME="env", **ENV)).secret_id == "AKIDenv"
+
+
+def _login_profile(kind, expires):
+    # the file tccli writes after 'tccli auth login' (oauth) or 'tccli sso login' (sso): tccli/oauth.py, tccli/sso.py
+    data = {"type": kind, "secretId": "AKIDtccliTMP", "secretKey": "TCCLI-secret-key-000", "token": "TCCLI-token-000",
+            "expiresAt": expires}
+    if kind == "oauth":
+        data["oauth"] = {"openId": "o", "accessToken": "a", "expiresAt": expires + 3600, "refreshToken": "r", "site": "cn"}
+    else:
+        data["sso"] = {"token": "t", "uin": "100000000001", "roleConfigurationId": "rc-1", "roleConfigurationName": "ops",
+                       "zoneId": "z-1", "site": "cn", "loginUrl": "https://example", "expiresAt": expires + 3600}
+    return data
+
+
+@pytest.mark.parametrize("kind,command", [("oauth", "tccli auth login"), ("sso", "tccli sso login")])
+def test_expired_oauth_and_sso_profiles_say_to_log_in_again_before_any_call(home, kind, command):
+    home.tccli("work", data=_login_profile(kind, int(WALL) - 60))
+    chain = chain_of({"profile": "work"}, home.env())
+    chain.clock = lambda: WALL
+    with pytest.raises(QcloudError) as info:
+        chain.resolve()
+    assert info.value.msg == ("The %s keys of tccli profile 'work' expired at 2023-11-14 22:12:20 UTC: log in again with "
+                              "'%s --profile work'." % (kind, command))
+    assert_no_secret(info.value.msg)
+    assert not chain.session.gets and not chain.session.posts
+
+
+@pytest.mark.parametrize("kind", ["oauth", "sso"])
+def test_live_oauth_and_sso_profiles_give_their_keys_and_token(home, kind):
+    home.tccli(data=_login_profile(kind, int(WALL) + 600))
+    chain = chain_of({}, home.env())
+    chain.clock = lambda: WALL
+    keys = chain.resolve()
+    assert (keys.secret_id, keys.token) == ("AKIDtccliTMP", "TCCLI-token-000")

@@ -224,6 +224,7 @@ class Want(M.Desired):
         self.description = kw.get("description")
         self.groups = kw.get("groups")
         self.addresses = kw.get("addresses")
+        self.primary = kw.get("primary")
         self.count = kw.get("count")
         self.purge_addresses = kw.get("purge_addresses", False)
         self.tags = kw.get("tags")
@@ -244,8 +245,13 @@ def kinds(steps):
 def test_plan_a_create_with_many_addresses():
     addresses = ["10.0.1.%d" % i for i in range(50, 73)]
     steps = M.plan_present(None, Want(name="n", addresses=addresses, tags={"a": "b"}), SUBNET)
-    assert kinds(steps) == [("create", 10, 0), ("assign", 10, 0), ("assign", 3, 0)]
+    # no primary asked for: a create without addresses (Tencent picks the primary), then every secondary one
+    assert kinds(steps) == [("create", 0, 0), ("assign", 10, 0), ("assign", 10, 0), ("assign", 3, 0)]
     assert steps[0].args["tags"] == {"a": "b"} and steps[0].args["subnet"] is SUBNET
+    steps = M.plan_present(None, Want(name="n", primary="10.0.1.49", addresses=addresses), SUBNET)
+    # with it, the create takes the primary and nine secondary ones
+    assert kinds(steps) == [("create", 9, 0), ("assign", 10, 0), ("assign", 4, 0)]
+    assert steps[0].args["primary"] == "10.0.1.49"
 
 
 def test_plan_a_create_with_a_count():
@@ -293,9 +299,11 @@ def test_predict_each_step():
     assert M.predict(rec, M.Step("assign", addresses=["10.0.1.12"], count=0))["private_ip_addresses"][-1] == "10.0.1.12"
     assert M.predict(rec, M.Step("detach"))["attachment"] is None
     assert M.predict(rec, M.Step("delete")) is None
-    new = M.predict(None, M.plan_present(None, Want(name="n", addresses=["10.0.1.9"], groups=["sg-a0000001"]), SUBNET)[0])
+    want = Want(name="n", primary="10.0.1.8", addresses=["10.0.1.9"], groups=["sg-a0000001"])
+    new = M.predict(None, M.plan_present(None, want, SUBNET)[0])
     assert new["network_interface_id"] is None and new["vpc_id"] == "vpc-gz000001" and new["zone"] == "ap-guangzhou-3"
-    assert new["private_ip_addresses"] == ["10.0.1.9"] and new["security_group_ids"] == ["sg-a0000001"]
+    assert new["private_ip_addresses"] == ["10.0.1.8", "10.0.1.9"] and new["security_group_ids"] == ["sg-a0000001"]
+    assert new["primary_private_ip_address"] == "10.0.1.8"
     assert set(new) == set(rec), "a predicted record has the same keys as a read one"
 
 
@@ -304,4 +312,6 @@ def test_view_is_what_the_diff_shows():
     assert M.view(None) == {}
     assert M.view(rec) == {"network_interface_id": "eni-eth10001", "name": "web-1-eth1", "description": "",
                            "subnet_id": "subnet-gz3a0001", "security_group_ids": [], "primary_private_ip_address": "10.0.1.40",
-                           "secondary_private_ip_addresses": ["10.0.1.11"], "tags": {"a": "b"}, "attached_to": "ins-run00001"}
+                           "secondary_private_ip_addresses": ["10.0.1.11"], "secondary_private_ip_count": 1,
+                           "tags": {"a": "b"}, "attached_to": "ins-run00001"}
+    assert M.view(rec, pending=2)["secondary_private_ip_count"] == 3

@@ -26,6 +26,7 @@ FULL_CONTEXT = {
     "vpc": "vpc-7t9nf3pu",
     "eni_vpc": "vpc-other001",
     "eni_zone": "ap-guangzhou-3",
+    "endpoint_option": "api_endpoint",
     "instance_vpc": "vpc-other002",
     "instance_zone": "ap-guangzhou-4",
     "holder": "ins-holder01",
@@ -51,6 +52,8 @@ FULL_CONTEXT = {
     "why": "its value is a int, not a string (quote it)",
     "module": "tencent.qcloud.qcloud_eni",
     "state": "absent",
+    "primary": "10.0.1.40",
+    "failure": "Tencent Cloud refused AssignPrivateIpAddresses for a quota (the API's own words): ask for fewer addresses",
     # the CVM API and the inventory plugin
     "filter": "tag:env",
     "what": "qcloud_cvm_info",

@@ -52,6 +52,7 @@ def test_normalise_v3_attached_keeps_every_field():
         "vpc_id": "vpc-7t9nf3pu",
         "subnet_id": "subnet-gz3a0001",
         "zone": "ap-guangzhou-3",
+        "zone_id": None,
         "state": "AVAILABLE",
         "primary": False,
         "mac_address": "20:90:6F:00:00:01",
@@ -92,7 +93,8 @@ def test_normalise_v2_newer_shape_attached():
         "description": "second leg of web-1",
         "vpc_id": "vpc-7t9nf3pu",
         "subnet_id": "subnet-gz3a0001",
-        "zone": "ap-guangzhou-3",
+        "zone": None,  # 2.0 gives a numeric zone id, which is no zone name (issue 17)
+        "zone_id": 100003,
         "state": "AVAILABLE",
         "primary": False,
         "mac_address": "20:90:6F:00:00:01",
@@ -103,6 +105,19 @@ def test_normalise_v2_newer_shape_attached():
         "primary_private_ip_address": "10.0.3.11",
         "created_time": "2017-12-10 10:01:02",
     }
+
+
+@pytest.mark.parametrize("zone_id", [100003, "100003"])
+def test_normalise_v2_keeps_the_numeric_zone_id_and_names_no_zone(zone_id):
+    record = V.normalise_v2(dict(P.V2_ENI_NEW_ATTACHED, zoneId=zone_id))
+    assert (record["zone"], record["zone_id"]) == (None, 100003)
+    assert V.zone_phrase(record) == "id 100003"
+    assert V.zone_phrase(V.normalise_v3(P.V3_ENI_ATTACHED)) == "ap-guangzhou-3"
+
+
+def test_normalise_v2_a_zone_name_stays_a_name():
+    record = V.normalise_v2(dict(P.V2_ENI_NEW_ATTACHED, zoneId="ap-guangzhou-3"))
+    assert (record["zone"], record["zone_id"]) == ("ap-guangzhou-3", None)
 
 
 @pytest.mark.parametrize("shape", ["new", "old"])

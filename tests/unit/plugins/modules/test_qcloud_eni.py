@@ -19,8 +19,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _module
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import VpcApi
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import EniLifecycle, VpcApi
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.eni_cloud import EniCloud, eni_item
@@ -121,7 +121,10 @@ def test_create_by_name_and_subnet(run):
     params = creates[0]
     assert params["VpcId"] == "vpc-gz000001" and params["SubnetId"] == SUBNET  # the VPC comes from the subnet
     assert params["SecurityGroupIds"] == ["sg-web00001", "sg-app00001"]
-    assert params["PrivateIpAddresses"] == [{"PrivateIpAddress": "10.0.1.11", "Primary": False},
+    # no primary asked for: Tencent picks it from a create without addresses, the secondary ones come after
+    assert "PrivateIpAddresses" not in params
+    (assign,) = [p for a, p in r.cloud.calls if a == "AssignPrivateIpAddresses"]
+    assert assign["PrivateIpAddresses"] == [{"PrivateIpAddress": "10.0.1.11", "Primary": False},
                                             {"PrivateIpAddress": "10.0.1.12", "Primary": False}]
     assert params["Tags"] == [{"Key": "owner", "Value": "web-team"}]
     assert len(params["ClientToken"]) == 36
@@ -174,9 +177,91 @@ def test_more_than_ten_addresses_take_several_calls(run):
     r = run(name="wide", subnet_id=SUBNET, private_ip_addresses=addresses)
     assert not r.failed, r.msg
     writes = r.cloud.writes
-    assert [a for a, p in writes] == ["CreateNetworkInterface", "AssignPrivateIpAddresses", "AssignPrivateIpAddresses"]
-    assert [len(p["PrivateIpAddresses"]) for a, p in writes] == [10, 10, 3]
+    assert [a for a, p in writes] == ["CreateNetworkInterface"] + ["AssignPrivateIpAddresses"] * 3
+    assert [len(p.get("PrivateIpAddresses", [])) for a, p in writes] == [0, 10, 10, 3]
     assert r.eni["private_ip_addresses"][1:] == addresses
+
+
+def test_with_a_primary_address_the_create_takes_it_and_nine_more(run):
+    addresses = ["10.0.1.%d" % (50 + i) for i in range(12)]
+    r = run(name="wide", subnet_id=SUBNET, primary_private_ip_address="10.0.1.49", private_ip_addresses=addresses, diff=True)
+    assert not r.failed, r.msg
+    writes = r.cloud.writes
+    assert [a for a, p in writes] == ["CreateNetworkInterface", "AssignPrivateIpAddresses"]
+    assert writes[0][1]["PrivateIpAddresses"] == ([{"PrivateIpAddress": "10.0.1.49", "Primary": True}]
+                                                  + [{"PrivateIpAddress": ip, "Primary": False} for ip in addresses[:9]])
+    assert [s["PrivateIpAddress"] for s in writes[1][1]["PrivateIpAddresses"]] == addresses[9:]
+    assert r.eni["primary_private_ip_address"] == "10.0.1.49" and r.eni["private_ip_addresses"] == ["10.0.1.49"] + addresses
+    assert r.result["diff"]["after"]["primary_private_ip_address"] == "10.0.1.49"
+
+
+def test_with_a_primary_address_a_count_goes_in_the_same_create(run):
+    r = run(name="counted", subnet_id=SUBNET, primary_private_ip_address="10.0.1.49", secondary_private_ip_count=3)
+    assert not r.failed, r.msg
+    ((action, params),) = r.cloud.writes
+    assert params["PrivateIpAddresses"] == [{"PrivateIpAddress": "10.0.1.49", "Primary": True}]
+    assert params["SecondaryPrivateIpAddressCount"] == 3
+    assert r.eni["primary_private_ip_address"] == "10.0.1.49" and len(r.eni["private_ip_addresses"]) == 4
+
+
+def test_check_mode_create_predicts_the_primary_address(run):
+    r = run(check_mode=True, diff=True, primary_private_ip_address="10.0.1.49", **ETH1)
+    assert not r.cloud.writes
+    assert r.eni["primary_private_ip_address"] == "10.0.1.49"
+    assert r.eni["private_ip_addresses"] == ["10.0.1.49", "10.0.1.11", "10.0.1.12"]
+
+
+def test_a_primary_address_that_differs_from_the_enis_fails_before_any_write(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001", primary_private_ip_address="10.0.1.41")
+    assert r.failed and not r.cloud.writes
+    assert r.msg == ("ENI eni-eth10001 has the primary address 10.0.1.40, not 10.0.1.41: a primary address never changes, "
+                     "so leave primary_private_ip_address out or give 10.0.1.40.")
+    r = run(network_interface_id="eni-eth10001", primary_private_ip_address="10.0.1.40")
+    assert not r.failed and r.result["changed"] is False
+
+
+@pytest.mark.parametrize("params,needle", [
+    ({"primary_private_ip_address": "10.0.1.300"}, "primary_private_ip_address has '10.0.1.300', which is not an IPv4"),
+    ({"primary_private_ip_address": "10.0.1.11", "private_ip_addresses": ["10.0.1.11"]},
+     "The address 10.0.1.11 is both primary_private_ip_address and in private_ip_addresses"),
+])
+def test_a_bad_primary_address_makes_no_call(run, params, needle):
+    r = run(name="x", subnet_id=SUBNET, **params)
+    assert r.failed and needle in r.msg and not r.cloud.calls
+
+
+# ================================================================== issue 17: a create that cannot finish
+
+
+def test_a_quota_that_refuses_the_create_itself_makes_nothing(run, cloud):
+    cloud.ip_quota = 5
+    r = run(name="big", subnet_id=SUBNET, primary_private_ip_address="10.0.1.49",
+            private_ip_addresses=["10.0.1.%d" % (50 + i) for i in range(6)])
+    assert r.failed and r.result["error"]["code"] == "LimitExceeded"
+    assert [a for a, p in r.cloud.writes] == ["CreateNetworkInterface"] and not cloud.enis
+    assert r.result["changed"] is False
+
+
+def test_a_create_whose_later_assign_is_refused_deletes_the_new_eni(run, cloud):
+    cloud.ip_quota = 5
+    r = run(name="big", subnet_id=SUBNET, private_ip_addresses=["10.0.1.%d" % (50 + i) for i in range(6)])
+    assert r.failed and r.result["error"]["code"] == "LimitExceeded"
+    assert [a for a, p in r.cloud.writes] == ["CreateNetworkInterface", "AssignPrivateIpAddresses", "DeleteNetworkInterface"]
+    assert not cloud.enis, "the ENI this run created was left behind"
+    assert r.msg.startswith("Tencent Cloud refused AssignPrivateIpAddresses for a quota")
+    assert r.msg.endswith("(ENI eni-new00001, which this run created, was deleted again, so nothing was left behind).")
+    assert r.result["changed"] is False and r.result["network_interface"] is None
+
+
+def test_a_create_whose_later_assign_is_refused_names_the_eni_it_could_not_delete(run, cloud):
+    cloud.ip_quota = 5
+    cloud.script["DeleteNetworkInterface"].append(P.v3_error("UnsupportedOperation", "not now"))
+    r = run(name="big", subnet_id=SUBNET, private_ip_addresses=["10.0.1.%d" % (50 + i) for i in range(6)])
+    assert r.failed and "eni-new00001" in cloud.enis
+    assert r.msg.endswith("(ENI eni-new00001, which this run created, could not be deleted again (not now), so delete it "
+                          "with state=absent and network_interface_id=eni-new00001).")
+    assert r.result["changed"] is True
 
 
 def test_count_is_topped_up_and_cut_back(run, cloud):
@@ -192,7 +277,7 @@ def test_count_is_topped_up_and_cut_back(run, cloud):
 
 
 def test_wait_false_returns_after_the_write(run):
-    r = run(wait=False, **ETH1)
+    r = run(wait=False, primary_private_ip_address="10.0.1.49", **ETH1)  # one create call holds it all
     assert not r.failed and r.eni["state"] == "PENDING"
     assert r.cloud.actions[-1] == "CreateNetworkInterface"
 
@@ -221,6 +306,26 @@ def test_purge_never_removes_the_primary_address(run, cloud):
     assert r.result["changed"] is False
 
 
+def test_check_mode_count_diff_shows_what_changes(run, cloud):
+    # issue 17: changed, but diff.before == diff.after, as the addresses Tencent picks are not known yet
+    existing(cloud)
+    r = run(check_mode=True, diff=True, network_interface_id="eni-eth10001", secondary_private_ip_count=4)
+    assert r.result["changed"] is True and not r.cloud.writes
+    before, after = r.result["diff"]["before"], r.result["diff"]["after"]
+    assert before != after
+    assert (before["secondary_private_ip_count"], after["secondary_private_ip_count"]) == (2, 4)
+    r = run(check_mode=True, diff=True, network_interface_id="eni-eth10001", secondary_private_ip_count=1)
+    before, after = r.result["diff"]["before"], r.result["diff"]["after"]
+    assert (before["secondary_private_ip_count"], after["secondary_private_ip_count"]) == (2, 1)
+    assert after["secondary_private_ip_addresses"] == ["10.0.1.11"]
+
+
+def test_a_count_without_wait_shows_the_count_asked_for(run, cloud):
+    existing(cloud)
+    r = run(diff=True, wait=False, network_interface_id="eni-eth10001", secondary_private_ip_count=3)
+    assert r.result["diff"]["after"]["secondary_private_ip_count"] == 3
+
+
 def test_check_mode_addresses_and_diff(run, cloud):
     existing(cloud)
     r = run(check_mode=True, diff=True, network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.13"],
@@ -241,10 +346,33 @@ def test_reorder_groups_rename_and_describe_in_one_call(run, cloud):
 
 
 def test_unknown_security_group_fails_before_any_write(run, cloud):
+    # the real API fails the whole query for one unknown id: only the unknown one is named (issue 17)
     existing(cloud)
     r = run(network_interface_id="eni-eth10001", security_group_ids=["sg-web00001", "sg-nope0001"])
     assert r.failed and not r.cloud.writes
     assert r.msg == "Security groups sg-nope0001 were not found in region ap-guangzhou: check security_group_ids and region."
+
+
+def test_only_the_unknown_groups_of_a_batch_are_named(run, cloud):
+    existing(cloud)
+    r = run(network_interface_id="eni-eth10001",
+            security_group_ids=["sg-web00001", "sg-nope0001", "sg-app00001", "sg-ssh00001", "sg-gone0001"])
+    assert r.failed and not r.cloud.writes
+    assert r.msg == ("Security groups sg-nope0001, sg-gone0001 were not found in region ap-guangzhou: "
+                     "check security_group_ids and region.")
+    assert r.cloud.actions.count("DescribeSecurityGroups") == 6  # the batch, then each of its five ids
+
+
+def test_unknown_groups_in_a_large_batch_are_found_by_halving(cloud, monkeypatch):
+    from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import eni_cloud
+
+    known = ["sg-k%07d" % i for i in range(40)]
+    monkeypatch.setattr(eni_cloud, "GROUPS", tuple(known))
+    client = QcloudClient(Credentials(SECRET_ID, SECRET_KEY, None, "test"), "ap-guangzhou", session=cloud)
+    life = EniLifecycle(VpcApi(client))
+    asked = known[:17] + ["sg-nope0001"] + known[17:] + ["sg-nope0002"]
+    assert life.missing_security_groups(asked) == ["sg-nope0001", "sg-nope0002"]
+    assert cloud.actions.count("DescribeSecurityGroups") < len(asked) // 1.5  # fewer than asking each id
 
 
 def test_tags_through_the_tag_api(run, cloud):

@@ -698,14 +698,18 @@ def test_plain_http_endpoint_draws_a_warning(run, cloud, version):
     assert cloud.posts[0].url.startswith("http://vpc.tencentcloudapi.com/")
 
 
-def test_result_record_has_the_documented_keys(run, cloud):
+def test_result_record_has_the_documented_keys(run, cloud, version):
     cloud.add_eni(ENI, holder=TARGET)
     r = run()
     record = r.result["network_interface"]
-    assert {"network_interface_id", "vpc_id", "subnet_id", "zone", "state", "primary", "mac_address",
+    assert {"network_interface_id", "vpc_id", "subnet_id", "zone", "zone_id", "state", "primary", "mac_address",
             "private_ip_addresses", "attachment"} <= set(record)
     assert set(record["attachment"]) == {"instance_id", "device_index", "attach_time"}
-    assert record["zone"] == "ap-guangzhou-3" and record["subnet_id"] == "subnet-gz3a0001"
+    assert record["subnet_id"] == "subnet-gz3a0001"
+    if version == "3.0":
+        assert (record["zone"], record["zone_id"]) == ("ap-guangzhou-3", None)
+    else:  # 2.0 gives a numeric zone id, never to be shown as a zone name (issue 17)
+        assert (record["zone"], record["zone_id"]) == (None, 100003)
 
 
 # ================================================================== secrets never leave
@@ -897,13 +901,15 @@ def test_a_zone_mismatch_names_both_zones(run, cloud, version):
             assert {"Name": "attachment.instance-id", "Values": [TARGET]} in params["Filters"]
             return P.v3_describe([dict(P.v3_eni("eni-prim0001", VPC, TARGET, True), Zone="ap-guangzhou-4")])
         assert params["instanceId"] == TARGET
-        return P.v2_describe([dict(P.v2_eni("eni-prim0001", VPC, TARGET, True), zoneId="ap-guangzhou-4")])
+        return P.v2_describe([dict(P.v2_eni("eni-prim0001", VPC, TARGET, True), zoneId=100004)])
 
     cloud.script[DESCRIBE].extend([cloud._DescribeNetworkInterfaces, primary_eni_of_the_target])
     r = run()
     assert r.failed
-    assert r.msg == ("ENI %s is in zone ap-guangzhou-3 but instance %s is in zone ap-guangzhou-4: use an ENI from a subnet "
-                     "in the instance's zone." % (ENI, TARGET))
+    # API 2.0 gives numeric zone ids: the sentence says so rather than calling a number a zone name
+    eni_zone, instance_zone = ("ap-guangzhou-3", "ap-guangzhou-4") if version == "3.0" else ("id 100003", "id 100004")
+    assert r.msg == ("ENI %s is in zone %s but instance %s is in zone %s: use an ENI from a subnet "
+                     "in the instance's zone." % (ENI, eni_zone, TARGET, instance_zone))
     assert r.result["error"]["code"] == "UnsupportedOperation.ZoneMismatch"
 
 

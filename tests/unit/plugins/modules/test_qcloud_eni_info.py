@@ -181,7 +181,7 @@ def test_unknown_vpc_is_an_empty_list(run):
 def test_records_have_the_documented_keys(run):
     r = run(network_interface_ids=[eni_id(5)])
     (record,) = r.result["network_interfaces"]
-    assert set(record) == {"network_interface_id", "name", "description", "vpc_id", "subnet_id", "zone", "state",
+    assert set(record) == {"network_interface_id", "name", "description", "vpc_id", "subnet_id", "zone", "zone_id", "state",
                            "primary", "mac_address", "private_ip_addresses", "attachment", "security_group_ids", "tags",
                            "primary_private_ip_address", "created_time"}
     assert set(record["attachment"]) == {"instance_id", "device_index", "attach_time"}
