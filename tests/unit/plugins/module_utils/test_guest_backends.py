@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The files qcloud_eni_guest writes per network stack: golden files, each also read back with the parser
-its format allows here (no stack's own tool is installed by make test; see docs/eni-guest.md)."""
+its format allows here. The stacks' own tools read them in test_guest_validators.py (see docs/eni-guest.md)."""
 
 from __future__ import annotations
 
