@@ -4,11 +4,11 @@
 """Start and stop the Tencent Cloud VPC API simulator (tests/simulator) for the test harness and the demo.
 
   sim.py start DIR [--http] [--task-seconds S] [--rate-limits on|off] [--world FILE]
-                   [--instances N [--regions R]]
+                   [--instances N [--regions R]] [--read-lag S] [--replay-task-id first|new|both]
       Starts `python -m qcloud_sim` in the background (HTTPS with a CA made in DIR/tls unless --http),
       with the world of FILE, or the default world plus a large account of N instances over R regions
       (qcloud_sim.worldgen, written to DIR/world.json; POST /_sim/reset comes back to it),
-      waits for its port file and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
+      (--read-lag, --replay-task-id: the simulator's options of those names), waits for its port file and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
       collector that keeps every signature the simulator received (GET /_sim/signatures) and every
       secret key and token of its world (GET /_sim/state) in DIR/secrets.json for hack/secret_scan.py.
       The collector polls, because POST /_sim/reset (which integration targets call) drops the
@@ -195,7 +195,8 @@ def _generate_world(sim_dir, instances, regions):
     return path
 
 
-def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None, instances=None, regions="3"):
+def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None, instances=None, regions="3",
+          read_lag=None, replay_task_id=None):
     sim_dir = os.path.abspath(sim_dir)
     os.makedirs(sim_dir, exist_ok=True)
     stop(sim_dir, quiet=True)
@@ -213,6 +214,10 @@ def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None,
         cmd += ["--tls-dir", tls_dir]
     if rate_limits:
         cmd += ["--rate-limits", rate_limits]
+    if read_lag:
+        cmd += ["--read-lag", str(read_lag)]
+    if replay_task_id:
+        cmd += ["--replay-task-id", replay_task_id]
     if instances:
         world = _generate_world(sim_dir, instances, regions)
     if world:
@@ -307,8 +312,10 @@ def main(argv):
         world = opts[opts.index("--world") + 1] if "--world" in opts else None
         instances = opts[opts.index("--instances") + 1] if "--instances" in opts else None
         regions = opts[opts.index("--regions") + 1] if "--regions" in opts else "3"
+        read_lag = opts[opts.index("--read-lag") + 1] if "--read-lag" in opts else None
+        replay_task_id = opts[opts.index("--replay-task-id") + 1] if "--replay-task-id" in opts else None
         return start(argv[1], http=http, task_seconds=task_seconds, rate_limits=rate_limits, world=world,
-                     instances=instances, regions=regions)
+                     instances=instances, regions=regions, read_lag=read_lag, replay_task_id=replay_task_id)
     if len(argv) == 2 and argv[0] == "stop":
         return stop(argv[1])
     if len(argv) == 2 and argv[0] == "_collect":

@@ -64,7 +64,8 @@ def test_subprocess_https_yaml_world_custom_key(tmp_path):
         assert r["data"]["totalNum"] == 32
         cfg = api.ok("GET", "config")
         assert cfg == {"task_seconds": 0.1, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
-                       "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True}
+                       "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
+                       "read_lag": 0.0, "replay_task_id": "first"}
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

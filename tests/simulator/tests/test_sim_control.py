@@ -27,7 +27,8 @@ def test_reset_restores_everything(api):
     api.ok("POST", "faults", {"fault": "reset", "count": 5})
     out = api.ok("POST", "reset")
     assert out["config"] == {"task_seconds": 0.2, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
-                             "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True}
+                             "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
+                             "read_lag": 0.0, "replay_task_id": "first"}
     assert api.ok("GET", "requests")["requests"] == []
     assert api.ok("GET", "faults")["faults"] == []
     assert len(api.ok("GET", "signatures")["signatures"]) == 1  # kept across resets
@@ -65,7 +66,8 @@ def test_config_validation(api):
     # templated values arrive as strings from some clients (Ansible's uri module)
     assert api.ok("POST", "config", {"task_seconds": "0.3", "rate_limits": "false"}) == \
         {"task_seconds": 0.3, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
-         "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True}
+         "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
+         "read_lag": 0.0, "replay_task_id": "first"}
     assert api.ctl("POST", "config", {"v2_shape": "newest"})[0] == 400
     assert api.ctl("POST", "config", {"colour": 1})[0] == 400
     assert api.ok("POST", "config", {"task_seconds": 1.5})["task_seconds"] == 1.5
