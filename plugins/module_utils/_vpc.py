@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError, QcloudError
@@ -55,6 +55,12 @@ RATE_LIMITS = {
     "DescribeVpcTaskResult": 20,
 }
 V2_TASK_STATES = {0: "SUCCESS", 1: "FAILED", 2: "RUNNING"}
+# The status of a task that DescribeVpcTaskResult does not know by the id we hold: a write retried
+# with its ClientToken is answered with a RequestId of its own, and whether the task is then known by
+# that one is not documented. Such a task is waited for by reading the ENI alone.
+TASK_UNKNOWN = "UNKNOWN"
+# Task states after which only the ENI's read can still be behind (reads lag behind writes).
+TASK_DONE = frozenset(("SUCCESS", TASK_UNKNOWN))
 
 
 class TaskStatus(NamedTuple):
@@ -400,6 +406,15 @@ class VpcApi:
         return [r for r in (self.describe_network_interface(eni_id) for eni_id in unique) if r is not None]
 
     def task_status(self, task_id: str) -> TaskStatus:
+        """The task's status; ``TASK_UNKNOWN`` when the API does not know it by ``task_id``."""
+        try:
+            return self._task_status(task_id)
+        except QcloudApiError as err:
+            if err.code in NOT_FOUND_CODES or err.code == "InvalidTask.NotFound":
+                return TaskStatus(task_id, TASK_UNKNOWN, "")
+            raise
+
+    def _task_status(self, task_id: str) -> TaskStatus:
         if self.v3:
             data = self.client.call("DescribeVpcTaskResult", {"TaskId": task_id}).data
             return TaskStatus(task_id, str(data.get("Status") or "RUNNING").upper(), str(data.get("Output") or ""))
@@ -463,11 +478,13 @@ def _throttled(err: QcloudError) -> bool:
 
 
 class _Entry:
-    def __init__(self, eni_id: str, task: Optional[Task], wanted: Optional[str], confirm: bool, now: float, v3: bool) -> None:
+    def __init__(self, eni_id: str, task: Optional[Task], wanted: Optional[str], confirm: bool, now: float, v3: bool,
+                 old: FrozenSet[Optional[str]] = frozenset()) -> None:
         self.eni_id = eni_id
         self.task = task
         self.wanted = wanted
         self.confirm = confirm
+        self.old = old
         self.start = now
         self.delays = look_delays() if v3 else poll_delays()
         self.next_at = now + next(self.delays)
@@ -511,10 +528,21 @@ class EniWatch:
     def __contains__(self, eni_id: str) -> bool:
         return eni_id in self.entries
 
-    def add(self, eni_id: str, task: Optional[Task] = None, wanted: Optional[str] = None, confirm: bool = True) -> None:
+    def add(
+        self,
+        eni_id: str,
+        task: Optional[Task] = None,
+        wanted: Optional[str] = None,
+        confirm: bool = True,
+        old: FrozenSet[Optional[str]] = frozenset(),
+    ) -> None:
         """Watch ``eni_id``: until it settles, or (``task``) until that task has ended; ``wanted``
-        is the instance the task should leave it attached to (None: detached)."""
-        self.entries[eni_id] = _Entry(eni_id, task, wanted, confirm, self.api.monotonic(), self.api.v3)
+        is the instance the task should leave it attached to (None: detached). ``old``: the bindings
+        a read may still show after the task succeeded (reads lag behind writes): the ENI is read
+        until it shows ``wanted`` (or a binding in neither, which another job made), within the
+        deadline. With ``confirm`` false (another write follows, which the API checks against the
+        truth), a task that succeeded ends the watch at once."""
+        self.entries[eni_id] = _Entry(eni_id, task, wanted, confirm, self.api.monotonic(), self.api.v3, frozenset(old))
 
     def last_seen(self, eni_id: str) -> Tuple[Optional[Dict[str, Any]], Optional[TaskStatus]]:
         entry = self.entries[eni_id]
@@ -574,27 +602,39 @@ class EniWatch:
         if record is not None and record["state"] in TRANSITIONAL_STATES:
             return None
         if entry.task is None or (record is not None and holder_of(record) == entry.wanted):
-            return Look(entry.eni_id, record, None, None, entry.miss)
+            return Look(entry.eni_id, record, entry.status, None, entry.miss)
         # Settled, but not as asked: the task says why (FAILED), or that it has not shown yet.
-        try:
-            entry.status = self.api.task_status(entry.task.task_id)
-        except QcloudError as err:
-            return None if _throttled(err) else Look(entry.eni_id, record, None, err)
+        if entry.status is None or entry.status.status not in TASK_DONE:
+            try:
+                entry.status = self.api.task_status(entry.task.task_id)
+            except QcloudError as err:
+                return None if _throttled(err) else Look(entry.eni_id, record, None, err)
         if entry.status.status == "RUNNING":
             return None
+        if entry.status.status == "SUCCESS" and not entry.confirm:
+            return Look(entry.eni_id, record, entry.status, None, entry.miss)
+        if entry.status.status in TASK_DONE and self._lagging(entry):
+            return None  # the read has not caught up with the task yet: look again
         return Look(entry.eni_id, record, entry.status, None, entry.miss)
+
+    @staticmethod
+    def _lagging(entry: _Entry) -> bool:
+        """The ENI still reads as it was before the task (which is done, or unknown by its id)."""
+        return entry.record is not None and holder_of(entry.record) in entry.old
 
     def _look_v2(self, due: List[_Entry]) -> List[Look]:
         ended: List[Look] = []
         for entry in due:
             try:
-                if entry.task is not None:
+                if entry.task is not None and (entry.status is None or entry.status.status not in TASK_DONE):
                     entry.status = self.api.task_status(entry.task.task_id)
                     if entry.status.status == "RUNNING":
                         continue
-                if entry.task is None or (entry.confirm and entry.status.status == "SUCCESS"):
+                if entry.task is None or (entry.confirm and entry.status.status in TASK_DONE):
                     entry.record = self.api.describe_network_interface(entry.eni_id)
                     entry.miss = None if entry.record else self.api.last_miss
+                    if entry.task is not None and holder_of(entry.record) != entry.wanted and self._lagging(entry):
+                        continue  # the read has not caught up with the task yet: read again at its next time
             except QcloudError as err:
                 if not _throttled(err):
                     ended.append(Look(entry.eni_id, entry.record, entry.status, err))
@@ -651,7 +691,9 @@ class Seen(NamedTuple):
 class WaitResult(NamedTuple):
     record: Optional[Dict[str, Any]]
     # "done"; "failed" (the task FAILED, output says why); "other" (the task ended but the ENI does
-    # not look as wanted: someone else changed it); "timeout" (the deadline passed first)
+    # not look as wanted, nor as before it: someone else changed it); "lagging" (the task succeeded,
+    # or the API does not know it by its id, but at the deadline the read still showed the ENI as
+    # before it: reads lag behind writes); "timeout" (the deadline passed first)
     outcome: str
     output: str = ""
     status: str = ""  # what the last read showed, for a person: "PENDING", "address 10.0.1.5 DELETING"
@@ -879,23 +921,35 @@ class EniLifecycle:
         task_id: Optional[str],
         deadline: float,
         wanted: Callable[[Optional[Dict[str, Any]]], bool],
+        unchanged: Optional[Callable[[Optional[Dict[str, Any]]], bool]] = None,
     ) -> WaitResult:
-        """Read the ENI until it is gone or settled, and ``wanted(record)`` holds (record None = gone)."""
+        """Read the ENI until it is gone or settled, and ``wanted(record)`` holds (record None = gone).
+
+        Reads lag behind writes: a task that succeeded (or that the API does not know by ``task_id``)
+        while the ENI still reads ``unchanged`` (as before the write; None: always taken so) is read
+        again until the read agrees, or until the deadline ("lagging"); a read in neither shape is
+        another job's doing ("other"). A new ENI that does not show yet is looked for the same way."""
         delays = poll_delays()
+        status: Optional[TaskStatus] = None
         while True:
             self.vpc.sleep(min(next(delays), max(0.0, deadline - self.vpc.monotonic())))
             raw = self._describe_raw(eni_id)
             record = normalise_v3(raw) if raw is not None else None
+            done = False
             if raw is None or settled(raw):
                 if wanted(record):
                     return WaitResult(record, "done")
                 if task_id:
-                    status = self.vpc.task_status(task_id)
+                    if status is None or status.status not in TASK_DONE:
+                        status = self.vpc.task_status(task_id)
                     if status.status == "FAILED":
                         return WaitResult(record, "failed", status.output)
-                    if status.status == "SUCCESS":
+                    done = status.status in TASK_DONE
+                    if done and unchanged is not None and not unchanged(record):
                         return WaitResult(record, "other")
             if self.vpc.monotonic() >= deadline:
+                if done:
+                    return WaitResult(record, "lagging", status=status.status if status else "")
                 return WaitResult(record, "timeout", status=unsettled(raw) or ("gone" if raw is None else "not yet as asked"))
 
     def settle(self, seen: Seen, deadline: float) -> WaitResult:

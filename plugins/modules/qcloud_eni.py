@@ -343,10 +343,12 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_NEGATIVE,
     MODULE_PRIMARY_DELETE,
     MODULE_PURGE_NEEDS_LIST,
+    MODULE_READ_LAG,
     MODULE_SUBNET_MISMATCH,
     MODULE_SUBNET_NOT_FOUND,
     MODULE_TASK_FAILED,
     MODULE_TOO_LONG,
+    READ_LAG_OUTCOMES,
     TAG_PROBLEMS,
     QcloudError,
     sentence,
@@ -703,10 +705,30 @@ class EniManager:
         return lambda record: (record is not None and set(args["addresses"]) <= set(record["private_ip_addresses"])
                                and len(secondaries(record)) >= need)
 
-    def await_step(self, step, before, task_id, action, eni_id):
-        waited = self.call(self.life.wait, eni_id, task_id, self.deadline, self.wanted(step, before))
+    @staticmethod
+    def unchanged(step, before):
+        """When a read still shows the ENI as before this step (reads lag behind writes), and what it shows."""
+        if step.kind == "create":
+            return (lambda record: record is None), "not there yet"
+        if step.kind == "delete":
+            return (lambda record: record is not None), "still there"
+        if step.kind == "detach":
+            holder = (before.get("attachment") or {}).get("instance_id")
+            return (lambda record: record is not None and (record.get("attachment") or {}).get("instance_id") == holder), \
+                "attached to %s" % holder
+        addresses = sorted(before["private_ip_addresses"])
+        return (lambda record: record is not None and sorted(record["private_ip_addresses"]) == addresses), \
+            "with addresses %s" % ", ".join(addresses)
+
+    def await_step(self, step, before, task_id, action, eni_id, created=None):
+        unchanged, was = self.unchanged(step, before)
+        waited = self.call(self.life.wait, eni_id, task_id, self.deadline, self.wanted(step, before), unchanged)
         if waited.outcome == "failed":
             self.fail(MODULE_TASK_FAILED, waited.record, task_id=task_id, action=action, output=waited.output or "no output")
+        if waited.outcome == "lagging":
+            # the task is done; the ENI reads as before it until the deadline: say so, with what the write answered
+            self.fail(MODULE_READ_LAG, waited.record or created, eni=eni_id, task_id=task_id, action=action,
+                      task_outcome=READ_LAG_OUTCOMES.get(waited.status, "succeeded"), shown=was)
         if waited.outcome == "timeout":
             self.fail(MODULE_ENI_WAIT_TIMEOUT, waited.record, eni=eni_id, status=waited.status, action=action)
         if waited.outcome == "other":
@@ -726,7 +748,7 @@ class EniManager:
                 self.result["task_ids"].append(task_id)
             eni_id = (record or after or {}).get("network_interface_id")
             if step.asynchronous and (self.params["wait"] or index < last_async):
-                record = self.await_step(step, record, task_id, action, eni_id)
+                record = self.await_step(step, record, task_id, action, eni_id, after)
                 confirm = False
             else:
                 record = after

@@ -450,10 +450,12 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_NO_CONVERGENCE,
     MODULE_NOT_STARTED,
     MODULE_PRIMARY_ENI,
+    MODULE_READ_LAG,
     MODULE_SETTLE_TIMEOUT,
     MODULE_TASK_FAILED,
     MODULE_TASK_TIMEOUT,
     MODULE_VPC_MISMATCH,
+    READ_LAG_OUTCOMES,
     QcloudApiError,
     QcloudError,
     explain,
@@ -462,6 +464,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
     ACTIONS,
+    TASK_DONE,
     TRANSITIONAL_STATES,
     EniWatch,
     WriteRefused,
@@ -810,7 +813,11 @@ class Run:
                 item.result["changed"] = True
                 return item.finish(with_binding(item.record, target, "ATTACHING" if action == "attach" else "DETACHING"))
             item.state = "running"
-            return self.watch.add(item.eni_id, task, wanted=target, confirm=not item.steps)
+            # What a read may still show once the task is done (reads lag behind writes): the binding the
+            # plan started from, and none after its detach.
+            old = set([holder_of(item.record)] + [None for step in item.plan_made or [] if step[0] == "detach"])
+            old.discard(target)
+            return self.watch.add(item.eni_id, task, wanted=target, confirm=not item.steps, old=frozenset(old))
         self.release(item)
         item.state = "new"
         return self.guard(item, self.refused, item, exc)
@@ -873,6 +880,11 @@ class Run:
             item.fail(MODULE_SETTLE_TIMEOUT, status=record["state"] if record else "changing", network_interface=record)
         item.result["changed"] = True
         action, dummy = item.step
+        if status is not None and status.status in TASK_DONE:
+            holder = holder_of(record)
+            item.fail(MODULE_READ_LAG, task_id=item.result["task_id"], action=ACTIONS[action],
+                      task_outcome=READ_LAG_OUTCOMES[status.status], network_interface=record,
+                      shown="attached to %s" % holder if holder else "detached")
         item.fail(MODULE_TASK_TIMEOUT, task_id=item.result["task_id"], action=ACTIONS[action],
                   status=status.status if status else "RUNNING")
 

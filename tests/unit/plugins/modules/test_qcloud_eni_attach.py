@@ -527,17 +527,63 @@ def test_a_conflict_that_does_not_go_away_fails_with_the_api_error(run, cloud, v
     assert [a for a, p in cloud.writes] == [ATTACH]
 
 
+def describe(version, holder=None):
+    """The ENI as a DescribeNetworkInterfaces answer of that version (free, or attached to holder)."""
+    if version == "3.0":
+        return P.v3_describe([P.v3_eni(ENI, holder=holder)])
+    return P.v2_describe([P.v2_eni(ENI, holder=holder)])
+
+
 def test_a_confirm_read_that_disagrees_warns(run, cloud, version):
     cloud.add_eni(ENI)
     cloud.task_plan = ("SUCCESS", 0, "")  # the task succeeded ...
-    describe_free = (P.v3_describe([P.v3_eni(ENI)]) if version == "3.0"
-                     else P.v2_describe([P.v2_eni(ENI)]))
-    cloud.script[DESCRIBE].extend([describe_free, describe_free])  # ... but the ENI is found free after it
+    # ... but the ENI is found attached to a third instance after it: another job's doing
+    cloud.script[DESCRIBE].extend([describe(version), describe(version, HOLDER)])
     r = run()
     assert not r.failed and r.result["changed"] is True
     assert any("another job changed it" in w for w in r.warnings)
     if version == "3.0":  # the ENI settled without the binding asked: only then is the task read
         assert cloud.actions == [DESCRIBE, ATTACH, DESCRIBE, TASK]
+
+
+def test_reads_that_lag_behind_the_task_are_read_again_until_they_agree(run, cloud, version):
+    """Reads lag behind writes: after the task succeeded the ENI still reads free twice, then attached."""
+    cloud.add_eni(ENI)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    cloud.script[DESCRIBE].extend([describe(version)] * 3)  # the first read, then two late ones
+    r = run()
+    assert not r.failed and r.result["changed"] is True and r.holder_after == TARGET
+    assert not r.warnings
+    assert [a for a, p in cloud.writes] == [ATTACH], "a late read must not bring a second write"
+    # the task is read once (it succeeded); then only the ENI, until it agrees
+    assert cloud.actions.count(TASK) == 1 and cloud.actions[-1] == DESCRIBE
+    assert cloud.actions.count(DESCRIBE) == 4
+
+
+def test_reads_that_lag_past_the_deadline_say_so(run, cloud, version):
+    cloud.add_eni(ENI)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    cloud.script[DESCRIBE].extend([describe(version)] * 200)  # never caught up
+    start = FakeClock().monotonic()  # where every run's virtual clock starts
+    r = run(wait_timeout=20, api_timeout=5)
+    assert r.failed and r.result["changed"] is True
+    assert "succeeded, but after wait_timeout (20 s)" in r.msg and "had not caught up" in r.msg
+    assert "as before it (detached)" in r.msg
+    assert "another job" not in r.msg
+    assert r.clock.monotonic() - start <= 20 + 5
+    assert [a for a, p in cloud.writes] == [ATTACH]
+
+
+def test_a_replayed_write_whose_task_is_unknown_is_waited_for_on_the_eni(run, cloud, v3_only):
+    """A write retried with its ClientToken is answered with a RequestId of its own, which
+    DescribeVpcTaskResult may not know: the module reads the ENI until it agrees."""
+    cloud.add_eni(ENI)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    cloud.script[TASK].append(P.v3_error("ResourceNotFound", "no such task"))
+    cloud.script[DESCRIBE].extend([describe("3.0")] * 3)
+    r = run()
+    assert not r.failed and r.result["changed"] is True and r.holder_after == TARGET
+    assert not r.warnings and [a for a, p in cloud.writes] == [ATTACH]
 
 
 def test_a_task_the_eni_does_not_show_yet_is_waited_for(run, cloud, v3_only):
