@@ -8,7 +8,8 @@
       Starts `python -m qcloud_sim` in the background (HTTPS with a CA made in DIR/tls unless --http),
       with the world of FILE, or the default world plus a large account of N instances over R regions
       (qcloud_sim.worldgen, written to DIR/world.json; POST /_sim/reset comes back to it),
-      (--read-lag, --replay-task-id: the simulator's options of those names), waits for its port file and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
+      (--read-lag, --replay-task-id: the simulator's options of those names), waits for its port file
+      and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
       collector that keeps every signature the simulator received (GET /_sim/signatures) and every
       secret key and token of its world (GET /_sim/state) in DIR/secrets.json for hack/secret_scan.py.
       The collector polls, because POST /_sim/reset (which integration targets call) drops the

@@ -109,6 +109,9 @@ options:
   wait_timeout:
     description:
       - Seconds the whole module may wait for the ENI to settle.
+      - Each wait ends when C(DescribeNetworkInterfaces) shows what the write did (reads lag behind writes, so a new
+        ENI may not show at once and an address may show late); if the read has not caught up by then, the module
+        fails saying that the task succeeded and the read had not caught up.
     type: int
     default: 300
 extends_documentation_fragment:

@@ -126,6 +126,9 @@ options:
         busy answers (another task runs on the ENI or the instance) waited out before a write is accepted, and
         retries. None starts after it, and the call in flight then ends within O(api_timeout).
       - A task still running then fails the module with its task id; a rerun picks up from there.
+      - Reads lag behind writes, so the wait ends when C(DescribeNetworkInterfaces) shows what the task did;
+        a task that succeeded while the ENI still reads as before it is read again (never written again), and
+        if the read has not caught up by then, the module fails saying so.
       - With O(attachments), it is the deadline of the whole list; a write still waiting for its instance then
         never starts, and its item says so.
     type: int
