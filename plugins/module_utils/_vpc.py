@@ -935,7 +935,6 @@ class EniLifecycle:
             self.vpc.sleep(min(next(delays), max(0.0, deadline - self.vpc.monotonic())))
             raw = self._describe_raw(eni_id)
             record = normalise_v3(raw) if raw is not None else None
-            done = False
             if raw is None or settled(raw):
                 if wanted(record):
                     return WaitResult(record, "done")
@@ -944,12 +943,11 @@ class EniLifecycle:
                         status = self.vpc.task_status(task_id)
                     if status.status == "FAILED":
                         return WaitResult(record, "failed", status.output)
-                    done = status.status in TASK_DONE
-                    if done and unchanged is not None and not unchanged(record):
+                    if status.status in TASK_DONE and unchanged is not None and not unchanged(record):
                         return WaitResult(record, "other")
             if self.vpc.monotonic() >= deadline:
-                if done:
-                    return WaitResult(record, "lagging", status=status.status if status else "")
+                if status is not None and status.status in TASK_DONE:
+                    return WaitResult(record, "lagging", status=status.status)
                 return WaitResult(record, "timeout", status=unsettled(raw) or ("gone" if raw is None else "not yet as asked"))
 
     def settle(self, seen: Seen, deadline: float) -> WaitResult:
