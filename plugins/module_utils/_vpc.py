@@ -479,12 +479,16 @@ def _throttled(err: QcloudError) -> bool:
 
 class _Entry:
     def __init__(self, eni_id: str, task: Optional[Task], wanted: Optional[str], confirm: bool, now: float, v3: bool,
-                 old: FrozenSet[Optional[str]] = frozenset()) -> None:
+                 old: FrozenSet[Optional[str]] = frozenset(), earlier: FrozenSet[str] = frozenset()) -> None:
         self.eni_id = eni_id
         self.task = task
         self.wanted = wanted
         self.confirm = confirm
         self.old = old
+        self.earlier = earlier
+        # a read showed the ENI as it was after this write began (its own task, or another job's):
+        # a later read of an old binding is no longer a late read
+        self.past_write = False
         self.start = now
         self.delays = look_delays() if v3 else poll_delays()
         self.next_at = now + next(self.delays)
@@ -535,14 +539,19 @@ class EniWatch:
         wanted: Optional[str] = None,
         confirm: bool = True,
         old: FrozenSet[Optional[str]] = frozenset(),
+        earlier: FrozenSet[str] = frozenset(),
     ) -> None:
         """Watch ``eni_id``: until it settles, or (``task``) until that task has ended; ``wanted``
         is the instance the task should leave it attached to (None: detached). ``old``: the bindings
         a read may still show after the task succeeded (reads lag behind writes): the ENI is read
         until it shows ``wanted`` (or a binding in neither, which another job made), within the
-        deadline. With ``confirm`` false (another write follows, which the API checks against the
-        truth), a task that succeeded ends the watch at once."""
-        self.entries[eni_id] = _Entry(eni_id, task, wanted, confirm, self.api.monotonic(), self.api.v3, frozenset(old))
+        deadline. ``earlier``: the transitional states of this job's earlier writes, which a late read
+        may still show; any other (ATTACHING or DETACHING, the task's own or another job's) shows the
+        ENI past this write, so that an old binding read after it is another job's doing. With
+        ``confirm`` false (another write follows, which the API checks against the truth), a task that
+        succeeded ends the watch at once."""
+        self.entries[eni_id] = _Entry(eni_id, task, wanted, confirm, self.api.monotonic(), self.api.v3, frozenset(old),
+                                      frozenset(earlier))
 
     def last_seen(self, eni_id: str) -> Tuple[Optional[Dict[str, Any]], Optional[TaskStatus]]:
         entry = self.entries[eni_id]
@@ -600,6 +609,8 @@ class EniWatch:
     def _settled_v3(self, entry: _Entry) -> Optional[Look]:
         record = entry.record
         if record is not None and record["state"] in TRANSITIONAL_STATES:
+            if record["state"] not in entry.earlier:
+                entry.past_write = True
             return None
         if entry.task is None or (record is not None and holder_of(record) == entry.wanted):
             return Look(entry.eni_id, record, entry.status, None, entry.miss)
@@ -620,7 +631,7 @@ class EniWatch:
     @staticmethod
     def _lagging(entry: _Entry) -> bool:
         """The ENI still reads as it was before the task (which is done, or unknown by its id)."""
-        return entry.record is not None and holder_of(entry.record) in entry.old
+        return not entry.past_write and entry.record is not None and holder_of(entry.record) in entry.old
 
     def _look_v2(self, due: List[_Entry]) -> List[Look]:
         ended: List[Look] = []

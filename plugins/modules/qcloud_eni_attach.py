@@ -475,6 +475,8 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
 )
 
 MAX_ROUNDS = 4
+# The ENI's State while a write of that kind runs on it (API 3.0).
+STATE_DURING = {"attach": "ATTACHING", "detach": "DETACHING"}
 # Threads that write for a list; the rate limiter, not their number, sets the pace.
 THREADS = 16
 _UNSET = object()
@@ -820,7 +822,9 @@ class Run:
             # plan started from, and none after its detach.
             old = set([holder_of(item.record)] + [None for step in item.plan_made or [] if step[0] == "detach"])
             old.discard(target)
-            return self.watch.add(item.eni_id, task, wanted=target, confirm=not item.steps, old=frozenset(old))
+            done = (item.plan_made or [])[:len(item.plan_made or []) - len(item.steps) - 1]  # this job's earlier writes
+            earlier = frozenset(STATE_DURING[step[0]] for step in done)
+            return self.watch.add(item.eni_id, task, wanted=target, confirm=not item.steps, old=frozenset(old), earlier=earlier)
         self.release(item)
         item.state = "new"
         return self.guard(item, self.refused, item, exc)

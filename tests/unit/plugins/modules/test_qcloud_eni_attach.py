@@ -574,6 +574,32 @@ def test_reads_that_lag_past_the_deadline_say_so(run, cloud, version):
     assert [a for a, p in cloud.writes] == [ATTACH]
 
 
+def test_an_old_binding_read_after_another_jobs_task_showed_is_not_a_late_read(run, cloud, v3_only):
+    """Once a read has shown the ENI past this write (here another job's DETACHING), reading it free
+    again is another job's doing, not a late read: the module warns at once, it does not wait it out."""
+    cloud.add_eni(ENI)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    detaching = P.v3_describe([P.v3_eni(ENI, holder=TARGET, state="DETACHING")])
+    cloud.script[DESCRIBE].extend([describe("3.0"), detaching, describe("3.0")])
+    r = run()
+    assert not r.failed and r.result["changed"] is True
+    assert any("another job changed it" in w for w in r.warnings)
+    assert cloud.actions == [DESCRIBE, ATTACH, DESCRIBE, DESCRIBE, TASK]
+
+
+def test_a_move_read_late_through_its_detach_is_not_another_job(run, cloud, v3_only):
+    """force=true moves the ENI (detach, then attach); late reads show it on its old holder, then
+    DETACHING, then free, all before this attach shows: none of that is another job's doing."""
+    cloud.add_eni(ENI, holder=HOLDER)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    late = [describe("3.0", HOLDER), P.v3_describe([P.v3_eni(ENI, holder=HOLDER, state="DETACHING")]), describe("3.0")]
+    cloud.script[DESCRIBE].extend([describe("3.0", HOLDER)] + late + late)
+    r = run(force=True)
+    assert not r.failed, r.msg
+    assert r.result["changed"] is True and r.holder_after == TARGET and not r.warnings
+    assert [a for a, p in cloud.writes] == [DETACH, ATTACH]
+
+
 def test_a_replayed_write_whose_task_is_unknown_is_waited_for_on_the_eni(run, cloud, v3_only):
     """A write retried with its ClientToken is answered with a RequestId of its own, which
     DescribeVpcTaskResult may not know: the module reads the ENI until it agrees."""
