@@ -34,6 +34,15 @@ CONFLICT_CODES = frozenset(
         "UnsupportedOperation.InvalidState",
     )
 )
+# Of those, the ones that say what the ENI's binding is (already attached, not attached): when a read
+# right after shows the binding the write was planned from, the read lags behind the writes.
+BINDING_CODES = frozenset(
+    (
+        "UnsupportedOperation.AttachmentAlreadyExists",
+        "InvalidNetworkInterface.AlreadyAssociated",
+        "InvalidNetworkInterface.NotAttached",
+    )
+)
 # Answers to a write that mean "the ENI or the instance does not exist".
 MISSING_CODES = NOT_FOUND_CODES | frozenset(("InvalidInstance.NotFound",))
 # Answers that mean "too many calls": a look at an ENI that still gets one after the client's
@@ -92,6 +101,8 @@ class WriteRefused(QcloudApiError):
         self.after_lost_answer = error.after_lost_answer
         self.kind = kind
         self.maybe_applied = error.after_lost_answer
+        # the refusal names the ENI's binding (a read that disagrees with it is late)
+        self.about_binding = error.code in BINDING_CODES
 
     @property
     def error(self) -> QcloudApiError:

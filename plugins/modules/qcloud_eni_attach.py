@@ -736,6 +736,8 @@ class Run:
             item.fail(MODULE_ENI_NOT_FOUND, error=miss)
         item.check(fresh)
         if holder_of(fresh) == holder_of(item.record) or conflict.steps == item.last_plan:
+            if self.late_read(item, conflict, fresh):
+                return None
             item.fail_api(conflict.refusal.error)
         if conflict.refusal.maybe_applied and holder_of(fresh) == conflict.wanted_holder:
             # An attempt whose answer was lost (API 2.0 has no ClientToken) did the work.
@@ -744,6 +746,19 @@ class Run:
         if item.rounds >= MAX_ROUNDS:
             item.fail(MODULE_NO_CONVERGENCE, holder=holder_of(fresh) or "no instance", network_interface=fresh)
         return self.plan(item, fresh)
+
+    def late_read(self, item, conflict, fresh):
+        """A refusal that names the binding ("already attached", "not attached") while the read still
+        shows the binding the write was planned from: the read lags behind the writes (an earlier
+        job's write, not waited for). Read the ENI again, within the deadline, until it shows more."""
+        if not conflict.refusal.about_binding or holder_of(fresh) != holder_of(item.record):
+            return False
+        if self.api.monotonic() >= self.deadline:
+            return False
+        item.conflict = conflict
+        item.state = "settling"
+        self.watch.add(item.eni_id)
+        return True
 
     def plan(self, item, record):
         item.rounds += 1
@@ -883,6 +898,8 @@ class Run:
         record, status = self.watch.last_seen(item.eni_id)
         self.watch.drop(item.eni_id)
         self.release(item)
+        if item.state == "settling" and item.conflict is not None:
+            item.fail_api(item.conflict.refusal.error)  # the read never caught up with the refusal
         if item.state == "settling":
             item.fail(MODULE_SETTLE_TIMEOUT, status=record["state"] if record else "changing", network_interface=record)
         item.result["changed"] = True

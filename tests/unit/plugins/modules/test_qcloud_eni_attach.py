@@ -600,6 +600,29 @@ def test_a_move_read_late_through_its_detach_is_not_another_job(run, cloud, v3_o
     assert [a for a, p in cloud.writes] == [DETACH, ATTACH]
 
 
+def test_an_already_attached_refusal_while_the_read_lags_is_read_out(run, cloud, version):
+    """An earlier run attached the ENI without waiting; this run reads it late (free), so its attach
+    is refused as already attached: it reads again until the read agrees, and ends unchanged."""
+    cloud.add_eni(ENI, holder=TARGET)
+    cloud.script[DESCRIBE].extend([describe(version)] * 3)  # the first read and two re-reads: late
+    r = run()
+    assert not r.failed, r.msg
+    assert r.result["changed"] is False and r.holder_after == TARGET and not r.warnings
+    assert [a for a, p in cloud.writes] == [ATTACH]  # refused, nothing else
+    assert cloud.actions.count(DESCRIBE) == 4
+
+
+def test_an_already_attached_refusal_that_the_read_never_shows_fails_at_the_deadline(run, cloud, version):
+    cloud.add_eni(ENI, holder=TARGET)
+    cloud.script[DESCRIBE].extend([describe(version)] * 300)
+    start = FakeClock().monotonic()
+    r = run(wait_timeout=10, api_timeout=5)
+    assert r.failed and r.result["error"]["code"] in ("UnsupportedOperation.AttachmentAlreadyExists",
+                                                      "InvalidNetworkInterface.AlreadyAssociated")
+    assert r.clock.monotonic() - start <= 10 + 5
+    assert [a for a, p in cloud.writes] == [ATTACH]
+
+
 def test_a_replayed_write_whose_task_is_unknown_is_waited_for_on_the_eni(run, cloud, v3_only):
     """A write retried with its ClientToken is answered with a RequestId of its own, which
     DescribeVpcTaskResult may not know: the module reads the ENI until it agrees."""
