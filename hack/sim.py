@@ -5,11 +5,13 @@
 
   sim.py start DIR [--http] [--task-seconds S] [--rate-limits on|off] [--world FILE]
                    [--instances N [--regions R]] [--busy-code CODE] [--throttle-code CODE]
+                   [--read-lag S] [--replay-task-id first|new|both]
       Starts `python -m qcloud_sim` in the background (HTTPS with a CA made in DIR/tls unless --http),
       with the world of FILE, or the default world plus a large account of N instances over R regions
       (qcloud_sim.worldgen, written to DIR/world.json; POST /_sim/reset comes back to it),
-      --busy-code / --throttle-code go to the simulator as they are (what a write on a busy ENI or
-      instance answers, what a throttled call answers: tests/simulator/README.md),
+      --busy-code / --throttle-code / --read-lag / --replay-task-id go to the simulator as they are
+      (what a write on a busy ENI or instance answers, what a throttled call answers, how late reads
+      show a change, what a replayed write's task is known by: tests/simulator/README.md),
       waits for its port file and writes DIR/url, DIR/port, DIR/pid, DIR/sim.log. Also starts a
       collector that keeps every signature the simulator received (GET /_sim/signatures) and every
       secret key and token of its world (GET /_sim/state) in DIR/secrets.json for hack/secret_scan.py.
@@ -198,7 +200,7 @@ def _generate_world(sim_dir, instances, regions):
 
 
 def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None, instances=None, regions="3",
-          busy_code=None, throttle_code=None):
+          busy_code=None, throttle_code=None, read_lag=None, replay_task_id=None):
     sim_dir = os.path.abspath(sim_dir)
     os.makedirs(sim_dir, exist_ok=True)
     stop(sim_dir, quiet=True)
@@ -220,6 +222,10 @@ def start(sim_dir, http=False, task_seconds="0.5", rate_limits=None, world=None,
         cmd += ["--busy-code", busy_code]
     if throttle_code:
         cmd += ["--throttle-code", throttle_code]
+    if read_lag:
+        cmd += ["--read-lag", str(read_lag)]
+    if replay_task_id:
+        cmd += ["--replay-task-id", replay_task_id]
     if instances:
         world = _generate_world(sim_dir, instances, regions)
     if world:
@@ -316,8 +322,11 @@ def main(argv):
         regions = opts[opts.index("--regions") + 1] if "--regions" in opts else "3"
         busy_code = opts[opts.index("--busy-code") + 1] if "--busy-code" in opts else None
         throttle_code = opts[opts.index("--throttle-code") + 1] if "--throttle-code" in opts else None
+        read_lag = opts[opts.index("--read-lag") + 1] if "--read-lag" in opts else None
+        replay_task_id = opts[opts.index("--replay-task-id") + 1] if "--replay-task-id" in opts else None
         return start(argv[1], http=http, task_seconds=task_seconds, rate_limits=rate_limits, world=world,
-                     instances=instances, regions=regions, busy_code=busy_code, throttle_code=throttle_code)
+                     instances=instances, regions=regions, busy_code=busy_code, throttle_code=throttle_code,
+                     read_lag=read_lag, replay_task_id=replay_task_id)
     if len(argv) == 2 and argv[0] == "stop":
         return stop(argv[1])
     if len(argv) == 2 and argv[0] == "_collect":

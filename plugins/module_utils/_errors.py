@@ -375,6 +375,19 @@ CATALOGUE.update(
     }
 )
 
+# Reads lag behind writes (eventual consistency): a task done, its ENI not yet read so.
+MODULE_READ_LAG = "Module.ReadLag"
+CATALOGUE[MODULE_READ_LAG] = Entry(
+    "Task {task_id} ({action}) {task_outcome}, but after wait_timeout ({wait_timeout} s) DescribeNetworkInterfaces "
+    "still showed ENI {eni} as before it ({shown}): Tencent Cloud's reads had not caught up with the write, "
+    "so raise wait_timeout, or run again later to read it as it ends."
+)
+# {task_outcome} of MODULE_READ_LAG, by the task's status
+READ_LAG_OUTCOMES = {
+    "SUCCESS": "succeeded",
+    "UNKNOWN": "was accepted (DescribeVpcTaskResult does not know the RequestId of its replayed answer)",
+}
+
 # Families: a code missing from the catalogue falls back to its parent (``A.B`` → ``A``).
 _UNKNOWN = Entry("Tencent Cloud answered {code} to {action} ({message}).")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from urllib.parse import urlparse
-from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError, QcloudError, throttled
@@ -34,6 +34,15 @@ CONFLICT_CODES = frozenset(
         "InvalidNetworkInterface.NotAttached",
         "UnsupportedOperation.InvalidState",
         "UnsupportedOperation.ResourceIsInvalidState",  # documented for Attach: a lasting one is decided after a re-read
+    )
+)
+# Of those, the ones that say what the ENI's binding is (already attached, not attached): when a read
+# right after shows the binding the write was planned from, the read lags behind the writes.
+BINDING_CODES = frozenset(
+    (
+        "UnsupportedOperation.AttachmentAlreadyExists",
+        "InvalidNetworkInterface.AlreadyAssociated",
+        "InvalidNetworkInterface.NotAttached",
     )
 )
 # Answers to a write that mean "the ENI or the instance does not exist".
@@ -78,6 +87,13 @@ def cvm_endpoint(url: str) -> Optional[str]:
         return None
     return "%s://%s" % (parsed.scheme, parsed.netloc)
 
+# The status of a task that DescribeVpcTaskResult does not know by the id we hold: a write retried
+# with its ClientToken is answered with a RequestId of its own, and whether the task is then known by
+# that one is not documented. Such a task is waited for by reading the ENI alone.
+TASK_UNKNOWN = "UNKNOWN"
+# Task states after which only the ENI's read can still be behind (reads lag behind writes).
+TASK_DONE = frozenset(("SUCCESS", TASK_UNKNOWN))
+
 
 class TaskStatus(NamedTuple):
     task_id: str
@@ -110,6 +126,8 @@ class WriteRefused(QcloudApiError):
         self.instance_state = error.instance_state
         self.kind = kind
         self.maybe_applied = error.after_lost_answer
+        # the refusal names the ENI's binding (a read that disagrees with it is late)
+        self.about_binding = error.code in BINDING_CODES
 
     @property
     def error(self) -> QcloudApiError:
@@ -452,6 +470,15 @@ class VpcApi:
         return [r for r in (self.describe_network_interface(eni_id) for eni_id in unique) if r is not None]
 
     def task_status(self, task_id: str) -> TaskStatus:
+        """The task's status; ``TASK_UNKNOWN`` when the API does not know it by ``task_id``."""
+        try:
+            return self._task_status(task_id)
+        except QcloudApiError as err:
+            if err.code in NOT_FOUND_CODES or err.code == "InvalidTask.NotFound":
+                return TaskStatus(task_id, TASK_UNKNOWN, "")
+            raise
+
+    def _task_status(self, task_id: str) -> TaskStatus:
         if self.v3:
             data = self.client.call("DescribeVpcTaskResult", {"TaskId": task_id}).data
             return TaskStatus(task_id, str(data.get("Status") or "RUNNING").upper(), str(data.get("Output") or ""))
@@ -546,11 +573,17 @@ class Look(NamedTuple):
 
 
 class _Entry:
-    def __init__(self, eni_id: str, task: Optional[Task], wanted: Optional[str], confirm: bool, now: float, v3: bool) -> None:
+    def __init__(self, eni_id: str, task: Optional[Task], wanted: Optional[str], confirm: bool, now: float, v3: bool,
+                 old: FrozenSet[Optional[str]] = frozenset(), earlier: FrozenSet[str] = frozenset()) -> None:
         self.eni_id = eni_id
         self.task = task
         self.wanted = wanted
         self.confirm = confirm
+        self.old = old
+        self.earlier = earlier
+        # a read showed the ENI as it was after this write began (its own task, or another job's):
+        # a later read of an old binding is no longer a late read
+        self.past_write = False
         self.start = now
         self.delays = look_delays() if v3 else poll_delays()
         self.next_at = now + next(self.delays)
@@ -594,10 +627,26 @@ class EniWatch:
     def __contains__(self, eni_id: str) -> bool:
         return eni_id in self.entries
 
-    def add(self, eni_id: str, task: Optional[Task] = None, wanted: Optional[str] = None, confirm: bool = True) -> None:
+    def add(
+        self,
+        eni_id: str,
+        task: Optional[Task] = None,
+        wanted: Optional[str] = None,
+        confirm: bool = True,
+        old: FrozenSet[Optional[str]] = frozenset(),
+        earlier: FrozenSet[str] = frozenset(),
+    ) -> None:
         """Watch ``eni_id``: until it settles, or (``task``) until that task has ended; ``wanted``
-        is the instance the task should leave it attached to (None: detached)."""
-        self.entries[eni_id] = _Entry(eni_id, task, wanted, confirm, self.api.monotonic(), self.api.v3)
+        is the instance the task should leave it attached to (None: detached). ``old``: the bindings
+        a read may still show after the task succeeded (reads lag behind writes): the ENI is read
+        until it shows ``wanted`` (or a binding in neither, which another job made), within the
+        deadline. ``earlier``: the transitional states of this job's earlier writes, which a late read
+        may still show; any other (ATTACHING or DETACHING, the task's own or another job's) shows the
+        ENI past this write, so that an old binding read after it is another job's doing. With
+        ``confirm`` false (another write follows, which the API checks against the truth), a task that
+        succeeded ends the watch at once."""
+        self.entries[eni_id] = _Entry(eni_id, task, wanted, confirm, self.api.monotonic(), self.api.v3, frozenset(old),
+                                      frozenset(earlier))
 
     def last_seen(self, eni_id: str) -> Tuple[Optional[Dict[str, Any]], Optional[TaskStatus]]:
         entry = self.entries[eni_id]
@@ -655,29 +704,43 @@ class EniWatch:
     def _settled_v3(self, entry: _Entry) -> Optional[Look]:
         record = entry.record
         if record is not None and record["state"] in TRANSITIONAL_STATES:
+            if record["state"] not in entry.earlier:
+                entry.past_write = True
             return None
         if entry.task is None or (record is not None and holder_of(record) == entry.wanted):
-            return Look(entry.eni_id, record, None, None, entry.miss)
+            return Look(entry.eni_id, record, entry.status, None, entry.miss)
         # Settled, but not as asked: the task says why (FAILED), or that it has not shown yet.
-        try:
-            entry.status = self.api.task_status(entry.task.task_id)
-        except QcloudError as err:
-            return None if throttled(err) else Look(entry.eni_id, record, None, err)
+        if entry.status is None or entry.status.status not in TASK_DONE:
+            try:
+                entry.status = self.api.task_status(entry.task.task_id)
+            except QcloudError as err:
+                return None if throttled(err) else Look(entry.eni_id, record, None, err)
         if entry.status.status == "RUNNING":
             return None
+        if entry.status.status == "SUCCESS" and not entry.confirm:
+            return Look(entry.eni_id, record, entry.status, None, entry.miss)
+        if entry.status.status in TASK_DONE and self._lagging(entry):
+            return None  # the read has not caught up with the task yet: look again
         return Look(entry.eni_id, record, entry.status, None, entry.miss)
+
+    @staticmethod
+    def _lagging(entry: _Entry) -> bool:
+        """The ENI still reads as it was before the task (which is done, or unknown by its id)."""
+        return not entry.past_write and entry.record is not None and holder_of(entry.record) in entry.old
 
     def _look_v2(self, due: List[_Entry]) -> List[Look]:
         ended: List[Look] = []
         for entry in due:
             try:
-                if entry.task is not None:
+                if entry.task is not None and (entry.status is None or entry.status.status not in TASK_DONE):
                     entry.status = self.api.task_status(entry.task.task_id)
                     if entry.status.status == "RUNNING":
                         continue
-                if entry.task is None or (entry.confirm and entry.status.status == "SUCCESS"):
+                if entry.task is None or (entry.confirm and entry.status.status in TASK_DONE):
                     entry.record = self.api.describe_network_interface(entry.eni_id)
                     entry.miss = None if entry.record else self.api.last_miss
+                    if entry.task is not None and holder_of(entry.record) != entry.wanted and self._lagging(entry):
+                        continue  # the read has not caught up with the task yet: read again at its next time
             except QcloudError as err:
                 if not throttled(err):
                     ended.append(Look(entry.eni_id, entry.record, entry.status, err))
@@ -735,7 +798,9 @@ class Seen(NamedTuple):
 class WaitResult(NamedTuple):
     record: Optional[Dict[str, Any]]
     # "done"; "failed" (the task FAILED, output says why); "other" (the task ended but the ENI does
-    # not look as wanted: someone else changed it); "timeout" (the deadline passed first)
+    # not look as wanted, nor as before it: someone else changed it); "lagging" (the task succeeded,
+    # or the API does not know it by its id, but at the deadline the read still showed the ENI as
+    # before it: reads lag behind writes); "timeout" (the deadline passed first)
     outcome: str
     output: str = ""
     status: str = ""  # what the last read showed, for a person: "PENDING", "address 10.0.1.5 DELETING"
@@ -1004,9 +1069,16 @@ class EniLifecycle:
         task_id: Optional[str],
         deadline: float,
         wanted: Callable[[Optional[Dict[str, Any]]], bool],
+        unchanged: Optional[Callable[[Optional[Dict[str, Any]]], bool]] = None,
     ) -> WaitResult:
-        """Read the ENI until it is gone or settled, and ``wanted(record)`` holds (record None = gone)."""
+        """Read the ENI until it is gone or settled, and ``wanted(record)`` holds (record None = gone).
+
+        Reads lag behind writes: a task that succeeded (or that the API does not know by ``task_id``)
+        while the ENI still reads ``unchanged`` (as before the write; None: always taken so) is read
+        again until the read agrees, or until the deadline ("lagging"); a read in neither shape is
+        another job's doing ("other"). A new ENI that does not show yet is looked for the same way."""
         delays = poll_delays()
+        status: Optional[TaskStatus] = None
         while True:
             self.vpc.sleep(min(next(delays), max(0.0, deadline - self.vpc.monotonic())))
             raw = self._describe_raw(eni_id)
@@ -1015,12 +1087,15 @@ class EniLifecycle:
                 if wanted(record):
                     return WaitResult(record, "done")
                 if task_id:
-                    status = self.vpc.task_status(task_id)
+                    if status is None or status.status not in TASK_DONE:
+                        status = self.vpc.task_status(task_id)
                     if status.status == "FAILED":
                         return WaitResult(record, "failed", status.output)
-                    if status.status == "SUCCESS":
+                    if status.status in TASK_DONE and unchanged is not None and not unchanged(record):
                         return WaitResult(record, "other")
             if self.vpc.monotonic() >= deadline:
+                if status is not None and status.status in TASK_DONE:
+                    return WaitResult(record, "lagging", status=status.status)
                 return WaitResult(record, "timeout", status=unsettled(raw) or ("gone" if raw is None else "not yet as asked"))
 
     def settle(self, seen: Seen, deadline: float) -> WaitResult:

@@ -124,6 +124,9 @@ options:
   wait_timeout:
     description:
       - Seconds the whole module may wait for the ENI to settle.
+      - Each wait ends when C(DescribeNetworkInterfaces) shows what the write did (reads lag behind writes, so a new
+        ENI may not show at once and an address may show late); if the read has not caught up by then, the module
+        fails saying that the task succeeded and the read had not caught up.
     type: int
     default: 300
 extends_documentation_fragment:
@@ -377,10 +380,12 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_PRIMARY_FIXED,
     MODULE_PRIMARY_LISTED,
     MODULE_PURGE_NEEDS_LIST,
+    MODULE_READ_LAG,
     MODULE_SUBNET_MISMATCH,
     MODULE_SUBNET_NOT_FOUND,
     MODULE_TASK_FAILED,
     MODULE_TOO_LONG,
+    READ_LAG_OUTCOMES,
     TAG_PROBLEMS,
     QcloudApiError,
     QcloudError,
@@ -653,7 +658,8 @@ class EniManager:
             result["network_interface"] = network_interface
         values = dict(self.qm.context)
         values.update(context)
-        self.end_failed(sentence(code, values), code != MODULE_ENI_WAIT_TIMEOUT, **result)
+        # a wait that ran out (the write may yet finish, or has and the read lags) leaves the ENI to a rerun
+        self.end_failed(sentence(code, values), code not in (MODULE_ENI_WAIT_TIMEOUT, MODULE_READ_LAG), **result)
 
     def call(self, fn, *args, **kwargs):
         try:
@@ -671,7 +677,8 @@ class EniManager:
 
     def end_failed(self, msg, undo, **result):
         """Fail with ``msg``; after a create of this run, delete that ENI first (``undo``) and say what became of it.
-        A wait that timed out does not undo: the create may still finish, and a later run picks the ENI up by name."""
+        A wait that timed out (or whose read still lagged) does not undo: the create may still finish, and a later run
+        picks the ENI up by name."""
         eni_id, self.created = self.created, None
         if eni_id is not None:
             if undo:
@@ -788,12 +795,32 @@ class EniManager:
         return lambda record: (record is not None and set(args["addresses"]) <= set(record["private_ip_addresses"])
                                and len(secondaries(record)) >= need)
 
-    def await_step(self, step, before, task_id, action, eni_id):
-        waited = self.call(self.life.wait, eni_id, task_id, self.deadline, self.wanted(step, before))
+    @staticmethod
+    def unchanged(step, before):
+        """When a read still shows the ENI as before this step (reads lag behind writes), and what it shows."""
+        if step.kind == "create":
+            return (lambda record: record is None), "not there yet"
+        if step.kind == "delete":
+            return (lambda record: record is not None), "still there"
+        if step.kind == "detach":
+            holder = (before.get("attachment") or {}).get("instance_id")
+            return (lambda record: record is not None and (record.get("attachment") or {}).get("instance_id") == holder), \
+                "attached to %s" % holder
+        addresses = sorted(before["private_ip_addresses"])
+        return (lambda record: record is not None and sorted(record["private_ip_addresses"]) == addresses), \
+            "with addresses %s" % ", ".join(addresses)
+
+    def await_step(self, step, before, task_id, action, eni_id, created=None):
+        unchanged, was = self.unchanged(step, before)
+        waited = self.call(self.life.wait, eni_id, task_id, self.deadline, self.wanted(step, before), unchanged)
         if waited.outcome == "failed" and step.kind == "create":
             self.created = None  # a failed create task takes its ENI back: nothing to undo
         if waited.outcome == "failed":
             self.fail(MODULE_TASK_FAILED, waited.record, task_id=task_id, action=action, output=waited.output or "no output")
+        if waited.outcome == "lagging":
+            # the task is done; the ENI reads as before it until the deadline: say so, with what the write answered
+            self.fail(MODULE_READ_LAG, waited.record or created, eni=eni_id, task_id=task_id, action=action,
+                      task_outcome=READ_LAG_OUTCOMES.get(waited.status, "succeeded"), shown=was)
         if waited.outcome == "timeout":
             self.fail(MODULE_ENI_WAIT_TIMEOUT, waited.record, eni=eni_id, status=waited.status, action=action)
         if waited.outcome == "other":
@@ -813,7 +840,7 @@ class EniManager:
                 self.result["task_ids"].append(task_id)
             eni_id = (record or after or {}).get("network_interface_id")
             if step.asynchronous and (self.params["wait"] or index < last_async):
-                record = self.await_step(step, record, task_id, action, eni_id)
+                record = self.await_step(step, record, task_id, action, eni_id, after)
                 confirm = False
             else:
                 record = after

@@ -130,6 +130,9 @@ options:
         ENI, and the instance's state (CVM C(DescribeInstances)), again to tell them apart, and fails at once on the
         latter (an instance neither running nor stopped, an ENI not attached where the write needs it).
       - A task still running then fails the module with its task id; a rerun picks up from there.
+      - Reads lag behind writes, so the wait ends when C(DescribeNetworkInterfaces) shows what the task did;
+        a task that succeeded while the ENI still reads as before it is read again (never written again), and
+        if the read has not caught up by then, the module fails saying so.
       - With O(attachments), it is the deadline of the whole list; a write still waiting for its instance then
         never starts, and its item says so.
     type: int
@@ -462,10 +465,12 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_NO_CONVERGENCE,
     MODULE_NOT_STARTED,
     MODULE_PRIMARY_ENI,
+    MODULE_READ_LAG,
     MODULE_SETTLE_TIMEOUT,
     MODULE_TASK_FAILED,
     MODULE_TASK_TIMEOUT,
     MODULE_VPC_MISMATCH,
+    READ_LAG_OUTCOMES,
     QcloudApiError,
     QcloudError,
     explain,
@@ -474,6 +479,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
     ACTIONS,
+    TASK_DONE,
     TRANSITIONAL_STATES,
     EniWatch,
     WriteRefused,
@@ -482,6 +488,8 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import (
 )
 
 MAX_ROUNDS = 4
+# The ENI's State while a write of that kind runs on it (API 3.0).
+STATE_DURING = {"attach": "ATTACHING", "detach": "DETACHING"}
 # Threads that write for a list; the rate limiter, not their number, sets the pace.
 THREADS = 16
 _UNSET = object()
@@ -741,6 +749,8 @@ class Run:
             item.fail(MODULE_ENI_NOT_FOUND, error=miss)
         item.check(fresh)
         if holder_of(fresh) == holder_of(item.record) or conflict.steps == item.last_plan:
+            if self.late_read(item, conflict, fresh):
+                return None
             item.fail_api(conflict.refusal.error)
         if conflict.refusal.maybe_applied and holder_of(fresh) == conflict.wanted_holder:
             # An attempt whose answer was lost (API 2.0 has no ClientToken) did the work.
@@ -749,6 +759,19 @@ class Run:
         if item.rounds >= MAX_ROUNDS:
             item.fail(MODULE_NO_CONVERGENCE, holder=holder_of(fresh) or "no instance", network_interface=fresh)
         return self.plan(item, fresh)
+
+    def late_read(self, item, conflict, fresh):
+        """A refusal that names the binding ("already attached", "not attached") while the read still
+        shows the binding the write was planned from: the read lags behind the writes (an earlier
+        job's write, not waited for). Read the ENI again, within the deadline, until it shows more."""
+        if not conflict.refusal.about_binding or holder_of(fresh) != holder_of(item.record):
+            return False
+        if self.api.monotonic() >= self.deadline:
+            return False
+        item.conflict = conflict
+        item.state = "settling"
+        self.watch.add(item.eni_id)
+        return True
 
     def plan(self, item, record):
         item.rounds += 1
@@ -823,7 +846,13 @@ class Run:
                 item.result["changed"] = True
                 return item.finish(with_binding(item.record, target, "ATTACHING" if action == "attach" else "DETACHING"))
             item.state = "running"
-            return self.watch.add(item.eni_id, task, wanted=target, confirm=not item.steps)
+            # What a read may still show once the task is done (reads lag behind writes): the binding the
+            # plan started from, and none after its detach.
+            old = set([holder_of(item.record)] + [None for step in item.plan_made or [] if step[0] == "detach"])
+            old.discard(target)
+            done = (item.plan_made or [])[:len(item.plan_made or []) - len(item.steps) - 1]  # this job's earlier writes
+            earlier = frozenset(STATE_DURING[step[0]] for step in done)
+            return self.watch.add(item.eni_id, task, wanted=target, confirm=not item.steps, old=frozenset(old), earlier=earlier)
         self.release(item)
         item.state = "new"
         return self.guard(item, self.refused, item, exc)
@@ -882,10 +911,17 @@ class Run:
         record, status = self.watch.last_seen(item.eni_id)
         self.watch.drop(item.eni_id)
         self.release(item)
+        if item.state == "settling" and item.conflict is not None:
+            item.fail_api(item.conflict.refusal.error)  # the read never caught up with the refusal
         if item.state == "settling":
             item.fail(MODULE_SETTLE_TIMEOUT, status=record["state"] if record else "changing", network_interface=record)
         item.result["changed"] = True
         action, dummy = item.step
+        if status is not None and status.status in TASK_DONE:
+            holder = holder_of(record)
+            item.fail(MODULE_READ_LAG, task_id=item.result["task_id"], action=ACTIONS[action],
+                      task_outcome=READ_LAG_OUTCOMES[status.status], network_interface=record,
+                      shown="attached to %s" % holder if holder else "detached")
         item.fail(MODULE_TASK_TIMEOUT, task_id=item.result["task_id"], action=ACTIONS[action],
                   status=status.status if status else "RUNNING")
 

@@ -93,6 +93,14 @@ def build_parser():
     p.add_argument("--metadata-instance", default=DEFAULT_METADATA_INSTANCE, metavar="ID",
                    help="the instance whose network the metadata service describes (default %s; "
                         "config metadata_instance)" % DEFAULT_METADATA_INSTANCE)
+    p.add_argument("--read-lag", type=float, default=0.0, metavar="S",
+                   help="eventual consistency: DescribeNetworkInterfaces shows what a task changed (binding, "
+                        "addresses, states, a new or deleted ENI) S seconds after it changed (default 0 = off; "
+                        "config knob read_lag)")
+    p.add_argument("--replay-task-id", choices=("first", "new", "both"), default="first",
+                   help="after a replayed write (same ClientToken) is answered with its own RequestId, "
+                        "DescribeVpcTaskResult knows the task by the first RequestId, the new one, or both "
+                        "(default first; config knob replay_task_id)")
     p.add_argument("--quiet", action="store_true", help="do not log one line per request to stderr")
     return p
 
@@ -111,6 +119,8 @@ def main(argv=None):
         parser.error("--sts-duration-cap must be > 0")
     if not args.metadata_ttl > 0:
         parser.error("--metadata-ttl must be > 0")
+    if not args.read_lag >= 0 or args.read_lag == float("inf"):
+        parser.error("--read-lag must be a number >= 0")
     world = load_world(args.world) if args.world else None
     sim = Simulator(world=world, secret_id=args.secret_id, secret_key=args.secret_key,
                     task_seconds=args.task_seconds, rate_limits=args.rate_limits,
@@ -118,7 +128,8 @@ def main(argv=None):
                     sts_duration_cap=args.sts_duration_cap,
                     metadata_role=args.metadata_role or None, metadata_ttl=args.metadata_ttl,
                     strict_codes=args.strict_codes, busy_code=args.busy_code,
-                    throttle_code=args.throttle_code, metadata_instance=args.metadata_instance or None)
+                    throttle_code=args.throttle_code, metadata_instance=args.metadata_instance or None,
+                    read_lag=args.read_lag, replay_task_id=args.replay_task_id)
     server = make_server(sim, args.host, args.port, args.tls_dir)
     meta = None
     if args.metadata_port is not None or args.metadata_port_file:

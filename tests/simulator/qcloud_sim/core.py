@@ -22,6 +22,14 @@ from .tasks import RUNNING, TaskTable
 from .world import World, tencent_time
 
 V2_SHAPES = ("new", "old")
+# What DescribeVpcTaskResult knows a task by after a replayed write (same ClientToken) was answered
+# with a RequestId of its own: the first write's RequestId, the replay's, or both (undocumented).
+REPLAY_TASK_IDS = ("first", "new", "both")
+# With read lag, the fields of an ENI that a task changes are read as they were (attachment,
+# addresses and their states; the ENI's State and its very existence too); synchronous writes
+# (name, description, security groups, tags) show at once.
+LAGGED_FIELDS = ("instance_id", "device_index", "attach_time", "attach_type", "private_ip", "secondary_ips",
+                 "ip_states")
 # The ENI's State while a task of that action runs on it (Assign/Unassign show in the addresses)
 ENI_STATE_DURING = {"AttachNetworkInterface": "ATTACHING", "DetachNetworkInterface": "DETACHING",
                     "CreateNetworkInterface": "PENDING", "DeleteNetworkInterface": "DELETING"}
@@ -70,7 +78,8 @@ class Simulator:
                  task_seconds=2.0, rate_limits=True, v2_shape="new", log_stream=None,
                  sts_duration_cap=None, metadata_role=DEFAULT_METADATA_ROLE,
                  metadata_ttl=DEFAULT_METADATA_TTL, metadata_enabled=True, strict_codes=True,
-                 busy_code="default", throttle_code="default", metadata_instance=DEFAULT_METADATA_INSTANCE):
+                 busy_code="default", throttle_code="default", metadata_instance=DEFAULT_METADATA_INSTANCE,
+                 read_lag=0.0, replay_task_id="first"):
         self.lock = threading.RLock()
         self.initial_world = copy.deepcopy(world if world is not None else dw.default_world())
         World(self.initial_world)  # validate early
@@ -83,7 +92,8 @@ class Simulator:
                            "metadata_enabled": bool(metadata_enabled),
                            "busy_code": contention.busy_setting(busy_code),
                            "throttle_code": contention.throttle_setting(throttle_code),
-                           "metadata_instance": metadata_instance}
+                           "metadata_instance": metadata_instance,
+                           "read_lag": float(read_lag), "replay_task_id": replay_task_id}
         # strict_codes: an API 3.0 error code the action does not document is answered as
         # InternalError (and logged); off, it leaves as it is (and is logged)
         self.cli_config["strict_codes"] = bool(strict_codes)
@@ -111,6 +121,7 @@ class Simulator:
                 self.signatures_seen = 0  # ever recorded: GET /_sim/signatures?since=N reads on from N
             self.faults.clear()
             self.ratelimiter.reset()
+            self._base_views()
 
     def set_world(self, data):
         data = {k: v for k, v in data.items() if k not in ("tasks", "config")}
@@ -122,6 +133,7 @@ class Simulator:
             self.world = world
             self.tasks = TaskTable()
             self.tokens = {}
+            self._base_views()
 
     def set_config(self, body):
         new = dict(self.config)
@@ -170,13 +182,32 @@ class Simulator:
             if v is not None and not (isinstance(v, str) and v.startswith("ins-")):
                 raise ValueError("metadata_instance must be an instance id like ins-run00001 or null")
             new["metadata_instance"] = v
+        if "read_lag" in body:
+            v = body["read_lag"]
+            try:
+                if isinstance(v, bool):
+                    raise ValueError
+                v = float(v)
+            except (TypeError, ValueError):
+                raise ValueError("read_lag must be a number >= 0")
+            if math.isnan(v) or math.isinf(v) or v < 0:
+                raise ValueError("read_lag must be a number >= 0")
+            new["read_lag"] = v
+        if "replay_task_id" in body:
+            if body["replay_task_id"] not in REPLAY_TASK_IDS:
+                raise ValueError("replay_task_id must be 'first', 'new' or 'both'")
+            new["replay_task_id"] = body["replay_task_id"]
         unknown = set(body) - set(self.cli_config)
         if unknown:
             raise ValueError("unknown config keys: %s" % ", ".join(sorted(unknown)))
         with self.lock:
+            lagged = self.config["read_lag"] > 0
             self.config = new
             if not new["rate_limits"]:
                 self.ratelimiter.reset()
+            if lagged != (new["read_lag"] > 0):
+                self.advance()
+                self._base_views()
             return dict(self.config)
 
     def state(self, fields=None):
@@ -326,7 +357,83 @@ class Simulator:
 
     def advance(self):
         with self.lock:
-            self.tasks.advance(time.time(), self._apply, self._undo)
+            ended = []
+
+            def success(task):
+                self._apply(task)
+                ended.append(task)
+
+            def failure(task):
+                self._undo(task)
+                ended.append(task)
+
+            self.tasks.advance(time.time(), success, failure)
+            for task in ended:  # seen once the task no longer runs (its status is set by now)
+                self._changed(task["eni_id"], task["ends_at"])
+
+    # ---- read lag: reads show each ENI as it was read_lag seconds before --------------------
+    # A versioned view: with read_lag > 0, self.views holds per ENI [(visible from, (view, state)
+    # or None for gone)], one entry per change a task makes (its start, its end). A read builds each
+    # ENI from the latest entry visible now (task fields) over the true record (the rest); an ENI
+    # whose first entry is not visible yet is not there; a deleted one lingers until its None is.
+    # Writes and their rules use the true world; DescribeVpcTaskResult is never late.
+    def _base_views(self):
+        """Every ENI as it is, visible from always (with read lag), or no views (without)."""
+        if self.config["read_lag"] > 0:
+            self.views = {eni_id: [(-math.inf, self.eni_view(e))] for eni_id, e in self.world.enis.items()}
+        else:
+            self.views = None
+
+    def _changed(self, eni_id, when):
+        """A task changed ENI eni_id at `when`: reads see it read_lag seconds later."""
+        if self.views is None or not eni_id:
+            return
+        eni = self.world.enis.get(eni_id)
+        view = self.eni_view(eni) if eni is not None else None
+        self.views.setdefault(eni_id, []).append((when + self.config["read_lag"], view))
+
+    def _visible(self, eni_id, now):
+        """(ENI copy, state) as a read shows it now, or None (not there yet, or gone)."""
+        history = self.views.get(eni_id)
+        truth = self.world.enis.get(eni_id)
+        latest = None
+        for index, (since, dummy) in enumerate(history or ()):
+            if since <= now:
+                latest = index
+        if latest is None:
+            return None
+        del history[:latest]  # older entries will never be read again
+        view = history[0][1]
+        if view is None:
+            if truth is None and len(history) == 1:
+                del self.views[eni_id]
+            return None
+        record, state = view
+        if truth is None:
+            return copy.deepcopy(record), state
+        merged = copy.deepcopy(truth)
+        for field in LAGGED_FIELDS:
+            merged[field] = copy.deepcopy(record.get(field))
+        return merged, state
+
+    def _visible_in(self, region):
+        """[(ENI copy, state)] of a region as reads show them now (with read lag)."""
+        now = time.time()
+        shown = []
+        for eni_id in list(self.world.enis) + [i for i in list(self.views) if i not in self.world.enis]:
+            found = self._visible(eni_id, now)
+            if found is not None and found[0]["region"] == region:
+                shown.append(found)
+        return shown
+
+    def visible_eni(self, region, eni_id):
+        """The ENI as a read shows it now (a copy with read lag), or None."""
+        with self.lock:
+            self.advance()
+            if self.views is None:
+                return self.world.eni(region, eni_id)
+            found = self._visible(eni_id, time.time())
+            return found[0] if found is not None and found[0]["region"] == region else None
 
     def eni_state(self, eni):
         task = self.tasks.running_for_eni(eni["eni_id"])
@@ -357,16 +464,23 @@ class Simulator:
         """(total, [(eni copy, state)]) of the ENIs of a region matching predicate(eni), paged."""
         with self.lock:
             self.advance()
-            matched = [e for e in self.world.enis_in(region) if predicate(e)]
+            if self.views is not None:
+                matched = [v for v in self._visible_in(region) if predicate(v[0])]
+            else:
+                matched = [e for e in self.world.enis_in(region) if predicate(e)]
             if reverse:
                 matched.reverse()
             page = matched[offset:offset + limit] if limit is not None else matched[offset:]
+            if self.views is not None:
+                return len(matched), page
             return len(matched), [self.eni_view(e) for e in page]
 
     def snapshot_enis(self, region):
         """[(eni copy, state)] of a region, in world order."""
         with self.lock:
             self.advance()
+            if self.views is not None:
+                return self._visible_in(region)
             return [self.eni_view(e) for e in self.world.enis_in(region)]
 
     def async_write(self, action, protocol, account, client_token, fingerprint, request_id, do, answer):
@@ -385,6 +499,7 @@ class Simulator:
                         raise SimError("idempotent_mismatch",
                                        "ClientToken %s was used with other parameters." % client_token)
                     body, task = known[1]
+                    self._replayed(task, request_id)
                     return copy.deepcopy(body), task, True
             eni_id, extra = do(self)
             fault = self.faults.take_task_fault(action, protocol)
@@ -394,8 +509,13 @@ class Simulator:
             body = answer(self, eni_id)
             if client_token:
                 self.tokens[(account, client_token)] = (fingerprint, (copy.deepcopy(body), task))
+            self._changed(eni_id, time.time())
             self.advance()
             return body, task, False
+
+    def _replayed(self, task, request_id):
+        """A replay is answered with its own RequestId; the task is known by what replay_task_id says."""
+        self.tasks.rename(task, request_id, self.config["replay_task_id"])
 
     def check_no_task(self, eni_id, action):
         running = self.tasks.running_on(eni_id=eni_id)
@@ -415,6 +535,7 @@ class Simulator:
                     if known[0] != params:
                         raise SimError("idempotent_mismatch",
                                        "ClientToken %s was used with other parameters." % client_token)
+                    self._replayed(known[1], request_id)
                     return known[1], True
             w = self.world
             if vpc_id is not None and w.vpc(region, vpc_id) is None:
@@ -443,6 +564,7 @@ class Simulator:
                 fail_output=(fault["output"] if fault else None))
             if client_token:
                 self.tokens[(account, client_token)] = (params, task)
+            self._changed(eni_id, time.time())
             self.advance()
             return task, False
 

@@ -145,7 +145,7 @@ def describe_network_interfaces(sim, call):
     if vpc_id and sim.world.vpc(call.region, vpc_id) is None:
         raise SimError("vpc_not_found", "The VPC %s does not exist." % vpc_id)
     eni_id = p.get("networkInterfaceId")
-    if eni_id and sim.world.eni(call.region, eni_id) is None:
+    if eni_id and sim.visible_eni(call.region, eni_id) is None:  # read lag: a new ENI is not there yet
         raise SimError("eni_not_found", "The ENI %s does not exist." % eni_id)
 
     def wanted(e):

@@ -76,6 +76,16 @@ class TaskTable:
     def all_running_for_eni(self, eni_id):
         return [t for t in self._running if t["status"] == RUNNING and t["eni_id"] == eni_id]
 
+    def rename(self, task, request_id, mode):
+        """A replayed write was answered with RequestId `request_id`: from now on the task is known
+        by its first id only (``first``), by this one only (``new``) or by both (``both``)."""
+        if mode == "first":
+            return
+        if mode == "new":
+            for name in [k for k, v in self._by_v3.items() if v is task]:
+                del self._by_v3[name]
+        self._by_v3[request_id] = task
+
     def get_v3(self, task_id):
         return self._by_v3.get(task_id)
 

@@ -212,7 +212,8 @@ def _write(sim, call, request_id, action):
         token = token or None
     task, replayed = sim.write(action, "3.0", call.account, call.region, eni_id, ins_id,
                                request_id, attach_type=attach_type, client_token=token)
-    return ({"RequestId": task["task_id"]},
+    # a replay (same ClientToken) is a request of its own: its own RequestId (see replay_task_id)
+    return ({"RequestId": request_id},
             {"task_id": task["task_id"], "client_token": token, "replayed": replayed})
 
 
@@ -442,7 +443,7 @@ def create_network_interface(sim, call, request_id):
 
     body, task, replayed = sim.async_write("CreateNetworkInterface", "3.0", call.account, token,
                                            _fingerprint("CreateNetworkInterface", p), request_id, do, _eni_body)
-    body["RequestId"] = task["task_id"]
+    body["RequestId"] = request_id  # a replay's own, not the first answer's
     return body, {"task_id": task["task_id"], "client_token": token, "replayed": replayed,
                   "eni_id": task["eni_id"]}
 
@@ -523,7 +524,7 @@ def assign_private_ip_addresses(sim, call, request_id):
 
     body, task, replayed = sim.async_write("AssignPrivateIpAddresses", "3.0", call.account, token,
                                            _fingerprint("AssignPrivateIpAddresses", p), request_id, do, answer)
-    body["RequestId"] = task["task_id"]
+    body["RequestId"] = request_id  # a replay's own, not the first answer's
     return body, {"task_id": task["task_id"], "client_token": token, "replayed": replayed}
 
 

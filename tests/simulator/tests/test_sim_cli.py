@@ -66,7 +66,7 @@ def test_subprocess_https_yaml_world_custom_key(tmp_path):
         assert cfg == {"task_seconds": 0.1, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
                        "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
                        "strict_codes": True, "busy_code": "default", "throttle_code": "default",
-                       "metadata_instance": "ins-run00001"}
+                       "metadata_instance": "ins-run00001", "read_lag": 0.0, "replay_task_id": "first"}
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

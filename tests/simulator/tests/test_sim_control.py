@@ -30,7 +30,7 @@ def test_reset_restores_everything(api):
     assert out["config"] == {"task_seconds": 0.2, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
                              "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
                              "strict_codes": True, "busy_code": "default", "throttle_code": "default",
-                             "metadata_instance": "ins-run00001"}
+                             "metadata_instance": "ins-run00001", "read_lag": 0.0, "replay_task_id": "first"}
     assert api.ok("GET", "requests")["requests"] == []
     assert api.ok("GET", "faults")["faults"] == []
     assert len(api.ok("GET", "signatures")["signatures"]) == 1  # kept across resets
@@ -70,7 +70,7 @@ def test_config_validation(api):
         {"task_seconds": 0.3, "rate_limits": False, "v2_shape": "new", "sts_duration_cap": None,
          "metadata_role": "ansible-cvm-role", "metadata_ttl": 21600.0, "metadata_enabled": True,
          "strict_codes": True, "busy_code": "default", "throttle_code": "default",
-         "metadata_instance": "ins-run00001"}
+         "metadata_instance": "ins-run00001", "read_lag": 0.0, "replay_task_id": "first"}
     assert api.ctl("POST", "config", {"v2_shape": "newest"})[0] == 400
     # short names are kept as the full codes; anything else is refused
     assert api.ok("POST", "config", {"busy_code": "ResourceIsInvalidState"})["busy_code"] == \

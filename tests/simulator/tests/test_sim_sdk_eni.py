@@ -112,7 +112,7 @@ def test_lifecycle(sim, sim_server, sign, method):
     again = create(c, NetworkInterfaceDescription="second leg", SecurityGroupIds=["sg-app00001", "sg-web00001"],
                    PrivateIpAddresses=[{"PrivateIpAddress": "10.0.1.100", "Primary": False}],
                    Tags=[{"Key": "owner", "Value": "web-team"}], ClientToken="conformance-create-1")
-    assert again.NetworkInterface.NetworkInterfaceId == eni.NetworkInterfaceId and again.RequestId == made.RequestId
+    assert again.NetworkInterface.NetworkInterfaceId == eni.NetworkInterfaceId and again.RequestId != made.RequestId
     assert sdk_code(lambda: create(c, ClientToken="conformance-create-1")) == \
         "UnsupportedOperation.IdempotentParameterMismatch"
     eni_id = eni.NetworkInterfaceId

@@ -64,6 +64,9 @@ FULL_CONTEXT = {
     "failed": 2,
     "total": 50,
     "first_msg": "Task 16284 (AttachNetworkInterface) failed (instance is busy): check the instance and the ENI, then run again.",
+    # reads that lag behind writes (Module.ReadLag)
+    "task_outcome": "succeeded",
+    "shown": "detached",
 }
 # qcloud_eni_guest (inside the instance)
 FULL_CONTEXT.update({

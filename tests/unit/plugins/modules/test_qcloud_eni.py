@@ -9,6 +9,7 @@ Only the HTTP session (a stateful VPC and Tag API checking every signature) and 
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from typing import Any, Dict, List, NamedTuple
@@ -512,6 +513,77 @@ def test_wait_timeout(run, cloud):
     r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.99"], wait_timeout=20)
     assert r.failed and "still changing (address 10.0.1.99 PENDING) after wait_timeout (20 s) of AssignPrivateIpAddresses" in r.msg
     assert r.clock.elapsed <= 20 + 1
+
+
+# ================================================================== reads that lag behind writes
+
+
+def late(cloud, shown):
+    """A DescribeNetworkInterfaces answer that lags behind the writes: the cloud moves on (its tasks
+    end as reads go by), the read shows ``shown`` (an ENI item as it was; None: not there yet)."""
+    shown = copy.deepcopy(shown)
+
+    def answer(params):
+        cloud._DescribeNetworkInterfaces(params)
+        return P.v3_describe([] if shown is None else [copy.deepcopy(shown)])
+
+    return answer
+
+
+def test_a_new_eni_that_does_not_show_yet_is_looked_for_until_it_does(run, cloud):
+    cloud.script[DESCRIBE].extend([late(cloud, None)] * 4)  # the look-up by name, then three late reads
+    r = run(**dict(ETH1, primary_private_ip_address="10.0.1.10"))  # every address in the one Create
+    assert not r.failed, r.msg
+    assert r.result["changed"] is True and not r.warnings
+    assert [a for a, p in r.cloud.writes] == ["CreateNetworkInterface"]
+    (eni_id,) = cloud.enis
+    assert r.eni["network_interface_id"] == eni_id and r.eni["state"] == "AVAILABLE"
+    assert r.eni["private_ip_addresses"][1:] == ["10.0.1.11", "10.0.1.12"]  # the final, caught-up read
+    assert r.cloud.actions[-1] == DESCRIBE and r.cloud.actions.count(DESCRIBE) == 5
+
+
+def test_a_new_eni_that_never_shows_fails_at_the_deadline_saying_why(run, cloud):
+    cloud.script[DESCRIBE].extend([late(cloud, None)] * 300)
+    r = run(wait_timeout=15, api_timeout=5, **ETH1)
+    assert r.failed and r.result["changed"] is True
+    assert "(CreateNetworkInterface) succeeded, but after wait_timeout (15 s)" in r.msg
+    assert "as before it (not there yet)" in r.msg and "had not caught up" in r.msg
+    assert "disappeared" not in r.msg and "another job" not in r.msg
+    (eni_id,) = cloud.enis
+    assert r.eni["network_interface_id"] == eni_id  # what the create answered
+    assert r.clock.elapsed <= 15 + 5
+    assert [a for a, p in r.cloud.writes] == ["CreateNetworkInterface"]
+
+
+def test_an_assigned_address_that_shows_late(run, cloud):
+    existing(cloud)
+    before = cloud.enis["eni-eth10001"]
+    cloud.script[DESCRIBE].extend([cloud._DescribeNetworkInterfaces] + [late(cloud, before)] * 3)
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.11", "10.0.1.12", "10.0.1.13"])
+    assert not r.failed, r.msg
+    assert r.result["changed"] is True and not r.warnings
+    assert [a for a, p in r.cloud.writes] == ["AssignPrivateIpAddresses"]
+    assert r.eni["private_ip_addresses"] == ["10.0.1.40", "10.0.1.11", "10.0.1.12", "10.0.1.13"]
+
+
+def test_a_deleted_eni_that_lingers(run, cloud):
+    existing(cloud)
+    before = cloud.enis["eni-eth10001"]
+    cloud.script[DESCRIBE].extend([cloud._DescribeNetworkInterfaces] + [late(cloud, before)] * 3)
+    r = run(network_interface_id="eni-eth10001", state="absent")
+    assert not r.failed, r.msg
+    assert r.result["changed"] is True and not r.warnings and r.eni is None
+    assert [a for a, p in r.cloud.writes] == ["DeleteNetworkInterface"]
+
+
+def test_an_address_read_in_neither_shape_is_another_jobs_doing(run, cloud):
+    existing(cloud)
+    other = copy.deepcopy(cloud.enis["eni-eth10001"])
+    del other["PrivateIpAddressSet"][1]  # 10.0.1.11 gone: neither as before nor as asked
+    cloud.script[DESCRIBE].extend([cloud._DescribeNetworkInterfaces] + [late(cloud, other)] * 3)
+    r = run(network_interface_id="eni-eth10001", private_ip_addresses=["10.0.1.11", "10.0.1.12", "10.0.1.13"])
+    assert not r.failed
+    assert any("another job changed it meanwhile" in w for w in r.warnings)
 
 
 def test_a_lost_delete_answer_ends_with_the_eni_gone(run, cloud):

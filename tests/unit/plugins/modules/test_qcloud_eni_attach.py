@@ -527,17 +527,112 @@ def test_a_conflict_that_does_not_go_away_fails_with_the_api_error(run, cloud, v
     assert [a for a, p in cloud.writes] == [ATTACH]
 
 
+def describe(version, holder=None):
+    """The ENI as a DescribeNetworkInterfaces answer of that version (free, or attached to holder)."""
+    if version == "3.0":
+        return P.v3_describe([P.v3_eni(ENI, holder=holder)])
+    return P.v2_describe([P.v2_eni(ENI, holder=holder)])
+
+
 def test_a_confirm_read_that_disagrees_warns(run, cloud, version):
     cloud.add_eni(ENI)
     cloud.task_plan = ("SUCCESS", 0, "")  # the task succeeded ...
-    describe_free = (P.v3_describe([P.v3_eni(ENI)]) if version == "3.0"
-                     else P.v2_describe([P.v2_eni(ENI)]))
-    cloud.script[DESCRIBE].extend([describe_free, describe_free])  # ... but the ENI is found free after it
+    # ... but the ENI is found attached to a third instance after it: another job's doing
+    cloud.script[DESCRIBE].extend([describe(version), describe(version, HOLDER)])
     r = run()
     assert not r.failed and r.result["changed"] is True
     assert any("another job changed it" in w for w in r.warnings)
     if version == "3.0":  # the ENI settled without the binding asked: only then is the task read
         assert cloud.actions == [DESCRIBE, ATTACH, DESCRIBE, TASK]
+
+
+def test_reads_that_lag_behind_the_task_are_read_again_until_they_agree(run, cloud, version):
+    """Reads lag behind writes: after the task succeeded the ENI still reads free twice, then attached."""
+    cloud.add_eni(ENI)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    cloud.script[DESCRIBE].extend([describe(version)] * 3)  # the first read, then two late ones
+    r = run()
+    assert not r.failed and r.result["changed"] is True and r.holder_after == TARGET
+    assert not r.warnings
+    assert [a for a, p in cloud.writes] == [ATTACH], "a late read must not bring a second write"
+    # the task is read once (it succeeded); then only the ENI, until it agrees
+    assert cloud.actions.count(TASK) == 1 and cloud.actions[-1] == DESCRIBE
+    assert cloud.actions.count(DESCRIBE) == 4
+
+
+def test_reads_that_lag_past_the_deadline_say_so(run, cloud, version):
+    cloud.add_eni(ENI)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    cloud.script[DESCRIBE].extend([describe(version)] * 200)  # never caught up
+    start = FakeClock().monotonic()  # where every run's virtual clock starts
+    r = run(wait_timeout=20, api_timeout=5)
+    assert r.failed and r.result["changed"] is True
+    assert "succeeded, but after wait_timeout (20 s)" in r.msg and "had not caught up" in r.msg
+    assert "as before it (detached)" in r.msg
+    assert "another job" not in r.msg
+    assert r.clock.monotonic() - start <= 20 + 5
+    assert [a for a, p in cloud.writes] == [ATTACH]
+
+
+def test_an_old_binding_read_after_another_jobs_task_showed_is_not_a_late_read(run, cloud, v3_only):
+    """Once a read has shown the ENI past this write (here another job's DETACHING), reading it free
+    again is another job's doing, not a late read: the module warns at once, it does not wait it out."""
+    cloud.add_eni(ENI)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    detaching = P.v3_describe([P.v3_eni(ENI, holder=TARGET, state="DETACHING")])
+    cloud.script[DESCRIBE].extend([describe("3.0"), detaching, describe("3.0")])
+    r = run()
+    assert not r.failed and r.result["changed"] is True
+    assert any("another job changed it" in w for w in r.warnings)
+    assert cloud.actions == [DESCRIBE, ATTACH, DESCRIBE, DESCRIBE, TASK]
+
+
+def test_a_move_read_late_through_its_detach_is_not_another_job(run, cloud, v3_only):
+    """force=true moves the ENI (detach, then attach); late reads show it on its old holder, then
+    DETACHING, then free, all before this attach shows: none of that is another job's doing."""
+    cloud.add_eni(ENI, holder=HOLDER)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    late = [describe("3.0", HOLDER), P.v3_describe([P.v3_eni(ENI, holder=HOLDER, state="DETACHING")]), describe("3.0")]
+    cloud.script[DESCRIBE].extend([describe("3.0", HOLDER)] + late + late)
+    r = run(force=True)
+    assert not r.failed, r.msg
+    assert r.result["changed"] is True and r.holder_after == TARGET and not r.warnings
+    assert [a for a, p in cloud.writes] == [DETACH, ATTACH]
+
+
+def test_an_already_attached_refusal_while_the_read_lags_is_read_out(run, cloud, version):
+    """An earlier run attached the ENI without waiting; this run reads it late (free), so its attach
+    is refused as already attached: it reads again until the read agrees, and ends unchanged."""
+    cloud.add_eni(ENI, holder=TARGET)
+    cloud.script[DESCRIBE].extend([describe(version)] * 3)  # the first read and two re-reads: late
+    r = run()
+    assert not r.failed, r.msg
+    assert r.result["changed"] is False and r.holder_after == TARGET and not r.warnings
+    assert [a for a, p in cloud.writes] == [ATTACH]  # refused, nothing else
+    assert cloud.actions.count(DESCRIBE) == 4
+
+
+def test_an_already_attached_refusal_that_the_read_never_shows_fails_at_the_deadline(run, cloud, version):
+    cloud.add_eni(ENI, holder=TARGET)
+    cloud.script[DESCRIBE].extend([describe(version)] * 300)
+    start = FakeClock().monotonic()
+    r = run(wait_timeout=10, api_timeout=5)
+    assert r.failed and r.result["error"]["code"] in ("UnsupportedOperation.AttachmentAlreadyExists",
+                                                      "InvalidNetworkInterface.AlreadyAssociated")
+    assert r.clock.monotonic() - start <= 10 + 5
+    assert [a for a, p in cloud.writes] == [ATTACH]
+
+
+def test_a_replayed_write_whose_task_is_unknown_is_waited_for_on_the_eni(run, cloud, v3_only):
+    """A write retried with its ClientToken is answered with a RequestId of its own, which
+    DescribeVpcTaskResult may not know: the module reads the ENI until it agrees."""
+    cloud.add_eni(ENI)
+    cloud.task_plan = ("SUCCESS", 0, "")
+    cloud.script[TASK].append(P.v3_error("ResourceNotFound", "no such task"))
+    cloud.script[DESCRIBE].extend([describe("3.0")] * 3)
+    r = run()
+    assert not r.failed and r.result["changed"] is True and r.holder_after == TARGET
+    assert not r.warnings and [a for a, p in cloud.writes] == [ATTACH]
 
 
 def test_a_task_the_eni_does_not_show_yet_is_waited_for(run, cloud, v3_only):
