@@ -216,7 +216,8 @@ def main(argv):
     missing = sum(max(0, n - applied.get(e, 0)) for e, n in needed.items())
     faulted = sum(1 for r in log_entries if r["fault"])
     throttled = sum(1 for r in log_entries if r["outcome"] in THROTTLED and not r["fault"])
-    retryable = re.compile(r"^(RequestLimitExceeded|LimitExceeded\.ActionLimited|InternalError|UnsupportedOperation\.(MutexOperationTaskRunning|IdempotentProcessing)"
+    retryable = re.compile(r"^(RequestLimitExceeded|LimitExceeded\.ActionLimited|InternalError"
+                           r"|UnsupportedOperation\.(MutexOperationTaskRunning|IdempotentProcessing)"
                            r"|UnsupportedOperation\.InvalidState|UnsupportedOperation\.ResourceIsInvalidState|5100|6000)")
     retries = sum(1 for r in log_entries if r["fault"] or retryable.match(str(r["outcome"])))
     tracebacks = len(re.findall(r"Traceback \(most recent call last\)|MODULE FAILURE", output))

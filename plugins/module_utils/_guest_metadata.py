@@ -16,8 +16,9 @@ import ipaddress
 import re
 import time
 import urllib.error
-import urllib.request
 from typing import Any, Dict, List, Optional
+
+from ansible.module_utils.urls import open_url
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     GUEST_METADATA_BAD,
@@ -50,7 +51,8 @@ class Metadata:
         url = self.endpoint + BASE + path
         timeout = max(0.5, min(READ_TIMEOUT, self.deadline - time.monotonic()))
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as answer:  # nosec: the instance's own service
+            # the instance's own link-local service: never through a proxy
+            with open_url(url, timeout=timeout, use_proxy=False, follow_redirects="none") as answer:
                 return answer.read().decode("utf-8", "replace").strip()
         except urllib.error.HTTPError as exc:
             if exc.code == 404:

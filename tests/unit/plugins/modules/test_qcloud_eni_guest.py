@@ -118,13 +118,13 @@ def host(monkeypatch):
     ip = FakeIp({PRIMARY: ["eth0", True], SECOND: ["eth1", False]})
     pages = metadata()
 
-    def urlopen(url, timeout=None):
+    def open_url(url, **kwargs):
         path = url[len(BASE):]
         if path not in pages:
             raise urllib.error.HTTPError(url, 404, "Not Found", {}, None)
         return io.BytesIO(pages[path].encode())
 
-    monkeypatch.setattr(_guest_metadata.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(_guest_metadata, "open_url", open_url)
     monkeypatch.setattr(AnsibleModule, "get_bin_path", lambda self, name, *a, **k: "/usr/sbin/ip")
     monkeypatch.setattr(AnsibleModule, "run_command", lambda self, argv, **k: ip(argv))
     monkeypatch.setattr(os, "geteuid", lambda: 0)
