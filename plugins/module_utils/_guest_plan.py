@@ -34,6 +34,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._guest_iproute impo
     rule_key,
 )
 
+
 class Action(NamedTuple):
     """One iproute2 change: what it does, how to undo it, and a line for the report."""
 

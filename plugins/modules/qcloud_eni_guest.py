@@ -67,8 +67,8 @@ options:
     default: 1000
   rule_priority:
     description:
-      - The priority of the module's C(ip rule) entries, from V(1) to V(32765): after the C(local) table's rule (0)
-        and before the C(main) table's (32766). Other values are refused before any change.
+      - The priority of the module's C(ip rule) entries, from V(1) to V(32765), so that they come after the C(local)
+        table's rule (0) and before the C(main) table's (32766). Other values are refused before any change.
     type: int
     default: 1000
   primary_secondary_addresses:
