@@ -937,7 +937,7 @@ CATALOGUE.update(
             "(Linux 4.17 or later; CentOS 7 ships 3.10): run it on a newer image or configure the ENI by hand."
         ),
         GUEST_PRIORITY_RANGE: Entry(
-            "rule_priority {priority} is not usable: give a number from 1 to 32765, so that the rules come after "
+            "The rule_priority {priority} is not usable: give a number from 1 to 32765, so that the rules come after "
             "the local table's rule (0) and before the main table's (32766)."
         ),
     }
