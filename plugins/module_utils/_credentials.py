@@ -30,6 +30,9 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient, requests
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError, QcloudError, explain
+from ansible_collections.tencent.qcloud.plugins.module_utils._guest_metadata import (
+    DEFAULT_ENDPOINT as DEFAULT_METADATA_ENDPOINT,
+)
 
 ENV_SECRET_ID = "TENCENTCLOUD_SECRET_ID"
 ENV_SECRET_KEY = "TENCENTCLOUD_SECRET_KEY"
@@ -49,7 +52,6 @@ ENV_OPTIONS = {
 # tccli profiles of these types hold temporary keys that ``tccli <command> login`` renews.
 TCCLI_LOGIN_TYPES = {"oauth": "tccli auth login", "sso": "tccli sso login"}
 SDK_FILES = ("~/.tencentcloud/credentials", "/etc/tencentcloud/credentials")
-DEFAULT_METADATA_ENDPOINT = "http://metadata.tencentyun.com"
 DEFAULT_STS_ENDPOINT = "https://sts.tencentcloudapi.com"
 METADATA_ROLE_PATH = "/latest/meta-data/cam/security-credentials/"
 STS_VERSION = "2018-08-13"

@@ -862,6 +862,11 @@ GUEST_TABLE_TWICE = "Guest.TableTwice"
 GUEST_BACKEND_UNKNOWN = "Guest.BackendUnknown"
 GUEST_USER_FILE = "Guest.UserFile"
 GUEST_FILE_FAILED = "Guest.FileFailed"
+GUEST_FILE_UNREADABLE = "Guest.FileUnreadable"
+GUEST_IP_READ_FAILED = "Guest.IpReadFailed"
+GUEST_IP_TOO_OLD = "Guest.IprouteTooOld"
+GUEST_KERNEL_TOO_OLD = "Guest.KernelTooOld"
+GUEST_PRIORITY_RANGE = "Guest.PriorityRange"
 
 CATALOGUE.update(
     {
@@ -927,6 +932,26 @@ CATALOGUE.update(
         ),
         GUEST_FILE_FAILED: Entry(
             "Writing {path} failed ({reason}); what this run had applied was undone: fix the cause and run again."
+        ),
+        GUEST_FILE_UNREADABLE: Entry(
+            "Reading {path} failed ({reason}): run the task with become: true (the network stack's files are often "
+            "readable by root only, in check mode too), or fix or move that file."
+        ),
+        GUEST_IP_READ_FAILED: Entry(
+            "Reading the network state with '{command}' failed ({reason}); this run changed nothing, or undid what "
+            "it had applied: fix the cause and run the task again."
+        ),
+        GUEST_IP_TOO_OLD: Entry(
+            "The ip command here cannot write JSON ({reason}): qcloud_eni_guest needs iproute2 4.17 or later "
+            "(CentOS 7 ships 4.11), so run it on a newer image or configure the ENI by hand."
+        ),
+        GUEST_KERNEL_TOO_OLD: Entry(
+            "Linux {release} cannot mark policy rules with a routing protocol, which qcloud_eni_guest needs "
+            "(Linux 4.17 or later; CentOS 7 ships 3.10): run it on a newer image or configure the ENI by hand."
+        ),
+        GUEST_PRIORITY_RANGE: Entry(
+            "The rule_priority {priority} is not usable: give a number from 1 to 32765, so that the rules come after "
+            "the local table's rule (0) and before the main table's (32766)."
         ),
     }
 )

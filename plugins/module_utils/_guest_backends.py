@@ -17,7 +17,13 @@ import os
 import re
 import tempfile
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    GUEST_FILE_UNREADABLE,
+    QcloudError,
+    sentence,
+)
 
 HEADER = "# Managed by tencent.qcloud.qcloud_eni_guest for ENI %s: edits are overwritten; state=absent removes this file."
 HEADER_RE = re.compile(r"^# Managed by tencent\.qcloud\.qcloud_eni_guest for ENI ([0-9a-f:]{17}):")
@@ -151,7 +157,7 @@ def detect(root: str) -> Optional[str]:
     """The stack this host uses, from its files under ``root``, or None.
 
     netplan first (Ubuntu: it drives networkd or NetworkManager), then NetworkManager when it
-    manages connections (TencentOS, OpenCloudOS, Rocky 9), network-scripts (CentOS 7), networkd
+    manages connections (TencentOS, OpenCloudOS, Rocky 9), network-scripts (Rocky 8), networkd
     alone, ifupdown (Debian).
     """
     def has(path: str, pattern: str = "") -> bool:
@@ -194,12 +200,33 @@ def managed_files(root: str) -> Dict[str, List[str]]:
     return found
 
 
+# How every backend writes a rule's source address and its table (From=, from:, from; Table=, table:, lookup).
+_SOURCE_RE = re.compile(r"from[=:\s\"]+(\d{1,3}(?:\.\d{1,3}){3})", re.I)
+_TABLE_RE = re.compile(r"(?:table|lookup)[=:\s]+(\d+)", re.I)
+
+
 def read(root: str, relpath: str) -> Optional[str]:
+    """The text of a file under root, None when there is none; unreadable is an error saying to use become."""
+    path = os.path.join(root, relpath)
     try:
-        with open(os.path.join(root, relpath), encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle:
             return handle.read()
     except FileNotFoundError:
         return None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise QcloudError(sentence(GUEST_FILE_UNREADABLE, {"path": path, "reason": reason}), GUEST_FILE_UNREADABLE)
+
+
+def rules_named(root: str, relpaths: List[str]) -> Set[Tuple[str, str]]:
+    """{(source address, table)} of the rules that the module's files (of one ENI) name, in any backend."""
+    found: Set[Tuple[str, str]] = set()
+    for relpath in relpaths:
+        text = read(root, relpath) or ""
+        tables = set(_TABLE_RE.findall(text))
+        for source in _SOURCE_RE.findall(text):
+            found.update((source, table) for table in tables)
+    return found
 
 
 def write(root: str, relpath: str, content: Optional[str], private: bool) -> None:

@@ -11,11 +11,22 @@ later run (``state: absent``, cleanup after a detach) knows which are its own.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    GUEST_IP_READ_FAILED,
+    GUEST_IP_TOO_OLD,
+    GUEST_KERNEL_TOO_OLD,
+    QcloudError,
+    sentence,
+)
 
 # The routing protocol number of the routes and rules this module adds (rt_protos has no name for it;
 # 245 is unassigned, below the 250s some distributions use).
 PROTO = "245"
+# JSON output of ip route and ip rule, and rules with a protocol: iproute2 4.17; FRA_PROTOCOL: Linux 4.17.
+MIN_KERNEL = (4, 17)
 
 Runner = Callable[[List[str]], Tuple[int, str, str]]
 
@@ -52,17 +63,42 @@ class Iproute:
         self.run = run
         self.commands: List[str] = []
 
+    def probe(self, kernel_release: str) -> None:
+        """Fail (once, before anything else) on an ip without JSON rules or a kernel without rule protocols."""
+        argv = [self.ip, "-j", "rule", "show"]
+        rc, out, err = self.run(argv)
+        text = (err or out or "exit %d" % rc).strip()
+        if rc != 0 and "unknown" in text.lower():
+            raise QcloudError(sentence(GUEST_IP_TOO_OLD, {"reason": text}), GUEST_IP_TOO_OLD)
+        if rc != 0:
+            raise QcloudError(sentence(GUEST_IP_READ_FAILED, {"command": " ".join(argv), "reason": text}),
+                              GUEST_IP_READ_FAILED)
+        try:
+            json.loads(out or "[]")
+        except ValueError:
+            raise QcloudError(sentence(GUEST_IP_TOO_OLD, {"reason": "'%s' wrote no JSON" % " ".join(argv)}),
+                              GUEST_IP_TOO_OLD)
+        found = re.match(r"(\d+)\.(\d+)", kernel_release or "")
+        if found and (int(found.group(1)), int(found.group(2))) < MIN_KERNEL:
+            raise QcloudError(sentence(GUEST_KERNEL_TOO_OLD, {"release": kernel_release}), GUEST_KERNEL_TOO_OLD)
+
     def read(self, *args: str, numeric: bool = True) -> List[Dict[str, Any]]:
+        """The JSON of an ``ip -j`` read; a failure is a QcloudError (a read changes nothing)."""
         argv = [self.ip, "-j"] + (["-N"] if numeric else []) + list(args)
         rc, out, err = self.run(argv)
         if rc != 0 and "table does not exist" in (err or ""):
             return []  # a table that holds no route yet
+        reason = None
         if rc != 0:
-            raise IpError(argv, (err or out or "exit %d" % rc).strip())
-        try:
-            data = json.loads(out or "[]")
-        except ValueError as exc:
-            raise IpError(argv, "unreadable output: %s" % exc)
+            reason = (err or out or "exit %d" % rc).strip()
+        else:
+            try:
+                data = json.loads(out or "[]")
+            except ValueError as exc:
+                reason = "unreadable output: %s" % exc
+        if reason is not None:
+            raise QcloudError(sentence(GUEST_IP_READ_FAILED, {"command": " ".join(argv), "reason": reason}),
+                              GUEST_IP_READ_FAILED)
         return data if isinstance(data, list) else []
 
     def change(self, *args: str) -> None:

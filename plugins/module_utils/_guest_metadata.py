@@ -27,6 +27,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     sentence,
 )
 
+# The one default of metadata_endpoint (the credential chain's too: _credentials imports it).
 DEFAULT_ENDPOINT = "http://metadata.tencentyun.com"
 BASE = "/latest/meta-data/"
 MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")

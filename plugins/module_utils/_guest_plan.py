@@ -17,7 +17,7 @@ A route or rule is the module's when it carries :data:`PROTO` or is exactly one 
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     GUEST_TABLE_IN_USE,
@@ -33,9 +33,6 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._guest_iproute impo
     route_key,
     rule_key,
 )
-
-# Tables a rule of ours may point to when it carries no protocol mark: base .. base + TABLE_SPAN.
-TABLE_SPAN = 255
 
 
 class Action(NamedTuple):
@@ -217,24 +214,72 @@ def plan_absent(live: Live, want: Dict[str, Any], priority: int) -> List[Action]
     return actions
 
 
-def plan_orphans(live: Live, attached: List[Dict[str, Any]], devices: Dict[str, str], priority: int,
-                 base: int) -> List[Action]:
+def plan_orphans(live: Live, attached: List[Dict[str, Any]], devices: Dict[str, str],
+                 proven: Dict[Tuple[str, str], str]) -> List[Action]:
     """Cleanup after a detach: the rules and routes of the module that no attached ENI accounts for.
 
-    A rule is the module's when it carries the module's protocol, or has the module's priority and
-    points to a table from route_table_base to route_table_base + 255.
+    A rule is the module's when it carries the module's protocol, or when ``proven`` ({(source, table):
+    MAC}, from the module's files of the detached ENIs) names its source and table: a rule the network
+    stack brought back at boot carries no protocol, and a user's own rule is never taken for one.
     """
     addresses = {a for eni in attached for a in eni["addresses"]}
     live_devices = set(devices.values())
     actions: List[Action] = []
     for rule in live.rules:
         key = rule_key(rule)
-        in_range = key[2].isdigit() and base <= int(key[2]) <= base + TABLE_SPAN
-        if (ours(rule) or (key[0] == priority and in_range)) and key[1] not in addresses:
-            actions.append(Action("", rule_args("del", rule), rule_args("add", rule),
+        if (ours(rule) or (key[1], key[2]) in proven) and key[1] not in addresses:
+            actions.append(Action(proven.get((key[1], key[2]), ""), rule_args("del", rule), rule_args("add", rule),
                                   "remove rule %s" % describe_rule(rule)))
     for route in live.our_routes:
         if route.get("dev") not in live_devices:
             actions.append(Action("", route_args("del", route, route["table"]), route_args("add", route, route["table"]),
                                   "remove route %s" % describe_route(route, route["table"])))
     return actions
+
+
+def action_table(action: Action) -> Optional[str]:
+    """The table a rule or route action is about (None for addresses and links)."""
+    if action.args[0] == "rule":
+        return action.args[5]
+    if action.args[0] == "route":
+        return dict(zip(action.args[3::2], action.args[4::2])).get("table")
+    return None
+
+
+def predict(live: Live, want: Dict[str, Any], actions: List[Action]) -> Dict[str, Any]:
+    """What ``live.view(want)`` will show once ``actions`` are made (check mode): the view, changed by each action."""
+    device, table = want["device"], want["table"]
+    addresses = list(live.addresses(device)) if device else []
+    routes = list(live.routes(table)) if table is not None else []
+    rules = [describe_rule(r) for r in live.rules if table is not None and str(r.get("table")) == str(table)]
+    for action in actions:
+        kind, verb = action.args[0], action.args[1]
+        if kind == "addr" and action.args[4] == device:
+            if verb == "add" and action.args[2] not in addresses:
+                addresses.append(action.args[2])
+            elif verb == "del" and action.args[2] in addresses:
+                addresses.remove(action.args[2])
+        elif kind == "rule" and table is not None and action_table(action) == str(table):
+            text = "%s: from %s lookup %s" % (action.args[7], action.args[3], action.args[5])
+            if verb == "add" and text not in rules:
+                rules.append(text)
+            elif verb == "del" and text in rules:
+                rules.remove(text)
+        elif kind == "route" and table is not None and action_table(action) == str(table):
+            words = dict(zip(action.args[3::2], action.args[4::2]))
+            route = {"dst": action.args[2], "dev": words.get("dev")}
+            if "via" in words:
+                route["gateway"] = words["via"]
+            if verb == "add":
+                if "src" in words:
+                    route["prefsrc"] = words["src"]
+                routes.append(route)
+            else:
+                routes = [r for r in routes if route_key(r) != route_key(route)]
+    return {
+        "device": device,
+        "addresses": sorted(addresses),
+        "route_table": table,
+        "routes": [describe_route(r) for r in routes],
+        "rules": rules,
+    }

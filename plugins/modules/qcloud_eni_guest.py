@@ -24,6 +24,9 @@ description:
   - Routes and rules it adds carry routing protocol number C(245) (C(ip route show table all proto 245)), which is
     how a later run recognises them.
   - Python standard library and iproute2 only on the target.
+requirements:
+  - iproute2 4.17 or later (JSON output of C(ip route) and C(ip rule), rules with a protocol) and Linux 4.17 or later
+    (rules with a protocol); CentOS 7 (iproute2 4.11, Linux 3.10) is too old, and the module says so before any change.
 author:
   - tencent.qcloud contributors (@tencent-qcloud)
 options:
@@ -31,7 +34,9 @@ options:
     description:
       - V(present) configures the ENIs; V(absent) removes the rules, routes, addresses and files the module made for them.
       - With V(absent) and O(network_interfaces) omitted, the module cleans up after a detach instead, removing its
-        rules, routes and files of every ENI that is no longer attached (and leaving the attached ones alone).
+        rules, routes and files of every ENI that is no longer attached (and leaving the attached ones alone). A
+        rule is the module's when it carries protocol C(245), or when a file of the module for a detached ENI names
+        its source and table (the network stack restores rules without the protocol at boot); any other rule stays.
       - With V(absent), an ENI named in O(network_interfaces) that is no longer attached only has its files removed;
         leave O(network_interfaces) out to remove its rules too.
     type: str
@@ -62,7 +67,8 @@ options:
     default: 1000
   rule_priority:
     description:
-      - The priority of the module's C(ip rule) entries. It must come before the C(main) table's rule (32766).
+      - The priority of the module's C(ip rule) entries, from V(1) to V(32765), so that they come after the C(local)
+        table's rule (0) and before the C(main) table's (32766). Other values are refused before any change.
     type: int
     default: 1000
   primary_secondary_addresses:
@@ -148,13 +154,17 @@ EXAMPLES = r"""
 
 RETURN = r"""
 interfaces:
-  description: One record per ENI the run was about, in the metadata's order.
+  description:
+    - One record per ENI the run was about, in the metadata's order.
+    - With O(state=absent) and O(network_interfaces) omitted (cleanup after a detach), one record per detached ENI
+      the module's files name, and one per other route table whose rules or routes of the module it removed (with
+      C(mac) V(null)).
   returned: always
   type: list
   elements: dict
   contains:
     mac:
-      description: The ENI's MAC, lower case.
+      description: The ENI's MAC, lower case (V(null) for a table of a cleanup that no file names).
       type: str
       sample: 20:90:6f:12:34:56
     device:
@@ -226,29 +236,34 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     GUEST_NOT_ROOT,
     GUEST_PRIMARY,
     GUEST_PRIMARY_LIVE_ONLY,
+    GUEST_PRIORITY_RANGE,
     GUEST_TABLE_RANGE,
     GUEST_TABLE_TWICE,
     GUEST_USER_FILE,
     QcloudError,
     sentence,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._guest_iproute import (
-    Iproute,
-    IpError,
-    describe_route,
-    describe_rule,
+from ansible_collections.tencent.qcloud.plugins.module_utils._guest_iproute import Iproute, IpError
+from ansible_collections.tencent.qcloud.plugins.module_utils._guest_metadata import (
+    DEFAULT_ENDPOINT,
+    MAC_RE,
+    Metadata,
+    normal_mac,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._guest_metadata import MAC_RE, Metadata, normal_mac
 from ansible_collections.tencent.qcloud.plugins.module_utils._guest_plan import (
     Live,
+    action_table,
     desired,
     plan_absent,
     plan_orphans,
     plan_present,
+    predict,
 )
 
 LINK_POLL = 0.5
 RESERVED_TABLES = (0, 253, 254, 255)
+# After the local table's rule (priority 0), before the main table's (32766).
+PRIORITIES = (1, 32765)
 
 
 def fail(code, **values):
@@ -292,6 +307,7 @@ class Guest:
         if not ip:
             fail(GUEST_NO_IP)
         self.ip = Iproute(ip, module.run_command)
+        self.ip.probe(os.uname().release)
         self.applied = []  # (undo args) of the commands made, for undoing on failure
         self.files_done = []  # (relpath, previous content or None, private) of the files written or removed
         self.gone = []  # MACs named for state=absent that are no longer attached
@@ -404,13 +420,15 @@ class Guest:
 
     def run(self):
         check = self.module.check_mode
+        priority = self.params["rule_priority"]
+        if not PRIORITIES[0] <= priority <= PRIORITIES[1]:
+            fail(GUEST_PRIORITY_RANGE, priority=priority)
         if not check and os.geteuid() != 0:
             fail(GUEST_NOT_ROOT)
         meta = Metadata(self.params["metadata_endpoint"], self.deadline).read()
         chosen, primary = self.chosen(meta)
         state = self.params["state"]
         backend = self.backend() if state == "present" else None
-        priority = self.params["rule_priority"]
         macs = [eni["mac"] for eni, dummy, dummy2 in chosen]
         with_primary = self.params["primary_secondary_addresses"] and primary is not None
         if with_primary:
@@ -436,31 +454,36 @@ class Guest:
         attached = {e["mac"] for e in meta["interfaces"]}
         if state == "absent" and entries(self.params) is None:
             # cleanup after a detach: only what no attached ENI accounts for
-            actions = plan_orphans(live, meta["interfaces"], live_devices(live), priority,
-                                   self.params["route_table_base"])
             remove_macs = [m for m in managed if m not in attached]
-            wants = []
+            proven = {}
+            for mac in remove_macs:
+                proven.update(dict.fromkeys(backends.rules_named(self.root, managed[mac]), mac))
+            actions = plan_orphans(live, meta["interfaces"], live_devices(live), proven)
+            wants = [(w, None, False) for w in orphan_wants(actions, proven, remove_macs)]
         else:
             remove_macs = [w["mac"] for w, dummy, dummy2 in wants] + self.gone if state == "absent" else []
         secondary_wants = [w for w, dummy, is_primary in wants if not is_primary]
         files = []
         if backend and state == "present":
-            files = self.file_changes(backend, secondary_wants, managed, [])
+            # the same MAC's files under another name (a renamed device, another backend) go
+            files = self.file_changes(backend, secondary_wants, managed, [w["mac"] for w in secondary_wants])
         elif state == "absent":
             files = self.file_changes("networkd", [], managed, remove_macs)
-        before = {w["mac"]: live.view(w) for w, dummy, dummy2 in wants}
+        before = {key(w): live.view(w) for w, dummy, dummy2 in wants}
         changed = bool(actions or files)
+        after = None
         if changed and not check:
             try:
                 self.apply(actions)
                 self.apply_files(files, backend)
+                after_live = Live(self.ip)
+                after = {key(w): after_live.view(w) for w, dummy, dummy2 in wants}
             except QcloudError:
                 self.undo()
                 raise
-        after_live = Live(self.ip) if changed and not check else None
         commands = ["ip " + " ".join(a.args) for a in actions]
         for want, eni_id, is_primary in wants:
-            view = after_live.view(want) if after_live else predict(before[want["mac"]], want, state)
+            view = after[key(want)] if after is not None else predict(live, want, actions)
             mine = list(managed.get(want["mac"], []))
             for relpath, dummy, new in files:
                 if new is not None and relpath not in mine:
@@ -493,7 +516,7 @@ class Guest:
         old = {"interfaces": before, "files": {}}
         new = {"interfaces": {}, "files": {}}
         for record in records:
-            new["interfaces"][record["mac"]] = {k: record[k] for k in ("device", "addresses", "route_table", "routes", "rules")}
+            new["interfaces"][key(record)] = {k: record[k] for k in ("device", "addresses", "route_table", "routes", "rules")}
         for relpath, old_text, new_text in files:
             path = os.path.join(self.root, relpath)
             old["files"][path] = old_text
@@ -505,13 +528,24 @@ def live_devices(live):
     return {mac: link["device"] for mac, link in live.links.items()}
 
 
-def predict(view, want, state):
-    """The view after the planned changes (check mode): exactly the desired state, or none of it."""
-    if state == "present":
-        return {"addresses": sorted(set(view["addresses"]) | set(want["addresses"])),
-                "routes": [describe_route(r) for r in want["routes"]],
-                "rules": [describe_rule(r) for r in want["rules"]]}
-    return {"addresses": sorted(set(view["addresses"]) - set(want["addresses"])), "routes": [], "rules": []}
+def key(want):
+    """An interface's key in the diff: its MAC, or its table when a leftover rule or route names no MAC."""
+    return want["mac"] or "table %s" % want.get("table", want.get("route_table"))
+
+
+def orphan_wants(actions, proven, macs):
+    """One view per detached ENI (by its files) and per other table the cleanup touches: nothing is wanted."""
+    tables = {}
+    for (dummy, table), mac in sorted(proven.items()):
+        tables.setdefault(mac, int(table))
+    wants = [{"mac": mac, "device": None, "table": tables.get(mac), "addresses": []} for mac in macs]
+    known = {str(w["table"]) for w in wants}
+    for action in actions:
+        table = action_table(action)
+        if table is not None and table not in known:
+            known.add(table)
+            wants.append({"mac": None, "device": None, "table": int(table), "addresses": []})
+    return wants
 
 
 def main():
@@ -519,7 +553,7 @@ def main():
         argument_spec=dict(
             state=dict(type="str", choices=["present", "absent"], default="present"),
             network_interfaces=dict(type="list", elements="raw"),
-            metadata_endpoint=dict(type="str", default="http://metadata.tencentyun.com"),
+            metadata_endpoint=dict(type="str", default=DEFAULT_ENDPOINT),
             route_table_base=dict(type="int", default=1000),
             rule_priority=dict(type="int", default=1000),
             primary_secondary_addresses=dict(type="bool", default=False),

@@ -275,6 +275,8 @@ TENCENTCLOUD_REGION="$(cfg qcloud_region)" ansible-playbook "$EXAMPLE" -i "$WORK
     -e "qcloud_endpoint=$(cfg qcloud_endpoint)" -e "qcloud_ca_bundle=$CA" -e eni_subnet=subnet-gz3c0001 \
     -e eni_probe_port=7000 -e eni_metadata_endpoint=http://127.0.0.1:8080 -e "eni_config_root=$WORK/root2" "$@"
 ls "$WORK/root2/etc/systemd/network/" | grep -q "^70-qcloud-eni-"
-in_guest ip -4 rule | grep -q "lookup 1001"
+# read whole first: ip flushes per rule, and grep -q leaving at the first match would SIGPIPE it (pipefail)
+rules=$(in_guest ip -4 rule)
+grep -q "lookup 1001" <<< "$rules"
 
 echo "qcloud_eni_guest: all checks passed"

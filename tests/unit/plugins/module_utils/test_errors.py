@@ -79,6 +79,8 @@ FULL_CONTEXT.update({
     "table": 1001,
     "routes": "10.0.2.0/24 dev eth1",
     "root": "/",
+    "release": "3.10.0-1160.el7.x86_64",
+    "priority": 32766,
 })
 
 # Every error code Tencent documents for the four VPC actions and the common ones, in API 3.0 and 2.0.

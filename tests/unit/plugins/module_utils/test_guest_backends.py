@@ -121,3 +121,20 @@ def test_managed_files_are_only_those_with_the_header(tmp_path):
         B.write(root, relpath, None, False)
     assert B.managed_files(root) == {}
     assert (tmp_path / "etc/sysconfig/network-scripts/ifcfg-eth0").exists()
+
+
+@pytest.mark.parametrize("backend", B.BACKENDS)
+def test_rules_named_finds_each_rule_of_the_files_and_no_other(backend, tmp_path):
+    for relpath, content in B.render(backend, WANT).items():
+        (tmp_path / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relpath).write_text(content)
+    named = B.rules_named(str(tmp_path), list(B.render(backend, WANT)))
+    assert named == {(a, "1001") for a in ENI["addresses"]}
+
+
+def test_an_unreadable_file_is_a_sentence_saying_become(tmp_path):
+    (tmp_path / "f").write_bytes(b"\xff\xfe")
+    with pytest.raises(B.QcloudError) as caught:
+        B.read(str(tmp_path), "f")
+    assert caught.value.code == "Guest.FileUnreadable" and "become: true" in caught.value.msg
+    assert B.read(str(tmp_path), "missing") is None

@@ -241,3 +241,90 @@ def test_bad_entries_fail_before_any_change(host, run):
     assert "primary ENI" in run(network_interfaces=[PRIMARY.upper()])["msg"]
     assert "Route table 254" in run(network_interfaces=[{"mac": SECOND, "route_table": 254}])["msg"]
     assert host[0].changes == []
+
+
+def test_a_failed_read_is_a_sentence_and_a_failed_read_after_changes_undoes_them(host, run, monkeypatch):
+    ip, dummy = host
+    calls = []
+
+    def reads_fail(argv, **kwargs):
+        calls.append(argv)
+        if "addr" in argv and "show" in argv and len([c for c in calls if "addr" in c and "show" in c]) >= fail_at[0]:
+            return 1, "", "Cannot find device"
+        return ip(argv)
+
+    monkeypatch.setattr(AnsibleModule, "run_command", lambda self, argv, **k: reads_fail(argv))
+    fail_at = [1]  # the first read of eth1's addresses, before any change
+    r = run()
+    assert r["failed"] and r["error"]["code"] == "Guest.IpReadFailed" and "Cannot find device" in r["msg"]
+    assert ip.changes == []
+    fail_at[0], calls[:] = 2, []  # the read after the changes
+    r = run()
+    assert r["failed"] and r["error"]["code"] == "Guest.IpReadFailed" and "undid what it had applied" in r["msg"]
+    assert ip.rules == [] and ip.routes == [] and ip.addrs["eth1"] == [] and ip.links[SECOND][1] is False
+
+
+def test_an_ip_without_json_or_a_kernel_without_rule_protocols_is_refused(host, run, monkeypatch):
+    ip, dummy = host
+    monkeypatch.setattr(AnsibleModule, "run_command", lambda self, argv, **k: (
+        255, "", 'Option "-j" is unknown, try "ip -help".') if "-j" in argv else ip(argv))
+    r = run()
+    assert r["failed"] and r["error"]["code"] == "Guest.IprouteTooOld" and "iproute2 4.17" in r["msg"]
+    monkeypatch.setattr(AnsibleModule, "run_command", lambda self, argv, **k: ip(argv))
+    monkeypatch.setattr(os, "uname", lambda: os.uname_result(("Linux", "web-1", "3.10.0-1160.el7.x86_64", "#1", "x86_64")))
+    r = run()
+    assert r["failed"] and r["error"]["code"] == "Guest.KernelTooOld" and "Linux 4.17" in r["msg"]
+    assert ip.changes == []
+
+
+def test_cleanup_leaves_a_users_unmarked_rule_and_removes_one_its_files_name(host, run):
+    ip, pages = host
+    run()
+    # after a reboot the stack brought the rules back without protocol 245; the user has one of their own
+    ip.rules = [{"priority": 1000, "src": "10.0.3.2", "table": "1001"}, {"priority": 1000, "src": "10.0.9.9", "table": "1010"}]
+    del ip.links[SECOND]
+    ip.routes = []
+    pages.clear()
+    pages.update(metadata(attached=False))
+    r = run(state="absent", diff=True)
+    assert ip.rules == [{"priority": 1000, "src": "10.0.9.9", "table": "1010"}]
+    # the result and the diff show what went
+    assert [(i["mac"], i["route_table"], i["rules"]) for i in r["interfaces"]] == [(SECOND, 1001, [])]
+    assert r["diff"]["before"]["interfaces"][SECOND]["rules"] == ["1000: from 10.0.3.2 lookup 1001"]
+    assert r["diff"]["after"]["interfaces"][SECOND]["rules"] == []
+
+
+def test_a_file_of_the_same_mac_under_another_name_is_removed(host, run, tmp_path):
+    old = tmp_path / "etc/sysconfig/network-scripts/ifcfg-eth2"
+    old.parent.mkdir(parents=True)
+    old.write_text("# Managed by tencent.qcloud.qcloud_eni_guest for ENI %s: edits are overwritten.\nDEVICE=eth2\n" % SECOND)
+    r = run()
+    assert r["changed"] and r["removed_files"] == [str(old)] and not old.exists()
+    assert r["interfaces"][0]["files"] == [str(tmp_path / "etc/systemd/network/70-qcloud-eni-20906f123456.network")]
+
+
+def test_a_rule_priority_outside_local_and_main_is_refused(host, run):
+    for priority in (0, 32766, 40000):
+        r = run(rule_priority=priority)
+        assert r["failed"] and r["error"]["code"] == "Guest.PriorityRange" and "1 to 32765" in r["msg"]
+    assert "Route table 253" in run(route_table_base=252)["msg"]
+    assert host[0].changes == []
+
+
+def test_an_unreadable_file_says_become(host, run, tmp_path):
+    path = tmp_path / "etc/systemd/network/70-qcloud-eni-20906f123456.network"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xff\xfe not text")
+    r = run(check=True)
+    assert r["failed"] and r["error"]["code"] == "Guest.FileUnreadable" and "become: true" in r["msg"]
+    assert host[0].changes == []
+
+
+def test_check_mode_predicts_what_a_real_run_does(host, run):
+    ip, dummy = host
+    ip.addrs["eth1"].append("10.0.3.9/24")  # an address of the subnet the ENI no longer holds: it goes
+    predicted = run(check=True)
+    assert ip.changes == []
+    done = run()
+    assert "10.0.3.9/24" not in ip.addrs["eth1"]
+    assert predicted["interfaces"] == done["interfaces"] and predicted["commands"] == done["commands"]
