@@ -66,6 +66,14 @@ FULL_CONTEXT = {
     "first_msg": "Task 16284 (AttachNetworkInterface) failed (instance is busy): check the instance and the ENI, then run again.",
 }
 # qcloud_eni_guest (inside the instance)
+FULL_CONTEXT.update({  # credentials (_credentials.py)
+    "given": "TENCENTCLOUD_SECRET_ID",
+    "missing": "TENCENTCLOUD_SECRET_KEY",
+    "profile": "work",
+    "type": "sso",
+    "login": "tccli sso login --profile work",
+    "when": "2023-11-14 22:12:20 UTC",
+})
 FULL_CONTEXT.update({
     "reason": "timed out",
     "path": "network/interfaces/macs/",
