@@ -47,6 +47,8 @@ options:
   api_endpoint:
     description:
       - Base URL of the API, for a regional or private endpoint or a simulator.
+      - Other services (CVM, Tag) are called beside a Tencent host (V(vpc.ap-guangzhou.tencentcloudapi.com) gives
+        V(cvm.ap-guangzhou.tencentcloudapi.com)); any other URL must serve every service, as a proxy or the simulator does.
       - Defaults to V(https://vpc.tencentcloudapi.com) for API 3.0 and V(https://vpc.api.qcloud.com) for API 2.0
         (the path V(/v2/index.php) is added for API 2.0).
       - An V(http://) URL works but draws a warning, as requests then travel unencrypted.
@@ -159,9 +161,11 @@ _PLUGIN_DESCRIPTIONS = {
         " else V(ap-guangzhou). The instances listed are those of the O(regions) option.",
     ],
     "api_endpoint": [
-        "Base URL of the API for every service the plugin calls (CVM, and VPC for network interfaces),"
-        " for a private endpoint or a simulator. By default each service is called at its own host,"
-        " like V(https://cvm.tencentcloudapi.com).",
+        "Base URL of the API for the services the plugin calls (CVM, and VPC for network interfaces),"
+        " for a regional or private endpoint or a simulator. By default each service is called at its own host,"
+        " like V(https://cvm.tencentcloudapi.com). A Tencent host gives each service its own host beside it"
+        " (V(cvm.ap-guangzhou.tencentcloudapi.com) gives V(vpc.ap-guangzhou.tencentcloudapi.com));"
+        " any other URL must serve every service, as a proxy or the simulator does.",
         "An V(http://) URL works, but requests then travel unencrypted.",
         "If not set, the environment variable E(TENCENTCLOUD_API_ENDPOINT) is used.",
     ],

@@ -157,6 +157,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
     filter_map,
     list_instances,
     list_regions,
+    service_endpoints,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     INVENTORY_HOSTNAME,
@@ -245,7 +246,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             base = open_client(params, home, CVM_SERVICE, CVM_VERSION)
             keys = base.credentials
             context.update(endpoint=base.endpoint, secret_id=keys.secret_id, credential_source=keys.source)
-            pool = ClientPool(base, {CVM_SERVICE: params["api_endpoint"], "vpc": params["api_endpoint"]})
+            pool = ClientPool(base, service_endpoints(params["api_endpoint"]))
             records = list_instances(pool, regions or list_regions(pool.get(home, CVM_SERVICE)), filters)
             if self.get_option("include_network_interfaces"):
                 attach_network_interfaces(pool, records)

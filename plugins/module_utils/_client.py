@@ -153,6 +153,30 @@ def backoff_delay(attempt: int, rng: Callable[[], float] = random.random, cap: f
     return step / 2 + rng() * step / 2
 
 
+def service_endpoint(url: Optional[str], service: str) -> Optional[str]:
+    """The base URL of an API 3.0 ``service`` beside the endpoint ``url`` of another one. In a Tencent
+    API 3.0 host the service is the first label (``vpc.ap-guangzhou.tencentcloudapi.com`` gives
+    ``cvm.ap-guangzhou.tencentcloudapi.com``); Tencent's API 2.0 host, or none, gives None (the
+    service's own default host); any other endpoint (a simulator, a proxy) is taken to serve every
+    service as it is, without API 2.0's path."""
+    if not url:
+        return None
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    if host.endswith(".tencentcloudapi.com"):
+        labels = host.split(".")
+        if len(labels) < 3:
+            return None
+        netloc = parsed.netloc.replace(host, ".".join([service] + labels[1:]), 1)
+        return "%s://%s%s" % (parsed.scheme, netloc, parsed.path)
+    if host.endswith(".qcloud.com"):
+        return None
+    path = parsed.path
+    if path.endswith(".php"):  # API 2.0's /v2/index.php: the services of API 3.0 answer at its root
+        path = path[:-len(V2_PATH)] if path.endswith(V2_PATH) else ""
+    return "%s://%s%s" % (parsed.scheme, parsed.netloc, path)
+
+
 def endpoint_url(api_version: str, endpoint: Optional[str]) -> str:
     base = (endpoint or DEFAULT_ENDPOINTS[api_version]).rstrip("/")
     if api_version == "2.0" and not base.endswith(".php"):

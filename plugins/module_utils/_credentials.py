@@ -29,7 +29,15 @@ import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient, requests
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError, QcloudError, explain
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    MODULE_ENV_HALF_KEYS,
+    MODULE_TCCLI_LOGIN_EXPIRED,
+    MODULE_TCCLI_LOGIN_UNREADABLE,
+    QcloudApiError,
+    QcloudError,
+    explain,
+    sentence,
+)
 from ansible_collections.tencent.qcloud.plugins.module_utils._guest_metadata import (
     DEFAULT_ENDPOINT as DEFAULT_METADATA_ENDPOINT,
 )
@@ -174,10 +182,7 @@ class CredentialChain:
             # Half a pair is a mistake, not a miss: falling through might find another account's keys
             # (botocore's PartialCredentialsError does the same).
             given, missing = (ENV_SECRET_ID, ENV_SECRET_KEY) if sid else (ENV_SECRET_KEY, ENV_SECRET_ID)
-            raise QcloudError(
-                "The environment variable %s is set but %s is not: set both, or unset %s to use a profile or another source."
-                % (given, missing, given)
-            )
+            raise QcloudError(sentence(MODULE_ENV_HALF_KEYS, {"given": given, "missing": missing}), MODULE_ENV_HALF_KEYS)
         self.looked.append("environment (%s, %s)" % (ENV_SECRET_ID, ENV_SECRET_KEY))
         return None
 
@@ -206,14 +211,15 @@ class CredentialChain:
 
     def check_login(self, name: str, data: Mapping[str, Any]) -> None:
         """Fail when an oauth or sso profile's keys have expired (tccli renews them only while it runs)."""
-        login = "%s --profile %s" % (TCCLI_LOGIN_TYPES[data["type"]], name)
+        # expiresAt is in seconds since the epoch: tccli's oauth.py and sso.py compare it with time.time().
+        values = {"profile": name, "type": data["type"], "login": "%s --profile %s" % (TCCLI_LOGIN_TYPES[data["type"]], name)}
         try:
             expires = float(data.get("expiresAt"))
         except (TypeError, ValueError):
-            raise QcloudError("tccli profile %r (type %s) has no readable expiresAt: log in again with '%s'." % (name, data["type"], login)) from None
+            raise QcloudError(sentence(MODULE_TCCLI_LOGIN_UNREADABLE, values), MODULE_TCCLI_LOGIN_UNREADABLE) from None
         if expires <= self.clock():
-            when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expires))
-            raise QcloudError("The %s keys of tccli profile %r expired at %s: log in again with '%s'." % (data["type"], name, when, login))
+            values["when"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expires))
+            raise QcloudError(sentence(MODULE_TCCLI_LOGIN_EXPIRED, values), MODULE_TCCLI_LOGIN_EXPIRED)
 
     def from_sdk_file(self) -> Any:
         for candidate in SDK_FILES:

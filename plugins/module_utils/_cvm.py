@@ -18,7 +18,7 @@ import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import VPC_VERSION_V3, QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import VPC_VERSION_V3, QcloudClient, service_endpoint
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_FILTER_EMPTY,
     MODULE_FILTER_VALUE,
@@ -27,10 +27,8 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     QcloudError,
     sentence,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import normalise_v3
+from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import CVM_SERVICE, CVM_VERSION, normalise_v3
 
-CVM_SERVICE = "cvm"
-CVM_VERSION = "2017-03-12"
 VERSIONS = {CVM_SERVICE: CVM_VERSION, "vpc": VPC_VERSION_V3}
 PAGE_SIZE = 100
 MAX_FILTERS = 10
@@ -319,8 +317,15 @@ def attach_network_interfaces(pool: ClientPool, records: List[Dict[str, Any]], w
         record["network_interfaces"].sort(key=lambda e: (not e["primary"], (e["attachment"] or {}).get("device_index") or 0))
 
 
+def service_endpoints(endpoint: Optional[str]) -> Dict[str, Optional[str]]:
+    """The endpoints of the CVM and VPC APIs beside ``endpoint`` (api_endpoint): another service's
+    Tencent host gives each its own (_client.service_endpoint); a simulator or a proxy serves both."""
+    return {service: service_endpoint(endpoint, service) for service in (CVM_SERVICE, "vpc")}
+
+
 def cvm_pool(client: QcloudClient, endpoint: Optional[str] = None, new_session: Optional[Callable[[], Any]] = None) -> ClientPool:
     """CVM clients (and VPC ones, for network interfaces) with the keys, region and retry policy
-    of ``client`` (a module's VPC client); ``endpoint`` (api_endpoint) serves both services."""
-    base = client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=endpoint, session=client.session)
-    return ClientPool(base, {CVM_SERVICE: endpoint, "vpc": endpoint}, new_session)
+    of ``client`` (a module's VPC client); ``endpoint`` (api_endpoint) gives each service's endpoint."""
+    endpoints = service_endpoints(endpoint)
+    base = client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=endpoints[CVM_SERVICE], session=client.session)
+    return ClientPool(base, endpoints, new_session)

@@ -83,11 +83,13 @@ class Entry(NamedTuple):
 
 
 # Answers that mean "too many calls": Tencent's per-action limit (LimitExceeded.ActionLimited),
-# the common per-account ones (RequestLimitExceeded and its kinds) and API 2.0's 4400. One
-# definition for the whole collection (see :func:`throttled`).
+# the common per-account ones (RequestLimitExceeded and its kinds), STS AssumeRole's "over the
+# frequency limit" (InvalidParameter.OverLimit) and API 2.0's 4400. One definition for the whole
+# collection (see :func:`throttled`); each is retried (its catalogue entry; a unit test holds both).
 THROTTLE_CODES = frozenset(
     (
         "LimitExceeded.ActionLimited",
+        "InvalidParameter.OverLimit",
         "RequestLimitExceeded",
         "RequestLimitExceeded.UinLimitExceeded",
         "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
@@ -122,8 +124,14 @@ _BUSY = (
     "(Tencent Cloud said: {message}): raise wait_timeout, or run again when that task has finished."
 )
 _THROTTLED = "Tencent Cloud kept throttling {action} after every retry: lower forks or raise api_retries and run again."
+_ENI_BUSY = (
+    "Another task kept ENI {eni} busy for the whole wait_timeout ({wait_timeout} s) (Tencent Cloud said: {message}): "
+    "raise wait_timeout, or run again when that task has finished."
+)
 # A maybe-busy answer (InvalidState, ResourceIsInvalidState) that was busy until the deadline.
 MODULE_BUSY = "Module.Busy"
+# The same for a write about an ENI alone (qcloud_eni's Assign, Unassign, Delete): no instance to name.
+MODULE_ENI_BUSY = "Module.EniBusy"
 # A maybe-busy answer that a look at the instance showed to last (its state, on the error).
 MODULE_INSTANCE_STATE = "Module.InstanceState"
 
@@ -186,9 +194,7 @@ CATALOGUE: Dict[str, Entry] = {
         "(for AssumeRole, the role's trust policy must name it)."
     ),
     # --- throttling and busy resources: worth a retry ---
-    "RequestLimitExceeded": Entry(
-        "Tencent Cloud kept throttling {action} after every retry: lower forks or raise api_retries and run again.", True
-    ),
+    "RequestLimitExceeded": Entry(_THROTTLED, True),
     "RequestLimitExceeded.UinLimitExceeded": Entry(
         "The account's request rate limit for {action} was exceeded after every retry: lower forks and run again.", True
     ),
@@ -197,6 +203,7 @@ CATALOGUE: Dict[str, Entry] = {
     ),
     "LimitExceeded.ActionLimited": Entry(_THROTTLED, True),
     MODULE_BUSY: Entry(_BUSY, True, True),
+    MODULE_ENI_BUSY: Entry(_ENI_BUSY, True, True),
     MODULE_INSTANCE_STATE: Entry(
         "Instance {instance} is {instance_state}, and Tencent Cloud attaches and detaches ENIs only on a running or stopped "
         "instance (Tencent Cloud said: {message}): run again once it is running or stopped, or use another instance."
@@ -299,7 +306,7 @@ CATALOGUE: Dict[str, Entry] = {
         "so fetch fresh temporary credentials."
     ),
     "4300": Entry("Access was denied to {action}: check the account's permissions in CAM."),
-    "4400": Entry("Tencent Cloud kept throttling {action} after every retry: lower forks or raise api_retries and run again.", True),
+    "4400": Entry(_THROTTLED, True),
     "4500": Entry(
         "Tencent Cloud refused the request as a replay (nonce reused, or this machine's clock is off by more than "
         "5 minutes): synchronise the clock and run again."
@@ -444,7 +451,10 @@ def explain(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) 
     values.setdefault("instance_state", getattr(error, "instance_state", None))
     values = _Blank((k, v) for k, v in values.items() if v not in (None, ""))
     values.setdefault("code", error.code)
-    return entry_for(error).sentence.format_map(values)
+    entry = entry_for(error)
+    if entry.sentence == _BUSY and "instance" not in values:
+        entry = CATALOGUE[MODULE_ENI_BUSY]  # a write about the ENI alone
+    return entry.sentence.format_map(values)
 
 
 # --- the ENI lifecycle (qcloud_eni): API codes of its calls, never retried ----------------------
@@ -646,9 +656,7 @@ CATALOGUE.update(
         "InvalidParameter.PolicyTooLong": Entry(_ROLE_POLICY),
         "InvalidParameter.TempCodeNotAvaliable": Entry(_COLLECTION_BUG),
         # "over the frequency limit": STS's throttling
-        "InvalidParameter.OverLimit": Entry(
-            "Tencent Cloud kept throttling {action} after every retry: lower forks or raise api_retries and run again.", True
-        ),
+        "InvalidParameter.OverLimit": Entry(_THROTTLED, True),
     }
 )
 
@@ -681,6 +689,7 @@ MODULE_PRIMARY_LISTED = "Module.PrimaryAddressListed"
 # The sentence of a failure ({failure}, without its full stop) that came after this run created the ENI.
 MODULE_CREATE_UNDONE = "Module.CreateUndone"
 MODULE_CREATE_LEFT = "Module.CreateLeft"
+MODULE_CREATE_DELETING = "Module.CreateDeleting"
 MODULE_CHANGED_MEANWHILE = "Module.ChangedMeanwhile"
 
 CATALOGUE.update(
@@ -748,6 +757,10 @@ CATALOGUE.update(
             "{failure} (ENI {eni}, which this run created, could not be deleted again ({message}), so delete it with "
             "state=absent and network_interface_id={eni})."
         ),
+        MODULE_CREATE_DELETING: Entry(
+            "{failure} (ENI {eni}, which this run created, was still there ({status}) when the wait for its delete ended, "
+            "so run state=absent with network_interface_id={eni} to make sure it is removed)."
+        ),
     }
 )
 
@@ -763,6 +776,25 @@ TAG_PROBLEMS = {
     "reserved": "keys starting with qcloud, tencent or project are reserved",
 }
 
+
+# --- credentials found in the environment or in a tccli profile (plugins/module_utils/_credentials.py) ---
+MODULE_ENV_HALF_KEYS = "Module.EnvironmentHalfKeys"
+MODULE_TCCLI_LOGIN_UNREADABLE = "Module.TccliLoginUnreadable"
+MODULE_TCCLI_LOGIN_EXPIRED = "Module.TccliLoginExpired"
+CATALOGUE.update(
+    {
+        MODULE_ENV_HALF_KEYS: Entry(
+            "The environment variable {given} is set but {missing} is not: set both, or unset {given} to use a profile "
+            "or another source."
+        ),
+        MODULE_TCCLI_LOGIN_UNREADABLE: Entry(
+            "The expiresAt of tccli profile {profile!r} (type {type}) cannot be read: log in again with '{login}'."
+        ),
+        MODULE_TCCLI_LOGIN_EXPIRED: Entry(
+            "The {type} keys of tccli profile {profile!r} expired at {when}: log in again with '{login}'."
+        ),
+    }
+)
 
 # --- the CVM API (DescribeInstances, DescribeRegions) and the inventory plugin qcloud_cvm ---
 CATALOGUE.update(

@@ -22,8 +22,8 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
     RateLimiter,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import (
-    ENV_OPTIONS,
     CredentialChain,
+    option as connection_option,
     resolve_region,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
@@ -35,13 +35,13 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import RATE_LIMITS, VpcApi
 
 
-def env_option(*names: str) -> str:
-    """An argument_spec fallback: the first of these variables that is set and not empty (as the
-    credential chain, which counts "" as unset)."""
-    for name in names:
-        if os.environ.get(name):
-            return os.environ[name]
-    raise AnsibleFallbackNotFound
+def env_option(name: str) -> str:
+    """An argument_spec fallback for a connection option: its environment variable, read by the
+    credential chain's own :func:`option` (which counts "" as unset)."""
+    value = connection_option({}, name)
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
 
 
 # Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal.
@@ -51,8 +51,8 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "security_token": {"type": "str", "no_log": True},
     "region": {"type": "str"},
     "api_version": {"type": "str", "default": "3.0", "choices": ["3.0", "2.0"]},
-    "api_endpoint": {"type": "str", "fallback": (env_option, [ENV_OPTIONS["api_endpoint"]])},
-    "ca_bundle": {"type": "path", "fallback": (env_option, [ENV_OPTIONS["ca_bundle"]])},
+    "api_endpoint": {"type": "str", "fallback": (env_option, ["api_endpoint"])},
+    "ca_bundle": {"type": "path", "fallback": (env_option, ["ca_bundle"])},
     "validate_certs": {"type": "bool", "default": True},
     "api_timeout": {"type": "float", "default": 30.0},
     "api_retries": {"type": "int", "default": 5},
@@ -60,8 +60,8 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "role_arn": {"type": "str"},
     "role_session_name": {"type": "str"},
     "role_duration": {"type": "int", "default": 7200},
-    "sts_endpoint": {"type": "str", "fallback": (env_option, [ENV_OPTIONS["sts_endpoint"]])},
-    "metadata_endpoint": {"type": "str", "fallback": (env_option, [ENV_OPTIONS["metadata_endpoint"]])},
+    "sts_endpoint": {"type": "str", "fallback": (env_option, ["sts_endpoint"])},
+    "metadata_endpoint": {"type": "str", "fallback": (env_option, ["metadata_endpoint"])},
 }
 
 # Used with fullmatch: "^...$" with match would let a trailing newline through.

@@ -12,9 +12,8 @@ the VPC client's keys, session, timeouts and retries; only the service, version 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping
-from urllib.parse import urlparse, urlunparse
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient, service_endpoint
 
 SERVICE = "tag"
 VERSION = "2018-08-13"
@@ -26,20 +25,10 @@ RESERVED_PREFIXES = ("qcloud", "tencent", "project")
 PUNCTUATION = frozenset(" +-=._:/@()[]（）【】")
 
 
-def tag_endpoint(url: str) -> str:
-    """The Tag API's base URL for a VPC endpoint: ``vpc.`` becomes ``tag.`` in a Tencent host name;
-    any other endpoint (a simulator, a proxy) is taken to serve every service, as it is."""
-    parsed = urlparse(url)
-    host = parsed.hostname or ""
-    if host.startswith("vpc.") and host.endswith(".tencentcloudapi.com"):
-        netloc = parsed.netloc.replace(host, "tag." + host[len("vpc."):], 1)
-        return urlunparse(parsed._replace(netloc=netloc))
-    return url
-
-
 def tag_client(vpc_client: QcloudClient) -> QcloudClient:
     """A client of the Tag API made from the VPC one (same keys, session, retries and deadline)."""
-    return vpc_client.clone(service=SERVICE, version=VERSION, endpoint=tag_endpoint(vpc_client.url), session=vpc_client.session)
+    return vpc_client.clone(service=SERVICE, version=VERSION, endpoint=service_endpoint(vpc_client.url, SERVICE),
+                            session=vpc_client.session)
 
 
 def eni_resource(region: str, eni_id: str) -> str:

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from urllib.parse import urlparse
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, NamedTuple, Optional, Tuple
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient, service_endpoint
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError, QcloudError, throttled
 from ansible_collections.tencent.qcloud.plugins.module_utils._tag import TagApi, eni_resource, tag_client
 
@@ -67,25 +66,15 @@ RATE_LIMITS = {
     "DescribeVpcTaskResult": 20,
 }
 V2_TASK_STATES = {0: "SUCCESS", 1: "FAILED", 2: "RUNNING"}
-# The CVM API, for an instance's state (plugins/module_utils/_cvm.py imports this file, so not from there).
+# The CVM API, for an instance's state (plugins/module_utils/_cvm.py imports them from here).
 CVM_SERVICE = "cvm"
 CVM_VERSION = "2017-03-12"
-# The CVM InstanceStates in which Tencent attaches and detaches ENIs ("only running or shutdown CVMs",
-# its AttachNetworkInterface page): in any other, a refusal is the instance's state, not a busy instance.
-BINDABLE_INSTANCE_STATES = frozenset(("RUNNING", "STOPPED"))
-
-
-def cvm_endpoint(url: str) -> Optional[str]:
-    """The CVM API's base URL beside a VPC endpoint: ``vpc.`` becomes ``cvm.`` in a Tencent API 3.0
-    host, Tencent's API 2.0 host gives the default one (None); any other endpoint (a simulator, a
-    proxy) is taken to serve every service at its root."""
-    parsed = urlparse(url)
-    host = parsed.hostname or ""
-    if host.endswith(".tencentcloudapi.com"):
-        return "%s://%s" % (parsed.scheme, parsed.netloc.replace("vpc.", "cvm.", 1)) if host.startswith("vpc.") else None
-    if host.endswith(".qcloud.com"):
-        return None
-    return "%s://%s" % (parsed.scheme, parsed.netloc)
+# The CVM InstanceStates (Instance.InstanceState in the CVM SDK's models.py) that an instance does not
+# leave on its own: Tencent attaches and detaches ENIs "only on running or shutdown CVMs" (its
+# AttachNetworkInterface page), so a refusal then is the instance's state, not a busy instance. Every
+# other state (RUNNING, STOPPED, and PENDING, STARTING, STOPPING, REBOOTING, the *_RESCUE_MODE and
+# *_SERVICE_LIVE_MIGRATE transitions) passes or allows the write: the refusal is waited out.
+LASTING_INSTANCE_STATES = frozenset(("LAUNCH_FAILED", "SHUTDOWN", "TERMINATING", "RESCUE_MODE"))
 
 # The status of a task that DescribeVpcTaskResult does not know by the id we hold: a write retried
 # with its ClientToken is answered with a RequestId of its own, and whether the task is then known by
@@ -492,7 +481,7 @@ class VpcApi:
 
     def instance_state(self, instance_id: str) -> str:
         """The instance's CVM ``InstanceState`` ("" when there is no such instance in the region)."""
-        client = self.client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=cvm_endpoint(self.client.url),
+        client = self.client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=service_endpoint(self.client.url, CVM_SERVICE),
                                    session=self.client.session)
         data = client.call("DescribeInstances", {"InstanceIds": [instance_id]}).data
         for item in data.get("InstanceSet") or []:
@@ -504,8 +493,8 @@ class VpcApi:
         """For the client: whether an attach's or detach's maybe-busy answer (InvalidState,
         ResourceIsInvalidState) means that another task holds the ENI or the instance (True: wait
         it out) or a refusal that no wait changes (False), by reading the ENI again, and the
-        instance's state when the ENI allows the write. A lasting instance state is kept on the
-        error (``instance_state``) for its sentence."""
+        instance's state when the ENI allows the write (a state that passes on its own is waited
+        out too). A lasting instance state is kept on the error (``instance_state``) for its sentence."""
 
         def check(error: QcloudApiError) -> bool:
             record = self.describe_network_interface(eni_id)
@@ -518,10 +507,10 @@ class VpcApi:
             if lasting:
                 return False  # attached already, or not to this instance: the caller decides
             state = self.instance_state(instance_id)
-            if state not in BINDABLE_INSTANCE_STATES:
+            if not state or state in LASTING_INSTANCE_STATES:
                 error.instance_state = state or None  # "": no such instance
                 return False
-            return True  # RUNNING or STOPPED: the write is allowed, so another task holds the instance
+            return True  # the write is allowed, or will be once the instance's own transition ends
 
         return check
 
@@ -937,7 +926,7 @@ class EniLifecycle:
         try:
             data = self.client.call("DescribeSubnets", {"SubnetIds": [subnet_id]}).data
         except QcloudApiError as err:
-            if err.code in NOT_FOUND_CODES or err.code == "UnsupportedOperation.SubnetNotExists":
+            if err.code in NOT_FOUND_CODES:
                 return None
             raise
         for item in data.get("SubnetSet") or []:
@@ -961,7 +950,7 @@ class EniLifecycle:
             # the SDK's model types Offset and Limit of this call as strings
             data = self.client.call("DescribeSecurityGroups", {"SecurityGroupIds": batch, "Offset": "0", "Limit": str(ID_BATCH)}).data
         except QcloudApiError as err:
-            if err.code not in NOT_FOUND_CODES and err.code != "InvalidSecurityGroupID.NotFound":
+            if err.code not in NOT_FOUND_CODES:  # DescribeSecurityGroups documents ResourceNotFound only
                 raise
             if len(batch) > GROUPS_ONE_BY_ONE:
                 half = len(batch) // 2

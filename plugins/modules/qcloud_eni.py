@@ -22,9 +22,11 @@ description:
     C(DeleteNetworkInterface).
   - A create carries a C(ClientToken) that every retry reuses, so a retried create, or one whose answer was lost,
     never makes a second ENI. Assigning addresses carries one too.
-  - A create asks for as many of the addresses as C(CreateNetworkInterface) takes (10 a call). When a later write of
+  - With O(primary_private_ip_address), a create carries it and as many of the other addresses as
+    C(CreateNetworkInterface) takes (10 a call); without it, a create carries no address list (Tencent picks the
+    primary), only a O(secondary_private_ip_count), and listed addresses are assigned after it. When a later write of
     the same run fails (a quota refusing more addresses, an address in use), the module deletes the ENI it created and
-    says so; when that delete fails too, the sentence names the ENI left behind and how to delete it.
+    says so; when that delete fails too, or still runs when the wait ends, the sentence names the ENI and how to delete it.
   - Waits for the asynchronous writes by reading the ENI until it and each of its addresses are C(AVAILABLE) and
     look as asked (until it is gone, for a delete); a task that failed fails the module with the task's output.
   - An attached ENI is deleted only with O(force=true), which detaches it first. A primary ENI is never deleted.
@@ -361,6 +363,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_BAD_TAG,
     MODULE_BAD_TEXT,
     MODULE_CHANGED_MEANWHILE,
+    MODULE_CREATE_DELETING,
     MODULE_CREATE_LEFT,
     MODULE_CREATE_UNDONE,
     MODULE_DELETE_REFUSED,
@@ -682,28 +685,31 @@ class EniManager:
         eni_id, self.created = self.created, None
         if eni_id is not None:
             if undo:
-                left = self.undo_create(eni_id)
-                code = MODULE_CREATE_LEFT if left is not None else MODULE_CREATE_UNDONE
-                msg = sentence(code, {"failure": msg.rstrip("."), "eni": eni_id, "message": left})
-                if left is None:
+                code, left = self.undo_create(eni_id)
+                msg = sentence(code, {"failure": msg.rstrip("."), "eni": eni_id, "message": left, "status": left})
+                if code == MODULE_CREATE_UNDONE:
                     result.update(changed=False, network_interface=None)
         self.module.fail_json(msg=msg, **result)
 
     def undo_create(self, eni_id):
-        """Delete the ENI this run created; None when done (or under way), else why not."""
+        """Delete the ENI this run created: (the sentence's code, why not or the delete's state)."""
         try:
             task = self.life.delete(eni_id)
             self.result["task_ids"].append(task.task_id)
             waited = self.life.wait(eni_id, task.task_id, self.deadline, lambda record: record is None)
         except WriteRefused as refusal:
             if refusal.kind == "missing":
-                return None  # gone already
-            return refusal.message or refusal.code
+                return MODULE_CREATE_UNDONE, None  # gone already
+            return MODULE_CREATE_LEFT, refusal.message or refusal.code
         except QcloudError as err:
-            return getattr(err, "message", None) or err.msg
+            return MODULE_CREATE_LEFT, getattr(err, "message", None) or err.msg
         if waited.outcome == "failed":
-            return waited.output or "the delete task failed"
-        return None
+            return MODULE_CREATE_LEFT, waited.output or "the delete task failed"
+        if waited.outcome == "done":
+            return MODULE_CREATE_UNDONE, None
+        # "timeout": the delete still runs; "other": its task ended, yet the ENI is still there
+        record = waited.record or {}
+        return MODULE_CREATE_DELETING, waited.status or record.get("state") or None
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -726,6 +732,8 @@ class EniManager:
         if len(found) > 1:
             ids = [seen.record["network_interface_id"] for seen in found]
             self.fail(MODULE_ENI_AMBIGUOUS, count=len(ids), ids=", ".join(ids))
+        if found:
+            self.qm.context["eni"] = found[0].record["network_interface_id"]  # for the sentences of its writes
         return self.settle(found[0]) if found else None
 
     # -- checks that need the API (reads only) -----------------------------------------------
@@ -765,6 +773,7 @@ class EniManager:
             elif step.kind == "unassign":
                 task = self.life.unassign(eni_id, args["addresses"])
             elif step.kind == "detach":
+                self.qm.context["instance"] = record["attachment"]["instance_id"]  # for its sentences
                 task = self.life.detach(eni_id, record["attachment"]["instance_id"])
             else:
                 task = self.life.delete(eni_id)

@@ -60,6 +60,7 @@ def _applied_attaches(sim):
 
 INVALID_STATE = "UnsupportedOperation.InvalidState"
 RESOURCE_INVALID_STATE = "UnsupportedOperation.ResourceIsInvalidState"
+MUTEX = "UnsupportedOperation.MutexOperationTaskRunning"
 # the simulator's busy_code, and the answers a busy instance then gives an attach
 BUSY = {INVALID_STATE: {INVALID_STATE}, RESOURCE_INVALID_STATE: {RESOURCE_INVALID_STATE},
         "random": {INVALID_STATE, RESOURCE_INVALID_STATE}}
@@ -99,7 +100,8 @@ def test_five_jobs_give_one_instance_five_enis(sim, sim2, busy_code):
         assert len(accepted) == 5
         # the jobs did meet the busy instance, answered only as Tencent documents: the test is about waiting it out
         busy = {e["outcome"] for e in log if e["action"] == "AttachNetworkInterface" and e["outcome"] != "Success"}
-        assert busy and busy <= BUSY[busy_code], busy
+        # API 2.0 keeps its own busy answer (5100, codeDesc MutexOperationTaskRunning) whatever busy_code says
+        assert busy and busy <= (BUSY[busy_code] if server is sim else {MUTEX}), busy
 
 
 def test_polls_that_time_out_end_within_wait_timeout_plus_one_api_timeout(sim):

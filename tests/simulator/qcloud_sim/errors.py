@@ -176,9 +176,12 @@ def v3_code(kind, action=None, code=None):
     return code or V3_BY_ACTION.get(action, {}).get(kind) or V3.get(kind, kind)
 
 
-def v2_code(kind, code=None):
+def v2_code(kind):
+    """(API 2.0 code, codeDesc) of ``kind``. The per-action choice of a busy or throttle code (an error's
+    ``code``) is API 3.0's: 2.0 documents only its numeric codes (4400 rate limit, 5100 retry later), so
+    it keeps the codeDesc it always gave (RequestLimitExceeded, MutexOperationTaskRunning)."""
     number, desc = V2.get(kind, (4000, None))
-    return number, code or desc or V3.get(kind, kind)
+    return number, desc or V3.get(kind, kind)
 
 
 def v2_numeric_for(code_desc):

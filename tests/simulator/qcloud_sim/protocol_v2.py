@@ -90,8 +90,7 @@ def process(sim, call):
         if call.action not in ACTIONS:
             raise SimError("unknown_action", "The action %s does not exist." % call.action)
         if not sim.rate_allow(call.account, call.action):
-            raise SimError("rate_limit", "Your requests of %s exceed the rate limit." % call.action,
-                           code=sim.throttle_code(call.action))
+            raise SimError("rate_limit", "Your requests of %s exceed the rate limit." % call.action)
         if not call.region:
             raise SimError("missing", "The parameter Region is missing.")
         if not sim.world.has_region(call.region):
@@ -103,7 +102,7 @@ def process(sim, call):
         log.update(extra)
         return response(body), log
     except SimError as err:
-        code, desc = v2_code(err.kind, err.code)
+        code, desc = v2_code(err.kind)
         log["outcome"] = desc
         return error_response(code, desc, err.message), log
 

@@ -130,4 +130,23 @@ def test_mutex_v2(api):
     api.ok("POST", "config", {"task_seconds": 1.0})
     assert api.v2(ATTACH, p)["code"] == 0
     r = api.v2(ATTACH, dict(p, networkInterfaceId="eni-free0002"))
-    assert err(r) == (5100, "UnsupportedOperation.InvalidState")  # 5100 "retry later", the busy code as codeDesc
+    # 5100 "retry later" with 2.0's own codeDesc: the per-action busy codes are API 3.0's
+    assert err(r) == (5100, "UnsupportedOperation.MutexOperationTaskRunning")
+
+
+@pytest.mark.parametrize("busy_code", ["InvalidState", "ResourceIsInvalidState", "random"])
+def test_busy_v2_keeps_its_own_code_whatever_busy_code_picks_for_3_0(api, busy_code):
+    p = {"vpcId": "vpc-gz000001", "networkInterfaceId": "eni-free0001", "instanceId": "ins-run00001"}
+    api.ok("POST", "config", {"task_seconds": 1.0, "busy_code": busy_code})
+    assert api.v2(ATTACH, p)["code"] == 0
+    for dummy in range(3):
+        r = api.v2(ATTACH, dict(p, networkInterfaceId="eni-free0002"))
+        assert err(r) == (5100, "UnsupportedOperation.MutexOperationTaskRunning")
+
+
+def test_throttled_v2_keeps_its_own_code_whatever_throttle_code_picks_for_3_0(api):
+    api.ok("POST", "config", {"rate_limits": True, "throttle_code": "ActionLimited"})
+    answers = [api.v2(ATTACH, {"vpcId": "vpc-gz000001", "networkInterfaceId": "eni-nope0001",
+                               "instanceId": "ins-run00001"}) for dummy in range(60)]
+    limited = [err(r) for r in answers if r["code"] == 4400]
+    assert limited and set(limited) == {(4400, "RequestLimitExceeded")}

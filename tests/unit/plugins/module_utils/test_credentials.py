@@ -220,6 +220,7 @@ def test_half_a_key_pair_in_the_environment_fails_before_any_call(home, var, oth
     err = failure({}, home.env(**{var: ENV[var]}), session)
     assert err.msg == ("The environment variable %s is set but %s is not: set both, or unset %s to use a profile "
                        "or another source." % (var, other, var))
+    assert err.code == "Module.EnvironmentHalfKeys"  # the catalogue's sentence, listed in troubleshooting.md
     assert not session.gets and not session.posts
 
 
@@ -870,6 +871,7 @@ def test_expired_oauth_and_sso_profiles_say_to_log_in_again_before_any_call(home
         chain.resolve()
     assert info.value.msg == ("The %s keys of tccli profile 'work' expired at 2023-11-14 22:12:20 UTC: log in again with "
                               "'%s --profile work'." % (kind, command))
+    assert info.value.code == "Module.TccliLoginExpired"
     assert_no_secret(info.value.msg)
     assert not chain.session.gets and not chain.session.posts
 

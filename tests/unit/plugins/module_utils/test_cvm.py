@@ -287,3 +287,19 @@ def test_a_server_that_pages_by_fewer_loses_nothing():
     pool, dummy = make_pool(cloud)
     assert ids(M.list_instances(pool, ["ap-guangzhou"])) == ["ins-c%07d" % i for i in range(95)]
     assert sorted(c["params"]["Offset"] for c in cloud.of("DescribeInstances")) == [0, 40, 80]
+
+
+@pytest.mark.parametrize("endpoint,expected", [
+    (None, {"cvm": None, "vpc": None}),
+    ("https://vpc.ap-guangzhou.tencentcloudapi.com", {"cvm": "https://cvm.ap-guangzhou.tencentcloudapi.com",
+                                                      "vpc": "https://vpc.ap-guangzhou.tencentcloudapi.com"}),
+    ("https://cvm.tencentcloudapi.com/", {"cvm": "https://cvm.tencentcloudapi.com/", "vpc": "https://vpc.tencentcloudapi.com/"}),
+    ("https://127.0.0.1:8443", {"cvm": "https://127.0.0.1:8443", "vpc": "https://127.0.0.1:8443"}),
+])
+def test_each_service_is_called_beside_a_tencent_endpoint_and_a_simulator_serves_both(endpoint, expected):
+    """api_endpoint names one service's Tencent host: the CVM calls of cvm_pool must not go to the VPC host."""
+    assert M.service_endpoints(endpoint) == expected
+    vpc = C.QcloudClient(C.Credentials("AKIDunit", "unit-secret", None, "unit"), "ap-guangzhou", endpoint=endpoint, session=object())
+    pool = M.cvm_pool(vpc, endpoint)
+    assert pool.get("ap-guangzhou", "cvm").url == C.endpoint_url("3.0", expected["cvm"] or "https://cvm.tencentcloudapi.com")
+    assert pool.get("ap-guangzhou", "vpc").url == C.endpoint_url("3.0", expected["vpc"] or "https://vpc.tencentcloudapi.com")

@@ -11,6 +11,7 @@ import copy
 
 import pytest
 
+from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
 from ansible_collections.tencent.qcloud.plugins.module_utils import _tag as T
 from ansible_collections.tencent.qcloud.plugins.module_utils import _vpc as V
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient
@@ -161,7 +162,7 @@ def test_the_lifecycle_answers_records_and_tasks():
     ("https://vpc.example.com/", "https://vpc.example.com/"),
 ])
 def test_tag_endpoint(url, expected):
-    assert T.tag_endpoint(url) == expected
+    assert C.service_endpoint(url, "tag") == expected
 
 
 def test_the_tag_client_shares_keys_session_and_retries():

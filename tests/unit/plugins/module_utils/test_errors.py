@@ -69,6 +69,14 @@ FULL_CONTEXT = {
     "shown": "detached",
 }
 # qcloud_eni_guest (inside the instance)
+FULL_CONTEXT.update({  # credentials (_credentials.py)
+    "given": "TENCENTCLOUD_SECRET_ID",
+    "missing": "TENCENTCLOUD_SECRET_KEY",
+    "profile": "work",
+    "type": "sso",
+    "login": "tccli sso login --profile work",
+    "when": "2023-11-14 22:12:20 UTC",
+})
 FULL_CONTEXT.update({
     "reason": "timed out",
     "path": "network/interfaces/macs/",

@@ -107,13 +107,15 @@ def test_api_2_busy_answer_is_read_through_the_cvm_api_at_the_endpoints_root():
 
 
 @pytest.mark.parametrize("url,expected", [
-    ("https://vpc.tencentcloudapi.com/", "https://cvm.tencentcloudapi.com"),
-    ("https://vpc.ap-guangzhou.tencentcloudapi.com/", "https://cvm.ap-guangzhou.tencentcloudapi.com"),
+    ("https://vpc.tencentcloudapi.com/", "https://cvm.tencentcloudapi.com/"),
+    ("https://vpc.ap-guangzhou.tencentcloudapi.com/", "https://cvm.ap-guangzhou.tencentcloudapi.com/"),
     ("https://vpc.api.qcloud.com/v2/index.php", None),
     ("https://127.0.0.1:8443/v2/index.php", "https://127.0.0.1:8443"),
+    ("https://proxy.example.com/tencent/v2/index.php", "https://proxy.example.com/tencent"),
+    (None, None),
 ])
 def test_the_cvm_endpoint_beside_a_vpc_endpoint(url, expected):
-    assert V.cvm_endpoint(url) == expected
+    assert C.service_endpoint(url, "cvm") == expected
 
 
 # ================================================================== refusals that no wait changes
@@ -141,8 +143,24 @@ def test_a_primary_eni_is_refused_at_once():
     assert len(session.posts) == 2
 
 
-@pytest.mark.parametrize("state", ["PENDING", "STARTING", "STOPPING", "REBOOTING", "TERMINATING", "SHUTDOWN", "LAUNCH_FAILED"])
-def test_an_instance_neither_running_nor_stopped_is_refused_at_once_with_its_sentence(state):
+@pytest.mark.parametrize("state", ["PENDING", "STARTING", "STOPPING", "REBOOTING", "ENTER_SERVICE_LIVE_MIGRATE",
+                                   "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE", "ENTER_RESCUE_MODE", "EXIT_RESCUE_MODE"])
+@pytest.mark.parametrize("write", [ATTACH, DETACH])
+def test_an_instance_in_a_state_that_passes_on_its_own_is_waited_out_with_the_same_client_token(state, write):
+    """CVM's Instance.InstanceState: these states end by themselves, so the refusal is busy, not lasting."""
+    holder = INS if write == DETACH else None
+    script = [P.v3_error(INVALID_STATE, "instance busy"), eni3(holder=holder), instance(state),
+              P.v3_error(INVALID_STATE, "instance busy"), eni3(holder=holder), instance("RUNNING"),
+              P.v3_ok(request_id="t-after-" + state)]
+    api, session, clock = make_api("3.0", *script)
+    task = api.attach(ENI, INS) if write == ATTACH else api.detach(ENI, INS)
+    assert task.task_id == "t-after-" + state
+    attempts = params_of(session, write)
+    assert len(attempts) == 3 and len({p["ClientToken"] for p in attempts}) == 1
+
+
+@pytest.mark.parametrize("state", ["TERMINATING", "SHUTDOWN", "LAUNCH_FAILED", "RESCUE_MODE"])
+def test_an_instance_in_a_lasting_state_is_refused_at_once_with_its_sentence(state):
     api, session, clock = make_api("3.0", P.v3_error(INVALID_STATE, "instance state"), eni3(), instance(state))
     with pytest.raises(V.WriteRefused) as info:
         api.attach(ENI, INS)
@@ -270,3 +288,17 @@ def test_both_throttle_codes_are_retried_alike_and_say_the_same(code):
     assert api.attach(ENI, INS).task_id == "t-6"
     assert len({p["ClientToken"] for p in params_of(session, ATTACH)}) == 1
     assert E.lookup(code).retry and E.lookup(code).sentence == E.lookup("RequestLimitExceeded").sentence
+
+
+def test_throttled_and_the_retry_decision_agree():
+    """Every code throttled() counts is retried, and every code retried with the throttle sentence is throttled()."""
+    for code in E.THROTTLE_CODES:
+        number = code if code.isdigit() else None
+        assert E.throttled(E.QcloudApiError(code, "slow down", "AssumeRole", number=number)), code
+        assert E.lookup(code).retry, code
+    throttle_sentence = E.lookup("RequestLimitExceeded").sentence
+    for code, entry in E.CATALOGUE.items():
+        if entry.sentence == throttle_sentence:
+            assert entry.retry and E.throttled(E.QcloudApiError(code, "slow down", "AssumeRole",
+                                                                number=code if code.isdigit() else None)), code
+    assert E.throttled(E.QcloudApiError("InvalidParameter.OverLimit", "over the frequency limit", "AssumeRole"))

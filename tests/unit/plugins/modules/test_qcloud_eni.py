@@ -265,6 +265,22 @@ def test_a_create_whose_later_assign_is_refused_names_the_eni_it_could_not_delet
     assert r.result["changed"] is True
 
 
+def test_a_create_whose_undo_delete_is_still_running_at_the_deadline_names_the_eni(run, cloud):
+    cloud.ip_quota = 5
+
+    def delete_that_never_ends(params):
+        cloud.never_settle = True
+        return cloud._DeleteNetworkInterface(params)
+
+    cloud.script["DeleteNetworkInterface"].append(delete_that_never_ends)
+    r = run(name="big", subnet_id=SUBNET, private_ip_addresses=["10.0.1.%d" % (50 + i) for i in range(6)], wait_timeout=20)
+    assert r.failed and "eni-new00001" in cloud.enis
+    assert "nothing was left behind" not in r.msg
+    assert r.msg.endswith("(ENI eni-new00001, which this run created, was still there (DELETING) when the wait for its "
+                          "delete ended, so run state=absent with network_interface_id=eni-new00001 to make sure it is removed).")
+    assert r.result["changed"] is True and r.clock.elapsed <= 20 + 1
+
+
 def test_count_is_topped_up_and_cut_back(run, cloud):
     r = run(name="counted", subnet_id=SUBNET, secondary_private_ip_count=14)
     assert [p.get("SecondaryPrivateIpAddressCount") for a, p in r.cloud.writes] == [10, 4]
@@ -625,6 +641,18 @@ def test_a_refused_delete(run, cloud, code):
     assert r.failed and r.result["error"]["code"] == code
     assert cloud.actions.count("DeleteNetworkInterface") == (2 if code.endswith("InvalidState") else 1)
     assert r.msg.startswith("ENI eni-eth10001 cannot be deleted now (busy)") and "eni-eth10001" in cloud.enis
+
+
+@pytest.mark.parametrize("by_name", [False, True])
+def test_an_assign_busy_until_the_deadline_names_the_eni_alone(run, cloud, by_name):
+    existing(cloud)
+    cloud.script["AssignPrivateIpAddresses"] += [P.v3_error("UnsupportedOperation.MutexOperationTaskRunning", "task 9 runs")] * 500
+    who = {"name": "web-1-eth1", "subnet_id": SUBNET} if by_name else {"network_interface_id": "eni-eth10001"}
+    r = run(private_ip_addresses=["10.0.1.99"], wait_timeout=20, **who)
+    assert r.failed and r.result["error"]["code"] == "UnsupportedOperation.MutexOperationTaskRunning"
+    assert r.msg == ("Another task kept ENI eni-eth10001 busy for the whole wait_timeout (20 s) (Tencent Cloud said: "
+                     "task 9 runs): raise wait_timeout, or run again when that task has finished.")
+    assert r.clock.elapsed <= 20 + 1
 
 
 def test_a_delete_of_an_eni_deleted_meanwhile_succeeds(run, cloud):

@@ -898,8 +898,26 @@ def test_a_resource_busy_for_the_whole_wait_timeout_fails_naming_it(run, cloud, 
     assert r.clock.elapsed <= 20 + 5  # within wait_timeout plus one api_timeout
 
 
-@pytest.mark.parametrize("state", ["PENDING", "STOPPING", "TERMINATING", "SHUTDOWN", "LAUNCH_FAILED"])
-def test_an_instance_neither_running_nor_stopped_fails_at_once(run, cloud, version, state):
+@pytest.mark.parametrize("state", ["PENDING", "STOPPING", "REBOOTING", "SERVICE_LIVE_MIGRATE"])
+def test_an_instance_in_a_state_that_passes_on_its_own_is_waited_out(run, cloud, version, state):
+    cloud.add_eni(ENI)
+    cloud.instance_states[TARGET] = state
+
+    def refused(params):
+        if len(cloud.writes) == 2:
+            cloud.instance_states[TARGET] = "RUNNING"  # the instance's own transition ends
+        return P.v3_error("UnsupportedOperation.InvalidState", "instance busy", "req-state") \
+            if version == "3.0" else P.v2_error("UnsupportedOperation.InvalidState", 4000, "instance busy")
+
+    cloud.script[ATTACH] += [refused, refused]
+    r = run(wait_timeout=300)
+    assert not r.failed, r.msg
+    assert r.result["changed"] and cloud.enis[ENI]["holder"] == TARGET
+    assert len(cloud.writes) == 3
+
+
+@pytest.mark.parametrize("state", ["TERMINATING", "SHUTDOWN", "LAUNCH_FAILED", "RESCUE_MODE"])
+def test_an_instance_in_a_lasting_state_fails_at_once(run, cloud, version, state):
     cloud.add_eni(ENI)
     cloud.instance_states[TARGET] = state
     refused = P.v3_error("UnsupportedOperation.InvalidState", "instance state not supported", "req-state") \
