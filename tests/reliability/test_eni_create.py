@@ -16,7 +16,7 @@ import re
 import pytest
 
 import relhelp
-from test_matrix import DELAY, FAULTS, SHORT_TIMEOUT
+from test_matrix import DELAY, FAULTS, SHORT_TIMEOUT, documented
 
 CREATE = "CreateNetworkInterface"
 POSITIONS = ("create",)
@@ -30,7 +30,7 @@ def _cases():
     cases = []
     for position in POSITIONS:
         for fault, spec in FAULTS.items():
-            faults = [dict(spec, action=CREATE, protocol="3.0")]
+            faults = [documented(dict(spec, action=CREATE, protocol="3.0"))]
             args = {"name": _name(position, fault), "subnet_id": "subnet-gz3a0001", "security_group_ids": ["sg-web00001"],
                     "private_ip_addresses": ["10.0.1.150"], "tags": {"case": fault},
                     "api_timeout": SHORT_TIMEOUT if fault == "slow" else 5}

@@ -44,7 +44,8 @@ FAULTS = {
 # API 3.0 answers only codes Tencent documents for the action (qcloud_sim/documented_errors.json):
 # the busy fault of a 3.0 write is the simulator's own busy answer of that write, and a read, which
 # Tencent never answers busy, gets a documented transient answer instead (API 2.0 keeps its 5100).
-BUSY_V3 = {ATTACH: "UnsupportedOperation.IdempotentProcessing", DETACH: "UnsupportedOperation.IdempotentProcessing"}
+BUSY_V3 = {ATTACH: "UnsupportedOperation.IdempotentProcessing", DETACH: "UnsupportedOperation.IdempotentProcessing",
+           "CreateNetworkInterface": "UnsupportedOperation.IdempotentProcessing"}
 
 
 def documented(spec):
