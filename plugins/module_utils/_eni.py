@@ -264,6 +264,7 @@ class VpcApi:
     ) -> None:
         self.client = client
         self.v3 = client.api_version == "3.0"
+        self.normalise = normalise_v3 if self.v3 else normalise_v2
         self.sleep = sleep
         self.monotonic = monotonic
         # What the API answered when the last describe found no ENI, for the failure's ``error``.
@@ -277,20 +278,25 @@ class VpcApi:
 
     def describe_network_interface(self, eni_id: str) -> Optional[Dict[str, Any]]:
         """The ENI's record, or None when it does not exist (in this region; see ``last_miss``)."""
+        raw = self.read_network_interface(eni_id)
+        return None if raw is None else self.normalise(raw)
+
+    def read_network_interface(self, eni_id: str) -> Optional[Mapping[str, Any]]:
+        """The ENI as the API answers it (its protocol's item), or None when it does not exist (see ``last_miss``)."""
         try:
             if self.v3:
                 answer = self.client.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [eni_id]})
-                items = [normalise_v3(item) for item in answer.data.get("NetworkInterfaceSet") or []]
+                items = answer.data.get("NetworkInterfaceSet") or []
             else:
                 answer = self.client.call("DescribeNetworkInterfaces", {"networkInterfaceId": eni_id})
-                items = [normalise_v2(item) for item in v2_page(answer.data)[1]]
+                items = v2_page(answer.data)[1]
         except QcloudApiError as err:
             if err.code in NOT_FOUND_CODES:
                 self.last_miss = err.to_result()
                 return None
             raise
         for item in items:
-            if item["network_interface_id"] == eni_id:
+            if self.normalise(item)["network_interface_id"] == eni_id:
                 return item
         self.last_miss = missing_answer("DescribeNetworkInterfaces", answer.request_id)
         return None
@@ -353,8 +359,12 @@ class VpcApi:
 
     def list_network_interfaces(self, ids: Optional[List[str]] = None, filters: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
         """Every ENI matching ``ids`` or ``filters`` (3.0 names or 2.0 names), all pages."""
+        return [self.normalise(item) for item in self.read_network_interfaces(ids, filters)]
+
+    def read_network_interfaces(self, ids: Optional[List[str]] = None, filters: Optional[Mapping[str, Any]] = None) -> List[Mapping[str, Any]]:
+        """The same ENIs as the API answers them (their protocol's items)."""
         size = DESCRIBE_LIMIT_MAX if self.v3 else V2_DESCRIBE_LIMIT_MAX
-        found: List[Dict[str, Any]] = []
+        found: List[Mapping[str, Any]] = []
         offset = 0
         while True:
             if self.v3:
@@ -364,12 +374,10 @@ class VpcApi:
                 if filters:
                     params["Filters"] = [{"Name": k, "Values": v if isinstance(v, list) else [v]} for k, v in filters.items()]
                 data = self.client.call("DescribeNetworkInterfaces", params).data
-                total = int(data.get("TotalCount") or 0)
-                page = [normalise_v3(item) for item in data.get("NetworkInterfaceSet") or []]
+                total, page = int(data.get("TotalCount") or 0), data.get("NetworkInterfaceSet") or []
             else:
                 params = dict(filters or {}, offset=offset, limit=size)
-                total, raw = v2_page(self.client.call("DescribeNetworkInterfaces", params).data)
-                page = [normalise_v2(item) for item in raw]
+                total, page = v2_page(self.client.call("DescribeNetworkInterfaces", params).data)
             found.extend(page)
             offset += len(page)
             if not page or offset >= total:
@@ -393,7 +401,8 @@ class VpcApi:
         """
         wanted = {"vpc_id": vpc_id, "subnet_id": subnet_id, "name": name}
         if ids:
-            records = self._by_ids(ids)
+            by_id = self.describe_many(ids)[0]
+            records = [by_id[eni_id] for eni_id in dict.fromkeys(ids) if eni_id in by_id]
         elif self.v3:
             names = {"vpc-id": vpc_id, "subnet-id": subnet_id, "attachment.instance-id": instance_id,
                      "network-interface-name": name}
@@ -419,25 +428,6 @@ class VpcApi:
             and (primary is None or r["primary"] == primary)
             and all(r.get("tags", {}).get(key) == value for key, value in (tags or {}).items())
         ]
-
-    def _by_ids(self, ids: List[str]) -> List[Dict[str, Any]]:
-        unique = list(dict.fromkeys(ids))
-        if self.v3:
-            size = DESCRIBE_LIMIT_MAX
-            found: List[Dict[str, Any]] = []
-            for start in range(0, len(unique), size):
-                chunk = unique[start:start + size]
-                try:
-                    found.extend(self.list_network_interfaces(ids=chunk))
-                except QcloudApiError as err:
-                    # 3.0 may refuse a whole query for one unknown id: ask for each one then.
-                    if err.code not in NOT_FOUND_CODES:
-                        raise
-                    found.extend(r for r in (self.describe_network_interface(i) for i in chunk) if r is not None)
-            order = {eni_id: index for index, eni_id in enumerate(unique)}
-            return sorted(found, key=lambda r: order.get(r["network_interface_id"], len(order)))
-        # 2.0 takes one networkInterfaceId per call.
-        return [r for r in (self.describe_network_interface(eni_id) for eni_id in unique) if r is not None]
 
     def task_status(self, task_id: str) -> TaskStatus:
         """The task's status; ``TASK_UNKNOWN`` when the API does not know it by ``task_id``."""

@@ -162,7 +162,7 @@ class EniLifecycle:
         settled_reads = []
 
         def check(error: QcloudApiError) -> bool:
-            raw = self._describe_raw(eni_id)
+            raw = self.vpc.read_network_interface(eni_id)
             if raw is None:
                 return False
             if not settled(raw):
@@ -177,36 +177,16 @@ class EniLifecycle:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def _describe_raw(self, eni_id: str) -> Optional[Dict[str, Any]]:
-        """The raw NetworkInterfaceSet item of the ENI, or None when it does not exist."""
-        try:
-            data = self.client.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [eni_id]}).data
-        except QcloudApiError as err:
-            if err.code in NOT_FOUND_CODES:
-                return None
-            raise
-        for item in data.get("NetworkInterfaceSet") or []:
-            if item.get("NetworkInterfaceId") == eni_id:
-                return item
-        return None
-
     def describe(self, eni_id: str) -> Optional[Seen]:
         """The ENI as it is now, or None when it does not exist."""
-        raw = self._describe_raw(eni_id)
+        raw = self.vpc.read_network_interface(eni_id)
         return _seen(raw) if raw is not None else None
 
     def find(self, name: str, subnet_id: str) -> List[Seen]:
         """The ENIs of that exact name in that subnet (one call for up to 100)."""
-        found: List[Seen] = []
-        offset = 0
-        filters = [{"Name": "subnet-id", "Values": [subnet_id]}, {"Name": "network-interface-name", "Values": [name]}]
-        while True:
-            data = self.client.call("DescribeNetworkInterfaces", {"Filters": filters, "Offset": offset, "Limit": DESCRIBE_LIMIT_MAX}).data
-            page = data.get("NetworkInterfaceSet") or []
-            found.extend(_seen(item) for item in page if item.get("NetworkInterfaceName") == name and item.get("SubnetId") == subnet_id)
-            offset += len(page)
-            if not page or offset >= int(data.get("TotalCount") or 0):
-                return found
+        filters = {"subnet-id": subnet_id, "network-interface-name": name}
+        return [_seen(item) for item in self.vpc.read_network_interfaces(filters=filters)
+                if item.get("NetworkInterfaceName") == name and item.get("SubnetId") == subnet_id]
 
     def subnet(self, subnet_id: str) -> Optional[Subnet]:
         try:
@@ -356,7 +336,7 @@ class EniLifecycle:
         status: Optional[TaskStatus] = None
         while True:
             self.vpc.sleep(min(next(delays), max(0.0, deadline - self.vpc.monotonic())))
-            raw = self._describe_raw(eni_id)
+            raw = self.vpc.read_network_interface(eni_id)
             record = normalise_v3(raw) if raw is not None else None
             if raw is None or settled(raw):
                 if wanted(record):

@@ -13,8 +13,9 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import Qclo
 
 
 def poll_delays(first: float = 0.25, factor: float = 1.5, cap: float = 5.0) -> Iterator[float]:
-    """Waits between task polls (API 2.0, whose ENIs show no task): quick at first, then
-    sparing, since DescribeVpcTaskResult allows only 20 calls a second."""
+    """Waits between task polls (API 2.0, whose ENIs show no task) and between the lifecycle's reads
+    of an ENI (API 3.0, _lifecycle.py): quick at first, then sparing, since DescribeVpcTaskResult allows
+    only 20 calls a second."""
     delay = first
     while True:
         yield delay
@@ -94,12 +95,6 @@ class EniWatch:
         self.deadline = deadline
         self.entries: Dict[str, _Entry] = {}
         self.last_round: Optional[float] = None
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __contains__(self, eni_id: str) -> bool:
-        return eni_id in self.entries
 
     def add(
         self,

@@ -43,7 +43,7 @@ def make(version, count=0):
 def wait_all(watch, clock):
     """Drive a watch as the module does: sleep until it is due, look, until nothing is watched."""
     ended = []
-    while len(watch):
+    while len(watch.entries):
         clock.sleep(max(0.0, watch.due_at() - clock.monotonic()))
         ended.extend(watch.look())
     return ended
@@ -205,7 +205,7 @@ def test_v3_everything_is_looked_at_on_the_deadline_and_what_runs_stays_watched(
         assert watch.look() == []
         looks += 1
     assert clock.monotonic() == pytest.approx(start + 20)
-    assert watch.due_at() <= start + 20 and len(watch) == 2
+    assert watch.due_at() <= start + 20 and len(watch.entries) == 2
     record, status = watch.last_seen(eni(0))
     assert record["state"] == "ATTACHING" and status is None
     assert looks <= 50
@@ -271,7 +271,7 @@ def test_a_failing_look_ends_the_enis_it_was_for_with_the_error():
     ended = watch.look()
     assert sorted(look.eni_id for look in ended) == [eni(0), eni(1)]
     assert all(look.error.code == "AuthFailure.SignatureFailure" for look in ended)
-    assert len(watch) == 0
+    assert len(watch.entries) == 0
 
 
 @pytest.mark.parametrize("code", ["RequestLimitExceeded", "LimitExceeded.ActionLimited"])
@@ -286,6 +286,6 @@ def test_a_look_still_throttled_after_the_retries_is_no_news(version, code):
     throttled = P.v3_error(code, "slow down") if version == "3.0" else P.v2_error(code, 4400, "slow down")
     cloud.script[DESCRIBE if version == "3.0" else TASK].append(throttled)
     clock.sleep(watch.due_at() - clock.monotonic())
-    assert watch.look() == [] and len(watch) == 1  # still watched
+    assert watch.look() == [] and len(watch.entries) == 1  # still watched
     (look,) = wait_all(watch, clock)
     assert look.error is None and look.record["attachment"]["instance_id"] == INS
