@@ -152,29 +152,36 @@ def _attachment(instance_id: Any, device_index: Any = None, attach_time: Any = N
     return {"instance_id": instance_id, "device_index": device_index, "attach_time": attach_time or None}
 
 
+# Wire names of the record's fields, (API 3.0, API 2.0), for those both protocols answer alike.
+_WIRE_NAMES = dict(
+    network_interface_id=("NetworkInterfaceId", "networkInterfaceId"), name=("NetworkInterfaceName", "eniName"),
+    description=("NetworkInterfaceDescription", "eniDescription"), vpc_id=("VpcId", "vpcId"), subnet_id=("SubnetId", "subnetId"),
+    state=("State", "state"), primary=("Primary", "primary"), mac_address=("MacAddress", "macAddress"),
+    addresses=("PrivateIpAddressSet", "privateIpAddressesSet"), address=("PrivateIpAddress", "privateIpAddress"),
+    created_time=("CreatedTime", "createTime"),
+)
+
+
+def _record(raw: Mapping[str, Any], v3: bool, zone: Tuple[Optional[str], Optional[int]], binding: Mapping[str, Any],
+            attachment_names: Tuple[str, str, str], groups: List[str], tags: Dict[str, str]) -> Dict[str, Any]:
+    """The ENI record from ``raw`` (whose wire names are 3.0's or 2.0's) and the fields each protocol gives its own way."""
+    wire = {key: names[0 if v3 else 1] for key, names in _WIRE_NAMES.items()}
+    record = {key: raw.get(wire[key]) for key in ("network_interface_id", "name", "description", "vpc_id", "subnet_id")}
+    record.update(zone=zone[0], zone_id=zone[1], state=raw.get(wire["state"]) or "AVAILABLE", primary=bool(raw.get(wire["primary"])),
+                  mac_address=raw.get(wire["mac_address"]))
+    addresses = raw.get(wire["addresses"])
+    record["private_ip_addresses"] = [ip.get(wire["address"]) for ip in addresses or [] if ip.get(wire["address"])]
+    record["attachment"] = _attachment(*(binding.get(name) for name in attachment_names))
+    record.update(security_group_ids=groups, tags=tags, primary_private_ip_address=_primary_ip(addresses, wire["address"], wire["primary"]),
+                  created_time=raw.get(wire["created_time"]) or None)
+    return record
+
+
 def normalise_v3(raw: Mapping[str, Any]) -> Dict[str, Any]:
-    """An API 3.0 ``NetworkInterfaceSet`` item as the collection's ENI record."""
-    attachment = raw.get("Attachment") or {}
-    return {
-        "network_interface_id": raw.get("NetworkInterfaceId"),
-        "name": raw.get("NetworkInterfaceName"),
-        "description": raw.get("NetworkInterfaceDescription"),
-        "vpc_id": raw.get("VpcId"),
-        "subnet_id": raw.get("SubnetId"),
-        "zone": raw.get("Zone"),
-        "zone_id": None,  # API 3.0 names the zone
-        "state": raw.get("State") or "AVAILABLE",
-        "primary": bool(raw.get("Primary")),
-        "mac_address": raw.get("MacAddress"),
-        "private_ip_addresses": [
-            ip.get("PrivateIpAddress") for ip in raw.get("PrivateIpAddressSet") or [] if ip.get("PrivateIpAddress")
-        ],
-        "attachment": _attachment(attachment.get("InstanceId"), attachment.get("DeviceIndex"), attachment.get("AttachTime")),
-        "security_group_ids": [g for g in raw.get("GroupSet") or [] if isinstance(g, str)],
-        "tags": {t.get("Key"): t.get("Value") or "" for t in raw.get("TagSet") or [] if isinstance(t, dict) and t.get("Key")},
-        "primary_private_ip_address": _primary_ip(raw.get("PrivateIpAddressSet"), "PrivateIpAddress", "Primary"),
-        "created_time": raw.get("CreatedTime") or None,
-    }
+    """An API 3.0 ``NetworkInterfaceSet`` item as the collection's ENI record (API 3.0 names the zone)."""
+    return _record(raw, True, (raw.get("Zone"), None), raw.get("Attachment") or {}, ("InstanceId", "DeviceIndex", "AttachTime"),
+                   [g for g in raw.get("GroupSet") or [] if isinstance(g, str)],
+                   {t.get("Key"): t.get("Value") or "" for t in raw.get("TagSet") or [] if isinstance(t, dict) and t.get("Key")})
 
 
 def _primary_ip(addresses: Any, address_key: str, primary_key: str) -> Optional[str]:
@@ -211,31 +218,12 @@ def zone_phrase(record: Optional[Mapping[str, Any]]) -> Optional[str]:
 
 def normalise_v2(raw: Mapping[str, Any]) -> Dict[str, Any]:
     """An API 2.0 ENI (either documented shape of ``instanceSet``) as the same record."""
-    zone_name, zone_id = _v2_zone(raw)
     binding = raw.get("instanceSet") or {}
     if isinstance(binding, list):  # the older shape: a list of bindings, empty when unbound
         binding = binding[0] if binding else {}
-    return {
-        "network_interface_id": raw.get("networkInterfaceId"),
-        "name": raw.get("eniName"),
-        "description": raw.get("eniDescription"),
-        "vpc_id": raw.get("vpcId"),
-        "subnet_id": raw.get("subnetId"),
-        "zone": zone_name,
-        "zone_id": zone_id,
-        "state": raw.get("state") or "AVAILABLE",
-        "primary": bool(raw.get("primary")),
-        "mac_address": raw.get("macAddress"),
-        "private_ip_addresses": [
-            ip.get("privateIpAddress") for ip in raw.get("privateIpAddressesSet") or [] if ip.get("privateIpAddress")
-        ],
-        "attachment": _attachment(binding.get("instanceId"), binding.get("deviceIndex"), binding.get("attachTime")),
-        # 2.0 lists groups as objects ({sgId, sgName, ...}) and has no tags
-        "security_group_ids": [sg for sg in (g.get("sgId") if isinstance(g, dict) else g for g in raw.get("groupSet") or []) if sg],
-        "tags": {},
-        "primary_private_ip_address": _primary_ip(raw.get("privateIpAddressesSet"), "privateIpAddress", "primary"),
-        "created_time": raw.get("createTime") or None,
-    }
+    # 2.0 lists groups as objects ({sgId, sgName, ...}) and has no tags
+    groups = [sg for sg in (g.get("sgId") if isinstance(g, dict) else g for g in raw.get("groupSet") or []) if sg]
+    return _record(raw, False, _v2_zone(raw), binding, ("instanceId", "deviceIndex", "attachTime"), groups, {})
 
 
 def v2_page(data: Mapping[str, Any]) -> tuple:
@@ -517,4 +505,3 @@ class VpcApi:
 
     def detach(self, eni_id: str, instance_id: str, vpc_id: Optional[str] = None) -> Task:
         return self._write(ACTIONS["detach"], eni_id, instance_id, vpc_id, {})
-

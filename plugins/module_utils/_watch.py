@@ -50,12 +50,7 @@ class Look(NamedTuple):
 class _Entry:
     def __init__(self, eni_id: str, task: Optional[Task], wanted: Optional[str], confirm: bool, now: float, v3: bool,
                  old: FrozenSet[Optional[str]] = frozenset(), earlier: FrozenSet[str] = frozenset()) -> None:
-        self.eni_id = eni_id
-        self.task = task
-        self.wanted = wanted
-        self.confirm = confirm
-        self.old = old
-        self.earlier = earlier
+        self.eni_id, self.task, self.wanted, self.confirm, self.old, self.earlier = eni_id, task, wanted, confirm, old, earlier
         # a read showed the ENI as it was after this write began (its own task, or another job's):
         # a later read of an old binding is no longer a late read
         self.past_write = False
