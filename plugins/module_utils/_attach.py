@@ -10,8 +10,18 @@ from __future__ import annotations
 import copy
 import queue
 import threading
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._eni import ACTIONS, TASK_DONE, TRANSITIONAL_STATES, WriteRefused, holder_of, zone_phrase
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import (
+    ACTIONS,
+    TASK_DONE,
+    TRANSITIONAL_STATES,
+    Task,
+    VpcApi,
+    WriteRefused,
+    holder_of,
+    zone_phrase,
+)
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ATTACHED_ELSEWHERE,
     MODULE_ENI_NOT_FOUND,
@@ -30,7 +40,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     explain,
     sentence,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._watch import EniWatch
+from ansible_collections.tencent.qcloud.plugins.module_utils._watch import EniWatch, Look
 
 MAX_ROUNDS = 4
 # The ENI's State while a write of that kind runs on it (API 3.0).
@@ -40,7 +50,7 @@ THREADS = 16
 UNSET = object()
 
 
-def with_binding(record, instance_id, state):
+def with_binding(record: Dict[str, Any], instance_id: Optional[str], state: str) -> Dict[str, Any]:
     """The record as it will be once the write is done (for check mode and wait=false)."""
     predicted = copy.deepcopy(record)
     predicted["state"] = state
@@ -51,7 +61,7 @@ def with_binding(record, instance_id, state):
 class Failed(Exception):
     """An ENI that cannot end as asked: the sentence, and what its result carries."""
 
-    def __init__(self, msg, error=None, network_interface=UNSET):
+    def __init__(self, msg: str, error: Optional[Dict[str, Any]] = None, network_interface: Any = UNSET) -> None:
         super().__init__(msg)
         self.msg = msg
         self.error = error
@@ -61,7 +71,7 @@ class Failed(Exception):
 class Conflict:
     """A write refused because the binding is not what was read; decided after a re-read."""
 
-    def __init__(self, refusal, wanted_holder, steps):
+    def __init__(self, refusal: WriteRefused, wanted_holder: Optional[str], steps: Optional[List[Tuple[str, str]]]) -> None:
         self.refusal = refusal
         self.wanted_holder = wanted_holder  # the binding the refused write would have made
         self.steps = steps  # the plan it was part of
@@ -73,7 +83,7 @@ class Item:
     The single form is a task of one item; the list form's items follow exactly the same rules.
     """
 
-    def __init__(self, spec, context):
+    def __init__(self, spec: Dict[str, Any], context: Dict[str, Any]) -> None:
         self.eni_id = spec["network_interface_id"]
         self.instance_id = spec.get("instance_id")
         self.vpc_id = spec.get("vpc_id")
@@ -96,31 +106,31 @@ class Item:
         self.diff = None
 
     @property
-    def wanted(self):
+    def wanted(self) -> Optional[str]:
         return self.instance_id if self.present else None
 
     # -- failing -----------------------------------------------------------------------------
 
-    def fail(self, code, network_interface=UNSET, error=None, **context):
+    def fail(self, code: str, network_interface: Any = UNSET, error: Optional[Dict[str, Any]] = None, **context: Any) -> None:
         values = dict(self.context)
         values.update(context)
         raise Failed(sentence(code, values), error, network_interface)
 
-    def fail_api(self, err):
+    def fail_api(self, err: QcloudError) -> None:
         if isinstance(err, QcloudApiError):
             raise Failed(explain(err, self.context), err.to_result())
         raise Failed(err.msg)
 
     # -- the rules ---------------------------------------------------------------------------
 
-    def check(self, record):
+    def check(self, record: Dict[str, Any]) -> None:
         """What holds whatever is asked: the ENI is in the VPC given."""
         self.seen = record
         if self.vpc_id and record["vpc_id"] != self.vpc_id:
             self.fail(MODULE_VPC_MISMATCH, eni_vpc=record["vpc_id"], network_interface=record)
         self.context.update(eni_vpc=record["vpc_id"], eni_zone=zone_phrase(record))
 
-    def plan(self, record):
+    def plan(self, record: Dict[str, Any]) -> List[Tuple[str, str]]:
         """The writes that make the wanted state true, as [(action, instance_id)]."""
         holder = holder_of(record)
         if self.present:
@@ -141,7 +151,7 @@ class Item:
 
     # -- the outcome -------------------------------------------------------------------------
 
-    def finish(self, after, before=UNSET):
+    def finish(self, after: Optional[Dict[str, Any]], before: Any = UNSET) -> None:
         before = self.before if before is UNSET else before
         self.result["network_interface"] = after
         self.diff = {
@@ -150,7 +160,7 @@ class Item:
         }
         self.state = "done"
 
-    def as_list_result(self):
+    def as_list_result(self) -> Dict[str, Any]:
         """The item's entry of ``results``."""
         out = {"network_interface_id": self.eni_id, "changed": self.result["changed"]}
         if self.failure is None:
@@ -166,7 +176,7 @@ class Item:
                 out["error"] = self.failure.error
         return out
 
-    def list_diff(self):
+    def list_diff(self) -> Dict[str, Any]:
         if self.diff is not None:
             return self.diff
         before = None if self.before is UNSET else self.before
@@ -183,7 +193,7 @@ class Run:
     watching the ENIs (EniWatch). An item that fails does not stop the others.
     """
 
-    def __init__(self, qm, api, items, wait, attach_type, threads):
+    def __init__(self, qm: Any, api: VpcApi, items: List[Item], wait: bool, attach_type: Optional[str], threads: int) -> None:
         self.module = qm.module
         self.api = api
         self.deadline = qm.wait_deadline
@@ -202,7 +212,7 @@ class Run:
 
     # -- the loop ----------------------------------------------------------------------------
 
-    def run(self):
+    def run(self) -> None:
         try:
             found, misses = self.api.describe_many([item.eni_id for item in self.items])
         except QcloudError as err:
@@ -220,14 +230,14 @@ class Run:
             if self.pool is not None:
                 self.pool.shutdown(wait=False, cancel_futures=True)
 
-    def guard(self, item, fn, *args):
+    def guard(self, item: Item, fn: Callable[..., Any], *args: Any) -> None:
         """Run a step of an item; a Failed ends that item (only)."""
         try:
             fn(*args)
         except Failed as failure:
             self.failed(item, failure)
 
-    def pause(self):
+    def pause(self) -> None:
         """Until a write ends or the next look is due, whichever comes first."""
         due = self.watch.due_at()
         if self.writes:
@@ -250,10 +260,10 @@ class Run:
             if stuck:  # nothing runs and nothing can start: a bug, not a state of the cloud
                 raise RuntimeError("qcloud_eni_attach: no work left for %s" % ", ".join(stuck))
 
-    def launchable(self):
+    def launchable(self) -> bool:
         return any(waiting and instance not in self.holding for instance, waiting in self.queues.items())
 
-    def look(self):
+    def look(self) -> None:
         due = self.watch.due_at()
         if due is None or self.api.monotonic() < due:
             return
@@ -267,7 +277,7 @@ class Run:
 
     # -- reading and deciding ----------------------------------------------------------------
 
-    def arrive(self, item, record, miss):
+    def arrive(self, item: Item, record: Optional[Dict[str, Any]], miss: Optional[Dict[str, Any]]) -> None:
         """A fresh read of an item's ENI: wait for it to settle, then decide."""
         if record is not None:
             item.seen = record
@@ -278,7 +288,7 @@ class Run:
         item.state = "new"
         self.guard(item, self.decide, item, record, miss)
 
-    def decide(self, item, record, miss):
+    def decide(self, item: Item, record: Optional[Dict[str, Any]], miss: Optional[Dict[str, Any]]) -> None:
         if item.conflict is not None:
             return self.after_conflict(item, record, miss)
         if record is None:
@@ -290,7 +300,7 @@ class Run:
         item.before = record
         return self.plan(item, record)
 
-    def after_conflict(self, item, fresh, miss):
+    def after_conflict(self, item: Item, fresh: Optional[Dict[str, Any]], miss: Optional[Dict[str, Any]]) -> None:
         # Maybe the binding changed under us (a race, or a retried write that had landed):
         # if nothing moved, the refusal was about the instance: report it.
         conflict, item.conflict = item.conflict, None
@@ -309,7 +319,7 @@ class Run:
             item.fail(MODULE_NO_CONVERGENCE, holder=holder_of(fresh) or "no instance", network_interface=fresh)
         return self.plan(item, fresh)
 
-    def late_read(self, item, conflict, fresh):
+    def late_read(self, item: Item, conflict: Conflict, fresh: Dict[str, Any]) -> bool:
         """A refusal that names the binding ("already attached", "not attached") while the read still
         shows the binding the write was planned from: the read lags behind the writes (an earlier
         job's write, not waited for). Read the ENI again, within the deadline, until it shows more."""
@@ -322,7 +332,7 @@ class Run:
         self.watch.add(item.eni_id)
         return True
 
-    def plan(self, item, record):
+    def plan(self, item: Item, record: Dict[str, Any]) -> None:
         item.rounds += 1
         item.record = record
         steps = item.plan(record)
@@ -335,7 +345,7 @@ class Run:
         item.steps = list(steps)
         return self.enqueue(item)
 
-    def read_again(self, item):
+    def read_again(self, item: Item) -> Tuple[Optional[Dict[str, Any]], Optional[Dict[str, Any]]]:
         try:
             found, misses = self.api.describe_many([item.eni_id])
         except QcloudError as err:
@@ -344,11 +354,11 @@ class Run:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def enqueue(self, item):
+    def enqueue(self, item: Item) -> None:
         item.state = "queued"
         self.queues.setdefault(item.steps[0][1], []).append(item)
 
-    def launch(self):
+    def launch(self) -> None:
         """Start the next write of every instance that no write or task of this run holds."""
         for instance, waiting in list(self.queues.items()):
             while waiting and instance not in self.holding:
@@ -362,11 +372,11 @@ class Run:
                 item.step = item.steps[0]
                 self.submit(item)
 
-    def submit(self, item):
+    def submit(self, item: Item) -> None:
         action, instance = item.step
         eni_id, vpc_id, attach_type = item.eni_id, item.vpc_id, self.attach_type
 
-        def write(api):
+        def write(api: VpcApi) -> Task:
             if action == "attach":
                 return api.attach(eni_id, instance, vpc_id, attach_type)
             return api.detach(eni_id, instance, vpc_id)
@@ -382,7 +392,7 @@ class Run:
         self.writes[self.pool.submit(lambda: write(self.local.api))] = eni_id
         return None
 
-    def start_threads(self):
+    def start_threads(self) -> None:
         """The list form's threads. Each owns a clone of the run's api (its own HTTP session, since
         ``requests.Session`` is not guaranteed to be thread-safe; the keys, the deadline and the rate
         limiter are shared); outcomes are handed back to this thread, which decides (Ansible's
@@ -396,7 +406,7 @@ class Run:
             clones.put(self.api.clone())
         self.pool = ThreadPoolExecutor(size, initializer=lambda: setattr(self.local, "api", clones.get_nowait()))
 
-    def written(self, item, task, exc):
+    def written(self, item: Item, task: Optional[Task], exc: Optional[QcloudError]) -> None:
         action, instance = item.step
         if exc is None:
             item.result["task_id"] = task.task_id
@@ -418,7 +428,7 @@ class Run:
         item.state = "new"
         return self.guard(item, self.refused, item, exc)
 
-    def refused(self, item, exc):
+    def refused(self, item: Item, exc: QcloudError) -> None:
         action, instance = item.step
         if not isinstance(exc, WriteRefused):
             item.fail_api(exc)
@@ -438,7 +448,7 @@ class Run:
 
     # -- waiting -----------------------------------------------------------------------------
 
-    def looked(self, item, look):
+    def looked(self, item: Item, look: Look) -> None:
         if item.state == "settling":
             if look.error is not None:
                 item.fail_api(look.error)
@@ -457,7 +467,7 @@ class Run:
             return self.enqueue(item)
         return self.confirmed(item, look.record)
 
-    def confirmed(self, item, record):
+    def confirmed(self, item: Item, record: Optional[Dict[str, Any]]) -> None:
         if record is not None:
             item.check(record)
         if holder_of(record) != item.wanted:
@@ -468,7 +478,7 @@ class Run:
             )
         item.finish(record)
 
-    def timed_out(self, item):
+    def timed_out(self, item: Item) -> None:
         record, status = self.watch.last_seen(item.eni_id)
         self.watch.drop(item.eni_id)
         self.release(item)
@@ -488,11 +498,11 @@ class Run:
 
     # -- bookkeeping -------------------------------------------------------------------------
 
-    def release(self, item):
+    def release(self, item: Item) -> None:
         for instance in [i for i, holder in self.holding.items() if holder is item]:
             del self.holding[instance]
 
-    def failed(self, item, failure):
+    def failed(self, item: Item, failure: Failed) -> None:
         item.failure = failure
         item.state = "done"
         self.release(item)
