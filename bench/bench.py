@@ -35,8 +35,8 @@ OURS = "tencent.qcloud.qcloud_eni_attach"
 # -- the wait schedules ----------------------------------------------------------------------
 
 def shipped_defaults(name):
-    """The keyword defaults of function `name` in _vpc.py, read from the source the bench runs."""
-    path = os.path.join(lib.ROOT, "plugins", "module_utils", "_vpc.py")
+    """The keyword defaults of function `name` in _watch.py, read from the source the bench runs."""
+    path = os.path.join(lib.ROOT, "plugins", "module_utils", "_watch.py")
     with open(path) as fh:
         tree = ast.parse(fh.read())
     for node in ast.walk(tree):

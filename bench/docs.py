@@ -74,7 +74,7 @@ def findings(res):
         if not o["met_wall"]:
             txt += (" The miss is %.0f%% over the goal. Part of the module's cost is compiling: an AnsiballZ file carries "
                     "sources, not bytecode, so every run compiles the module and its module_utils again, and with issue 14 "
-                    "the module's code (the one engine of the single and the list form) and `_vpc.py` (the ENI watch) "
+                    "the module's code (the one engine of the single and the list form) and the ENI watch (then in `_vpc.py`, now `_watch.py`) "
                     "grew to about twice their size; the single form no longer imports the list form's threads." % (
                         100 * (o["ratio_ping_wall"] / 1.5 - 1)))
         out.append(txt)

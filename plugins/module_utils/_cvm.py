@@ -27,15 +27,11 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     QcloudError,
     sentence,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import CVM_SERVICE, CVM_VERSION, normalise_v3
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import CVM_SERVICE, CVM_VERSION, DESCRIBE_LIMIT_MAX, normalise_v3
 
 VERSIONS = {CVM_SERVICE: CVM_VERSION, "vpc": VPC_VERSION_V3}
-PAGE_SIZE = 100
 MAX_FILTERS = 10
 MAX_VALUES = 5
-MAX_IDS = 100
-# ENIs of many hosts are read by VPC (all its ENIs, 100 a page) rather than 5 hosts a call.
-ENIS_BY_VPC_ABOVE = 100
 DEFAULT_WORKERS = 8
 
 STATE_FILTER = "instance-state"
@@ -185,7 +181,7 @@ class ClientPool:
 
 
 def _page(pool: ClientPool, query: Query, offset: int) -> Tuple[int, List[Dict[str, Any]]]:
-    params = dict(query.params, Offset=offset, Limit=PAGE_SIZE)
+    params = dict(query.params, Offset=offset, Limit=DESCRIBE_LIMIT_MAX)
     try:
         data = pool.get(query.region, query.service).call(query.action, params).data
     except QcloudApiError as err:
@@ -234,8 +230,8 @@ def fetch_all(pool: ClientPool, queries: Sequence[Query], workers: int = DEFAULT
 def _instance_queries(region: str, filters: Mapping[str, Sequence[str]], ids: Optional[Sequence[str]]) -> List[List[Query]]:
     if ids:
         unique = list(dict.fromkeys(ids))
-        return [[Query(region, CVM_SERVICE, "DescribeInstances", {"InstanceIds": unique[i:i + MAX_IDS]}, "InstanceSet")
-                 for i in range(0, len(unique), MAX_IDS)]]
+        return [[Query(region, CVM_SERVICE, "DescribeInstances", {"InstanceIds": unique[i:i + DESCRIBE_LIMIT_MAX]}, "InstanceSet")
+                 for i in range(0, len(unique), DESCRIBE_LIMIT_MAX)]]
     return [
         [Query(region, CVM_SERVICE, "DescribeInstances", {"Filters": request} if request else {}, "InstanceSet")
          for request in group]
@@ -297,7 +293,7 @@ def attach_network_interfaces(pool: ClientPool, records: List[Dict[str, Any]], w
         by_region.setdefault(record["region"], []).append(record)
     queries: List[Query] = []
     for region, hosts in by_region.items():
-        if len(hosts) > ENIS_BY_VPC_ABOVE:
+        if len(hosts) > DESCRIBE_LIMIT_MAX:  # more hosts than a page of ENIs: read by VPC, not 5 hosts a call
             name, values = "vpc-id", list(dict.fromkeys(h["vpc_id"] for h in hosts if h["vpc_id"]))
         else:
             name, values = "attachment.instance-id", [h["instance_id"] for h in hosts]

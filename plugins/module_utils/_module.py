@@ -32,7 +32,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     explain,
     sentence,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import RATE_LIMITS, VpcApi
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import RATE_LIMITS, VpcApi
 
 
 def env_option(name: str) -> str:

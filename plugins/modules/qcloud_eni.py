@@ -397,7 +397,8 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 from ansible_collections.tencent.qcloud.plugins.module_utils._tag import tag_changes, tag_problem
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import ADDRESSES_PER_CALL, EniLifecycle, WriteRefused, chunked
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import WriteRefused
+from ansible_collections.tencent.qcloud.plugins.module_utils._lifecycle import ADDRESSES_PER_CALL, EniLifecycle, chunked
 
 NAME_MAX_BYTES = 60
 DESCRIPTION_MAX = 60

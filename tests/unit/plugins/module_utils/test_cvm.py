@@ -261,7 +261,7 @@ def test_enis_five_hosts_a_call_primary_first():
 
 
 def test_enis_of_many_hosts_are_read_by_vpc():
-    hosts = [instance(i, vpc="vpc-gz%06d" % (i % 2)) for i in range(M.ENIS_BY_VPC_ABOVE + 1)]
+    hosts = [instance(i, vpc="vpc-gz%06d" % (i % 2)) for i in range(M.DESCRIBE_LIMIT_MAX + 1)]
     enis = [eni("eni-p%07d" % i, "ins-c%07d" % i, vpc="vpc-gz%06d" % (i % 2)) for i in range(len(hosts))]
     enis += [eni("eni-free%04d" % i, None, primary=False, vpc="vpc-gz000000") for i in range(150)]
     cloud = CvmCloud(hosts, enis)

@@ -2,7 +2,7 @@
 # Copyright (c) tencent.qcloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The ENI record's new keys, the lifecycle's pieces in _vpc.py and _tag.py, and qcloud_eni's
+"""The ENI record's new keys, the lifecycle's pieces in _eni.py, _lifecycle.py and _tag.py, and qcloud_eni's
 planning (which writes, in which order, and what they predict), on real payload shapes."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pytest
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
 from ansible_collections.tencent.qcloud.plugins.module_utils import _tag as T
-from ansible_collections.tencent.qcloud.plugins.module_utils import _vpc as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _eni as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _lifecycle as L
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni as M
@@ -75,19 +76,19 @@ def test_both_protocols_give_the_same_keys():
 
 def test_settled_needs_the_eni_and_every_address_available():
     raw = eni_item("eni-eth10001", secondaries=["10.0.1.11"])
-    assert V.settled(raw) and V.unsettled(raw) == ""
+    assert L.settled(raw) and L.unsettled(raw) == ""
     raw["PrivateIpAddressSet"][1]["State"] = "PENDING"
-    assert not V.settled(raw) and V.unsettled(raw) == "address 10.0.1.11 PENDING"
+    assert not L.settled(raw) and L.unsettled(raw) == "address 10.0.1.11 PENDING"
     raw["State"] = "DELETING"
-    assert V.unsettled(raw) == "DELETING"
+    assert L.unsettled(raw) == "DELETING"
     del raw["State"]
     raw["PrivateIpAddressSet"][1]["State"] = None
-    assert V.settled(raw)
+    assert L.settled(raw)
 
 
 def test_chunks_of_ten():
-    assert [len(c) for c in V.chunked(list(range(23)))] == [10, 10, 3]
-    assert V.chunked([]) == []
+    assert [len(c) for c in L.chunked(list(range(23)))] == [10, 10, 3]
+    assert L.chunked([]) == []
 
 
 # ================================================================== the lifecycle's refusals and answers
@@ -116,7 +117,7 @@ def api_error(code, action, lost=False):
 ])
 def test_lifecycle_refusal(code, action, lost, kind, maybe):
     err = api_error(code, action, lost)
-    refusal = V.lifecycle_refusal(err)
+    refusal = L.lifecycle_refusal(err)
     if kind is None:
         assert refusal is err
         return
@@ -127,9 +128,9 @@ def test_lifecycle_refusal(code, action, lost, kind, maybe):
 def test_a_detach_refusal_keeps_the_attach_layer_kind_and_is_ours_only_for_the_lost_answer_codes():
     missing = V.WriteRefused("missing", api_error("InvalidInstance.NotFound", "DetachNetworkInterface", lost=True))
     assert missing.maybe_applied, "the attach layer's own reading"
-    refusal = V.lifecycle_refusal(missing)
+    refusal = L.lifecycle_refusal(missing)
     assert (refusal.kind, refusal.maybe_applied) == ("missing", False)
-    refusal = V.lifecycle_refusal(V.WriteRefused("missing", api_error("ResourceNotFound", "DetachNetworkInterface")))
+    refusal = L.lifecycle_refusal(V.WriteRefused("missing", api_error("ResourceNotFound", "DetachNetworkInterface")))
     assert (refusal.kind, refusal.maybe_applied) == ("missing", False)
 
 
@@ -139,8 +140,8 @@ def test_the_lifecycle_answers_records_and_tasks():
     pending["PrivateIpAddressSet"][1]["State"] = "PENDING"
     session = ScriptedSession(P.v3_ok(NetworkInterface=item), P.v3_ok(NetworkInterfaceSet=[pending], TotalCount=1),
                               P.v3_ok(request_id="req-del"), P.v3_error("ResourceNotFound", "no such ENI"))
-    life = V.EniLifecycle(V.VpcApi(QcloudClient(KEYS, "ap-guangzhou", session=session, retries=0)))
-    record, task = life.create(V.Subnet("subnet-gz3a0001", "vpc-gz000001", "ap-guangzhou-3", "10.0.1.0/24", 200), "web-1-eth1")
+    life = L.EniLifecycle(V.VpcApi(QcloudClient(KEYS, "ap-guangzhou", session=session, retries=0)))
+    record, task = life.create(L.Subnet("subnet-gz3a0001", "vpc-gz000001", "ap-guangzhou-3", "10.0.1.0/24", 200), "web-1-eth1")
     assert record == V.normalise_v3(item) and task.action == "CreateNetworkInterface" and task.task_id
     (seen,) = life.find("web-1-eth1", "subnet-gz3a0001")
     assert seen.record == V.normalise_v3(pending) and seen.settled is False
@@ -232,7 +233,7 @@ class Want(M.Desired):
         self.purge_tags = kw.get("purge_tags", True)
 
 
-SUBNET = V.Subnet("subnet-gz3a0001", "vpc-gz000001", "ap-guangzhou-3", "10.0.1.0/24", 200)
+SUBNET = L.Subnet("subnet-gz3a0001", "vpc-gz000001", "ap-guangzhou-3", "10.0.1.0/24", 200)
 
 
 def record(**kw):

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import RATE_LIMITS
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import RATE_LIMITS
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock, ScriptedSession
 

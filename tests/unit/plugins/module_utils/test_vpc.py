@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
-from ansible_collections.tencent.qcloud.plugins.module_utils import _vpc as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _eni as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _watch as W
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock, ScriptedSession
@@ -287,7 +288,7 @@ def test_task_status_v2(answer, status, output):
 
 
 def test_poll_delays_grow_to_a_cap():
-    delays = V.poll_delays()
+    delays = W.poll_delays()
     got = [next(delays) for dummy in range(12)]
     assert got[0] == 0.25 and got == sorted(got) and got[-1] == 5.0
 

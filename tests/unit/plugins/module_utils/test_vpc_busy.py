@@ -17,7 +17,8 @@ import pytest
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
 from ansible_collections.tencent.qcloud.plugins.module_utils import _errors as E
-from ansible_collections.tencent.qcloud.plugins.module_utils import _vpc as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _eni as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _lifecycle as L
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.eni_cloud import eni_item
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock, ScriptedSession, verify_v3_authorization
@@ -227,7 +228,7 @@ def test_a_look_that_fails_cannot_tell_so_the_answer_is_waited_out():
 
 def lifecycle(*script):
     api, session, clock = make_api("3.0", *script)
-    return V.EniLifecycle(api), session, clock
+    return L.EniLifecycle(api), session, clock
 
 
 def raw(state="AVAILABLE", address_state="AVAILABLE", holder=None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
-from ansible_collections.tencent.qcloud.plugins.module_utils import _vpc as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _eni as V
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import (

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
-from ansible_collections.tencent.qcloud.plugins.module_utils import _vpc as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _eni as V
+from ansible_collections.tencent.qcloud.plugins.module_utils import _watch as W
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock, FakeCloud
@@ -42,7 +43,7 @@ def make(version, count=0):
 def wait_all(watch, clock):
     """Drive a watch as the module does: sleep until it is due, look, until nothing is watched."""
     ended = []
-    while len(watch):
+    while len(watch.entries):
         clock.sleep(max(0.0, watch.due_at() - clock.monotonic()))
         ended.extend(watch.look())
     return ended
@@ -105,7 +106,7 @@ def test_v2_takes_one_id_per_call():
 
 
 def test_look_delays_are_8_percent_of_the_wait_so_far_at_least_015_at_most_10():
-    delays = V.look_delays()
+    delays = W.look_delays()
     got = [next(delays) for dummy in range(200)]
     assert got[:10] == [0.15] * 10
     elapsed = sum(got[:60])
@@ -130,7 +131,7 @@ def test_v3_one_describe_watches_many_enis_and_no_task_is_read():
     api, cloud, clock = make("3.0", 150)
     ids = [eni(n) for n in range(150)]
     tasks = start_attach(api, cloud, ids, looks=2)
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     for eni_id in ids:
         watch.add(eni_id, tasks[eni_id], wanted=INS)
     del cloud.calls[:]
@@ -146,7 +147,7 @@ def test_v3_a_failed_task_is_read_only_for_its_eni():
     tasks = start_attach(api, cloud, [eni(0), eni(1)])
     cloud.task_plan = ("FAILED", 1, "the hypervisor refused the device")
     tasks[eni(2)] = api.attach(eni(2), INS)
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     for eni_id, task in tasks.items():
         watch.add(eni_id, task, wanted=INS)
     del cloud.calls[:]
@@ -162,7 +163,7 @@ def test_v3_a_detach_ends_as_asked_when_the_eni_is_free():
     api, cloud, clock = make("3.0")
     cloud.add_eni(eni(0), holder=INS)
     task = api.detach(eni(0), INS)
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     watch.add(eni(0), task, wanted=None)
     (look,) = wait_all(watch, clock)
     assert look.record["attachment"] is None and look.status is None
@@ -172,7 +173,7 @@ def test_v3_settling_enis_end_when_their_state_is_stable():
     api, cloud, clock = make("3.0")
     cloud.add_eni(eni(0), holder=INS, state="DETACHING", settle_after=3, settle_to=None)
     cloud.add_eni(eni(1), holder=INS, state="ATTACHING", settle_after=0, settle_to=INS)
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     watch.add(eni(0))
     watch.add(eni(1))
     ended = wait_all(watch, clock)
@@ -183,7 +184,7 @@ def test_v3_settling_enis_end_when_their_state_is_stable():
 def test_v3_an_eni_that_vanished_ends_with_the_answer_that_said_so():
     api, cloud, clock = make("3.0")
     cloud.add_eni(eni(0), holder=INS, state="DETACHING", settle_after=5)
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     watch.add(eni(0))
     del cloud.enis[eni(0)]
     (look,) = wait_all(watch, clock)
@@ -195,7 +196,7 @@ def test_v3_everything_is_looked_at_on_the_deadline_and_what_runs_stays_watched(
     cloud.task_plan = ("RUNNING", 0, "")
     tasks = {eni_id: api.attach(eni_id, INS) for eni_id in (eni(0), eni(1))}
     start = clock.monotonic()
-    watch = V.EniWatch(api, start + 20)
+    watch = W.EniWatch(api, start + 20)
     for eni_id, task in tasks.items():
         watch.add(eni_id, task, wanted=INS)
     looks = 0
@@ -204,7 +205,7 @@ def test_v3_everything_is_looked_at_on_the_deadline_and_what_runs_stays_watched(
         assert watch.look() == []
         looks += 1
     assert clock.monotonic() == pytest.approx(start + 20)
-    assert watch.due_at() <= start + 20 and len(watch) == 2
+    assert watch.due_at() <= start + 20 and len(watch.entries) == 2
     record, status = watch.last_seen(eni(0))
     assert record["state"] == "ATTACHING" and status is None
     assert looks <= 50
@@ -213,7 +214,7 @@ def test_v3_everything_is_looked_at_on_the_deadline_and_what_runs_stays_watched(
 def test_v3_rounds_are_apart_and_only_due_enis_cost_calls():
     api, cloud, clock = make("3.0", 150)
     cloud.task_plan = ("RUNNING", 0, "")
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     for n in range(150):  # added 10 ms apart: 150 schedules, 1.5 s of them
         watch.add(eni(n), api.attach(eni(n), INS), wanted=INS)
         clock.sleep(0.01)
@@ -226,7 +227,7 @@ def test_v3_rounds_are_apart_and_only_due_enis_cost_calls():
         watch.look()
         rounds.append((clock.monotonic(), len(cloud.calls) - before))
     gaps = [b[0] - a[0] for a, b in zip(rounds, rounds[1:])]
-    assert min(gaps) >= V.EniWatch.MIN_ROUND_GAP - 1e-9
+    assert min(gaps) >= W.EniWatch.MIN_ROUND_GAP - 1e-9
     assert all(calls <= 2 for t, calls in rounds)
     assert len(cloud.calls) <= 2 * 31  # at most 10 rounds a second, at most 2 calls each
 
@@ -237,7 +238,7 @@ def test_v3_rounds_are_apart_and_only_due_enis_cost_calls():
 def test_v2_polls_each_task_then_reads_the_eni_once():
     api, cloud, clock = make("2.0", 2)
     tasks = start_attach(api, cloud, [eni(0), eni(1)], looks=1)
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     watch.add(eni(0), tasks[eni(0)], wanted=INS)
     watch.add(eni(1), tasks[eni(1)], wanted=INS, confirm=False)  # a detach before a move's attach
     del cloud.calls[:]
@@ -251,7 +252,7 @@ def test_v2_a_failed_task_is_not_followed_by_a_read():
     api, cloud, clock = make("2.0", 1)
     cloud.task_plan = ("FAILED", 0, "boom")
     task = api.attach(eni(0), INS)
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     watch.add(eni(0), task, wanted=INS)
     del cloud.calls[:]
     (look,) = wait_all(watch, clock)
@@ -262,7 +263,7 @@ def test_v2_a_failed_task_is_not_followed_by_a_read():
 def test_a_failing_look_ends_the_enis_it_was_for_with_the_error():
     api, cloud, clock = make("3.0", 2)
     tasks = start_attach(api, cloud, [eni(0), eni(1)])
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     for eni_id, task in tasks.items():
         watch.add(eni_id, task, wanted=INS)
     cloud.script[DESCRIBE].append(P.v3_error("AuthFailure.SignatureFailure", "bad"))
@@ -270,7 +271,7 @@ def test_a_failing_look_ends_the_enis_it_was_for_with_the_error():
     ended = watch.look()
     assert sorted(look.eni_id for look in ended) == [eni(0), eni(1)]
     assert all(look.error.code == "AuthFailure.SignatureFailure" for look in ended)
-    assert len(watch) == 0
+    assert len(watch.entries) == 0
 
 
 @pytest.mark.parametrize("code", ["RequestLimitExceeded", "LimitExceeded.ActionLimited"])
@@ -280,11 +281,11 @@ def test_a_look_still_throttled_after_the_retries_is_no_news(version, code):
     api, cloud, clock = make(version, 1)
     api.client.retries = 0
     task = start_attach(api, cloud, [eni(0)])[eni(0)]
-    watch = V.EniWatch(api, clock.monotonic() + 300)
+    watch = W.EniWatch(api, clock.monotonic() + 300)
     watch.add(eni(0), task, wanted=INS)
     throttled = P.v3_error(code, "slow down") if version == "3.0" else P.v2_error(code, 4400, "slow down")
     cloud.script[DESCRIBE if version == "3.0" else TASK].append(throttled)
     clock.sleep(watch.due_at() - clock.monotonic())
-    assert watch.look() == [] and len(watch) == 1  # still watched
+    assert watch.look() == [] and len(watch.entries) == 1  # still watched
     (look,) = wait_all(watch, clock)
     assert look.error is None and look.record["attachment"]["instance_id"] == INS

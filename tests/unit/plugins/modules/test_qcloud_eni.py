@@ -21,7 +21,8 @@ from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _module
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import EniLifecycle, VpcApi
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
+from ansible_collections.tencent.qcloud.plugins.module_utils._lifecycle import EniLifecycle
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.eni_cloud import EniCloud, eni_item

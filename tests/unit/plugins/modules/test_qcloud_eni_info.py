@@ -22,7 +22,7 @@ from ansible.module_utils.common import warnings as ansible_warnings
 from ansible_collections.tencent.qcloud.plugins.module_utils import _credentials
 from ansible_collections.tencent.qcloud.plugins.module_utils import _module
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import VpcApi
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_info
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import (
