@@ -303,7 +303,8 @@ network_interface:
       sample: null
     state:
       description:
-        - The ENI state, V(AVAILABLE) when settled (attached or not); V(ATTACHING) or V(DETACHING) while a task runs.
+        - The ENI state, V(AVAILABLE) when settled (attached or not); V(PENDING), V(ATTACHING), V(DETACHING) or
+          V(DELETING) while a task runs.
         - API 2.0 reports no state; it is then V(AVAILABLE).
       type: str
       sample: AVAILABLE
