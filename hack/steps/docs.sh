@@ -13,6 +13,7 @@
 #
 # Tools: .venv-docs from docs/site/requirements.txt (reinstalled only when it changes); ansible-doc
 # comes from the project venv. Runs in the copy made by hack/copy_collection.sh.
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 VENV=${VENV:-.venv}
