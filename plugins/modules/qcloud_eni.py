@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: qcloud_eni
 short_description: Create, change and delete Tencent Cloud elastic network interfaces
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Makes "this ENI exists, with these addresses, security groups and tags" (O(state=present)) or "this ENI does
     not exist" (O(state=absent)) true, over Tencent Cloud API 3.0.
@@ -68,7 +68,6 @@ options:
       - A primary address never changes; with an existing ENI whose primary address differs, the module fails before
         any write.
     type: str
-    version_added: 0.2.0
   private_ip_addresses:
     description:
       - Secondary private IPv4 addresses the ENI must have, in its subnet. Tencent Cloud picks the primary address

@@ -78,6 +78,7 @@ options:
       - An empty list changes nothing and makes no call.
     type: list
     elements: dict
+    version_added: 0.2.0
     suboptions:
       network_interface_id:
         description:

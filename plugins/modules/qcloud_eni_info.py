@@ -50,6 +50,7 @@ options:
       - Only ENIs that have every one of these tags, with these values (a dictionary of strings).
       - API 3.0 only, since API 2.0 reports no tags; with O(api_version=2.0) the module fails before any call.
     type: dict
+    version_added: 0.2.0
 extends_documentation_fragment:
   - tencent.qcloud.qcloud
 attributes:
