@@ -175,8 +175,8 @@ def repeats(page, lines):
         for sentence in SENTENCE_END.split(norm):
             if len(sentence) >= MIN_REPEAT and sentence.endswith((".", ";")):
                 if sentence in sentences and sentences[sentence] != number:
-                    problems.append("%s:%d: the sentence %r repeats line %d" % (rel, number, sentence[:60] + "...",
-                                                                              sentences[sentence]))
+                    problems.append("%s:%d: the sentence %r repeats line %d"
+                                    % (rel, number, sentence[:60] + "...", sentences[sentence]))
                 sentences.setdefault(sentence, number)
         lead = LEAD.match(norm) if kind == "bullet" else None
         if lead:

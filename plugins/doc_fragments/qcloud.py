@@ -141,7 +141,6 @@ requirements:
   - requests
 """
 
-
     # The same connection options for plugins (the inventory plugin): written out, not derived.
     PLUGINS = r"""
 options:
