@@ -60,4 +60,7 @@ def main(endpoint, cafile, eni):
 
 
 if __name__ == "__main__":
+    if "-h" in sys.argv[1:] or "--help" in sys.argv[1:]:
+        print(__doc__)
+        sys.exit(0)
     main(*sys.argv[1:4])

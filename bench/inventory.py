@@ -212,6 +212,9 @@ def item8(quick):
 
 
 if __name__ == "__main__":
+    if "-h" in sys.argv[1:] or "--help" in sys.argv[1:]:
+        print(__doc__)
+        sys.exit(0)
     os.makedirs(lib.OUT, exist_ok=True)
     lib.copy_collection()
     print(json.dumps(item8("--quick" in sys.argv), indent=1))

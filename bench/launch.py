@@ -14,6 +14,9 @@ import os
 import sys
 import time
 
+if len(sys.argv) < 3 or sys.argv[1] in ("-h", "--help"):
+    print(__doc__)
+    sys.exit(0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2)
 out, argv = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
 pid = os.fork()

@@ -5,6 +5,7 @@
 # A stamp named after a hash of the requirements and the interpreter skips the install on reruns.
 #
 # Usage: bench/setup.sh [VENV_DIR]
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${1:-.venv-bench}

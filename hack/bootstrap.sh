@@ -6,6 +6,7 @@
 # after a hash of all requirements files (and the interpreter), so a warm rerun is a no-op.
 #
 # Usage: hack/bootstrap.sh [VENV_DIR]
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

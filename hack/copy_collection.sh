@@ -11,6 +11,7 @@
 # list) sees the same set of files as in the work tree.
 #
 # Usage: hack/copy_collection.sh [DEST]   prints the destination path
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

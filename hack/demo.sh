@@ -8,6 +8,7 @@
 # Each run's PLAY RECAP is checked against that expectation. The simulator is stopped at the end.
 #
 # Called by the Makefile after the venv and the copy in build/collections are ready.
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

@@ -11,6 +11,7 @@
 # uses its own build/sim-NAME directory (hack/sim.py start), so the secret scan finds its secrets.
 #
 # Every step's output goes to the console and to build/logs/STEP.log.
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

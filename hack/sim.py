@@ -311,9 +311,35 @@ def write_config(sim_dir, template, out):
     return 0
 
 
+START_VALUE_OPTIONS = ("--task-seconds", "--rate-limits", "--world", "--instances", "--regions", "--busy-code",
+                       "--throttle-code", "--read-lag", "--replay-task-id")
+
+
+def bad_start_options(opts):
+    """What is wrong with the options of ``start`` (an unknown one, a value missing), or None."""
+    i = 0
+    while i < len(opts):
+        if opts[i] in START_VALUE_OPTIONS:
+            if i + 1 >= len(opts):
+                return "%s needs a value" % opts[i]
+            i += 2
+        elif opts[i] == "--http":
+            i += 1
+        else:
+            return "unknown option %s" % opts[i]
+    return None
+
+
 def main(argv):
+    if "-h" in argv or "--help" in argv:  # before anything else: --help never starts or stops a thing
+        print(__doc__)
+        return 0
     if len(argv) >= 2 and argv[0] == "start":
         opts = argv[2:]
+        problem = "DIR comes first, not %s" % argv[1] if argv[1].startswith("-") else bad_start_options(opts)
+        if problem:
+            sys.stderr.write("sim: start: %s (see sim.py --help)\n" % problem)
+            return 2
         http = "--http" in opts
         task_seconds = opts[opts.index("--task-seconds") + 1] if "--task-seconds" in opts else "0.5"
         rate_limits = opts[opts.index("--rate-limits") + 1] if "--rate-limits" in opts else None

@@ -17,6 +17,7 @@
 #
 # Runs under hack/run_tests.sh (ROOT, PY, COPY, LOGS set). Tools go into .venv-awx, keyed on the
 # pinned list below plus requirements.txt, so a fresh machine installs them and a rerun does not.
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}

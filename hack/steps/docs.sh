@@ -4,7 +4,8 @@
 #   1. docs/troubleshooting.md is what tools/gen_troubleshooting.py makes of the error catalogue;
 #   2. the oldest supported ansible-core (meta/runtime.yml requires_ansible) is the one the README
 #      and docs/getting-started.md state; every file the README and docs/*.md name exists, and
-#      every resource id they use is in the simulator's default world (hack/check_docs.py);
+#      every resource id they use is in the simulator's default world, no page says a thing twice, and
+#      the plugins' docs name only options they have and no version newer than galaxy.yml's (hack/check_docs.py);
 #   3. antsibull-docs lint-collection-docs --plugin-docs (module and fragment docs, markup,
 #      references, docs/docsite/links.yml) and antsibull-changelog lint;
 #   4. the HTML site: antsibull-docs generates the module and doc fragment reference from the
@@ -13,6 +14,7 @@
 #
 # Tools: .venv-docs from docs/site/requirements.txt (reinstalled only when it changes); ansible-doc
 # comes from the project venv. Runs in the copy made by hack/copy_collection.sh.
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 VENV=${VENV:-.venv}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Step `galaxy`: build the collection tarball, check that it holds the files the docs say ship, and
+# Step `galaxy`: check that no plugin's version_added is newer than galaxy.yml's version (hack/check_docs.py
+# --version-added), build the collection tarball, check that it holds the files the docs say ship, and
 # run galaxy-importer on it, as Galaxy and Automation Hub do on upload. Passes only when the importer
 # reports no error and no warning.
 #
@@ -9,6 +10,7 @@
 # (Galaxy does not install awx.awx; steps/lint.sh lints those playbooks against the real one).
 # ANSIBLE_COLLECTIONS_PATH and HOME point into build/galaxy, so nothing it installs shadows the
 # work tree from ~/.ansible. Tools: .venv-galaxy, keyed on the pinned list below.
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
@@ -40,6 +42,12 @@ export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
 export ANSIBLE_LOCAL_TEMP="$WORK/tmp"
 export ANSIBLE_NOCOLOR=1 NO_COLOR=1
 
+# A plugin, option or return value documented as added in a version newer than the collection's
+# would tell users of this tarball "New in X" for a release they do not have.
+echo "== version_added against galaxy.yml's version"
+"${PY:-$ROOT/${VENV:-.venv}/bin/python}" hack/check_docs.py --version-added "$COPY"
+
+echo
 echo "== ansible-galaxy collection build"
 ansible-galaxy collection build "$COPY" --output-path "$WORK/dist" --force
 tarball=$(ls "$WORK"/dist/tencent-qcloud-*.tar.gz)

@@ -6,6 +6,7 @@
 # package (13.x) still bundles it, so its wheel is downloaded with pip (no install) and only
 # ansible_collections/awx/awx is unpacked into .venv-lint/collections.
 # Tools: .venv-lint, keyed on the pinned list below.
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}

@@ -7,6 +7,7 @@
 # requirements-dev.txt; it is reinstalled only when those change. The tests run in a copy of
 # their own (build/collections-oldest/...), so this step leaves the main copy's tests/output alone,
 # and integration uses its own simulator in build/sim-oldest (the secret scan reads its secrets).
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 PY=${PY:-$ROOT/.venv/bin/python}

@@ -7,6 +7,7 @@
 # between jobs, hostile input (no API call), auth and clock failures, and no secret in any output.
 # Every playbook's output (-v --diff, -vvv) lands in build/logs/reliability for the secret-scan step.
 # Env from run_tests.sh: ROOT, PY, COPY, LOGS. Exit 0 pass, 99 skip, else fail.
+case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -uo pipefail
 cd "$ROOT" || exit 1
 if [ ! -d "$ROOT/tests/reliability" ] || [ ! -d "$COPY/plugins/modules" ]; then

@@ -24,7 +24,7 @@ author:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
-  - tencent.qcloud.qcloud.inventory
+  - tencent.qcloud.qcloud.plugins
 options:
   plugin:
     description: The name of this plugin; it marks the file as its configuration.
@@ -177,7 +177,7 @@ else:
 
 display = Display()
 
-# The shared connection options (doc fragment tencent.qcloud.qcloud.inventory).
+# The shared connection options (doc fragment tencent.qcloud.qcloud.plugins).
 CONNECTION_OPTIONS = (
     "secret_id", "secret_key", "security_token", "region", "api_endpoint", "ca_bundle", "validate_certs",
     "api_timeout", "api_retries", "profile", "role_arn", "role_session_name", "role_duration", "sts_endpoint",

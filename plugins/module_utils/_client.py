@@ -66,7 +66,7 @@ except ImportError:  # pragma: no cover - reported by the module with missing_re
 else:
     REQUESTS_IMPORT_ERROR = None
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
 USER_AGENT = "ansible-collection-tencent-qcloud/%s" % COLLECTION_VERSION
 
 DEFAULT_ENDPOINTS = {

@@ -40,6 +40,10 @@ options:
         read in batches with C(DescribeNetworkInterfaces).
     type: bool
     default: false
+  api_version:
+    description:
+      - The wire protocol. This module speaks Tencent Cloud API 3.0 only (the CVM API has no API 2.0); keep the default
+        V(3.0); V(2.0) fails before any call.
 extends_documentation_fragment:
   - tencent.qcloud.qcloud
 attributes:

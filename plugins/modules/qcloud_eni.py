@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: qcloud_eni
 short_description: Create, change and delete Tencent Cloud elastic network interfaces
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Makes "this ENI exists, with these addresses, security groups and tags" (O(state=present)) or "this ENI does
     not exist" (O(state=absent)) true, over Tencent Cloud API 3.0.
@@ -68,7 +68,6 @@ options:
       - A primary address never changes; with an existing ENI whose primary address differs, the module fails before
         any write.
     type: str
-    version_added: 0.2.0
   private_ip_addresses:
     description:
       - Secondary private IPv4 addresses the ENI must have, in its subnet. Tencent Cloud picks the primary address
@@ -95,7 +94,7 @@ options:
   tags:
     description:
       - "Tags of the ENI, as a dictionary of strings. Keys have at most 127 and values at most 255 letters, digits,
-        spaces and C(+ - = . _ : / @ ( ) [ ]); keys starting with C(qcloud), C(tencent) or C(project) are reserved."
+        spaces, round brackets and C(+ - = . _ : / @ [ ]); keys starting with C(qcloud), C(tencent) or C(project) are reserved."
       - Left as they are when not given, whatever O(purge_tags) says.
     type: dict
   purge_tags:
@@ -123,9 +122,15 @@ options:
         for it. A later run waits for the ENI to settle and converges.
     type: bool
     default: true
+  api_version:
+    description:
+      - The wire protocol. This module speaks Tencent Cloud API 3.0 only (JSON, TC3-HMAC-SHA256 signatures); keep the
+        default V(3.0); V(2.0) fails before any call.
   wait_timeout:
     description:
-      - Seconds the whole module may wait for the ENI to settle.
+      - Seconds the whole module may wait for the ENI to settle; the one deadline of everything it does while waiting.
+        Busy answers are waited out and retries made until then (none starts after it), and the call in flight then
+        ends within O(api_timeout).
       - Each wait ends when C(DescribeNetworkInterfaces) shows what the write did (reads lag behind writes, so a new
         ENI may not show at once and an address may show late); if the read has not caught up by then, the module
         fails saying that the task succeeded and the read had not caught up.

@@ -78,6 +78,7 @@ options:
       - An empty list changes nothing and makes no call.
     type: list
     elements: dict
+    version_added: 0.2.0
     suboptions:
       network_interface_id:
         description:
@@ -303,7 +304,8 @@ network_interface:
       sample: null
     state:
       description:
-        - The ENI state, V(AVAILABLE) when settled (attached or not); V(ATTACHING) or V(DETACHING) while a task runs.
+        - The ENI state, V(AVAILABLE) when settled (attached or not); V(PENDING), V(ATTACHING), V(DETACHING) or
+          V(DELETING) while a task runs.
         - API 2.0 reports no state; it is then V(AVAILABLE).
       type: str
       sample: AVAILABLE

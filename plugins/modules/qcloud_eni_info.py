@@ -50,6 +50,7 @@ options:
       - Only ENIs that have every one of these tags, with these values (a dictionary of strings).
       - API 3.0 only, since API 2.0 reports no tags; with O(api_version=2.0) the module fails before any call.
     type: dict
+    version_added: 0.2.0
 extends_documentation_fragment:
   - tencent.qcloud.qcloud
 attributes:
@@ -132,17 +133,22 @@ network_interfaces:
       type: str
       sample: subnet-gz3a0001
     zone:
-      description: The availability zone of the ENI.
+      description:
+        - The availability zone of the ENI.
+        - V(null) under API 2.0, which gives the numeric C(zone_id) instead.
       type: str
       sample: ap-guangzhou-3
     zone_id:
       description:
-        - The numeric zone id that API 2.0 gives instead of the zone name; V(null) here, as this module speaks API 3.0,
-          which names the zone in C(zone).
+        - The numeric zone id of the ENI that API 2.0 gives (its archived docs type C(zoneId) as an integer), like
+          V(100003) for V(ap-guangzhou-3); V(null) under API 3.0, which names the zone in C(zone).
       type: int
       sample: null
     state:
-      description: V(AVAILABLE) when settled (attached or not); V(ATTACHING) or V(DETACHING) while a task runs.
+      description:
+        - The ENI state, V(AVAILABLE) when settled (attached or not); V(PENDING), V(ATTACHING), V(DETACHING) or
+          V(DELETING) while a task runs.
+        - API 2.0 reports no state; it is then V(AVAILABLE).
       type: str
       sample: AVAILABLE
     primary:

@@ -11,9 +11,7 @@ import types
 
 import pytest
 import requests
-import yaml
 
-from ansible_collections.tencent.qcloud.plugins.doc_fragments.qcloud import ModuleDocFragment
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_cvm_info
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.cvm import CvmCloud, eni, instance
@@ -92,16 +90,3 @@ def test_api_error_gives_msg_and_error(cloud, run):
     assert result["failed"] and "does not accept a filter of DescribeInstances" in result["msg"]
     assert result["error"]["code"] == "InvalidFilter" and result["error"]["action"] == "DescribeInstances"
     assert result["error"]["request_id"] and result["credential_source"] == "module options"
-
-
-def test_the_plugin_fragment_is_made_from_the_modules_one():
-    modules = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
-    plugins = yaml.safe_load(ModuleDocFragment.INVENTORY)
-    assert set(plugins["options"]) == set(modules["options"]) - {"api_version"}
-    assert plugins["options"]["secret_id"]["env"] == [{"name": "TENCENTCLOUD_SECRET_ID"}]
-    assert plugins["options"]["security_token"]["env"] == [{"name": "TENCENTCLOUD_SECURITY_TOKEN"}, {"name": "TENCENTCLOUD_TOKEN"}]
-    for name, option in plugins["options"].items():
-        assert {k: v for k, v in option.items() if k not in ("description", "env")} == \
-            {k: v for k, v in modules["options"][name].items() if k != "description"}, name
-    text = json.dumps(plugins)
-    assert "module" not in text.lower(), "the plugin fragment still speaks of modules: reword _plugin_fragment"
