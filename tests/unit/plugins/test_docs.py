@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 # The ENI record's one home (issue 18 moves the record out of _vpc.py: change this line only).
-from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import normalise_v2, normalise_v3
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import normalise_v2, normalise_v3
 
 from ansible_collections.tencent.qcloud.plugins.doc_fragments.qcloud import ModuleDocFragment
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
