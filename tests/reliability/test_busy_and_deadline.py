@@ -4,8 +4,13 @@
 
 * Five jobs give one instance five ENIs at once (3 s tasks): the cloud runs one task at a time on
   an instance and answers the others with a code Tencent documents for AttachNetworkInterface:
-  UnsupportedOperation.InvalidState or .ResourceIsInvalidState (the simulator's busy_code: each
-  one, and a random one per answer), codes that also mean refusals no wait changes. Every job
+  UnsupportedOperation.InvalidState or .ResourceIsInvalidState, codes that also mean refusals no
+  wait changes. Here the simulator's busy_code is "random" (either code, picked per answer), so
+  one run meets both; each code alone is waited out in the units (test_vpc_busy.py,
+  test_qcloud_eni_attach_list.py: test_several_enis_to_one_instance_with_any_busy_code) and the
+  simulator's answers per busy_code are held to the documented lists in
+  tests/simulator/tests/test_sim_sdk_busy_throttle.py. (This test ran once per busy_code before;
+  API 2.0's half did the same thing three times, since 2.0 keeps its own busy answer.) Every job
   must succeed, with exactly five writes applied, whether the jobs are forks of one
   ansible-playbook (API 3.0) or separate ansible-playbook processes (API 2.0).
 * Waits that never get an answer in time (a delay fault longer than api_timeout on every
@@ -66,8 +71,8 @@ BUSY = {INVALID_STATE: {INVALID_STATE}, RESOURCE_INVALID_STATE: {RESOURCE_INVALI
         "random": {INVALID_STATE, RESOURCE_INVALID_STATE}}
 
 
-@pytest.mark.parametrize("busy_code", sorted(BUSY))
-def test_five_jobs_give_one_instance_five_enis(sim, sim2, busy_code):
+def test_five_jobs_give_one_instance_five_enis(sim, sim2):
+    busy_code = "random"
     for server in (sim, sim2):
         server.reset({"task_seconds": TASK_SECONDS, "busy_code": busy_code})
         server.call("/_sim/requests", method="DELETE")
