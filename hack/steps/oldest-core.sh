@@ -23,7 +23,8 @@ cd "$ROOT" || exit 1
 . hack/python.sh
 
 # What ansible-core can change, target by target:
-#   qcloud_cvm_inventory       inventory plugin: options, cache, templating, keyed groups, warnings
+#   qcloud_cvm_inventory*      inventory plugin: options, cache, templating, keyed groups, warnings
+#                              (a regular expression: every inventory target, present and to come)
 #   qcloud_eni                 check mode, diff, module_defaults group form
 #   qcloud_eni_attach          module_defaults group form, check mode, diff, both API versions
 #   qcloud_eni_attach_ids      module_defaults on a block with include_role (2.16 differs)
@@ -35,7 +36,7 @@ cd "$ROOT" || exit 1
 # Newest core only: qcloud_credentials, qcloud_tls, qcloud_eni_guest, qcloud_eni_attach_failures,
 # and qcloud_eni_info (its queries, pages and malformed ids: the module's own Python; an info
 # module's check mode and return pass through ansible-core as qcloud_cvm_info's do).
-CORE_TARGETS=(qcloud_cvm_inventory qcloud_eni qcloud_eni_attach qcloud_eni_attach_ids qcloud_eni_attach_errors
+CORE_TARGETS=("qcloud_cvm_inventory.*" qcloud_eni qcloud_eni_attach qcloud_eni_attach_ids qcloud_eni_attach_errors
     qcloud_eni_attach_adhoc qcloud_eni_attach_list qcloud_cvm_info qcloud_examples)
 OLD_VENV="$ROOT/.venv-core216"
 OLD_COPY="$ROOT/build/collections-oldest/ansible_collections/tencent/qcloud"
