@@ -5,12 +5,12 @@
 # DescribeNetworkInterfaces shows what a task changed READ_LAG seconds late. Every module must still
 # converge, report changed as before, return the record as it ends, and never blame the lag on
 # another job. The targets learn the lag from qcloud_read_lag in their integration_config.yml: the
-# few asserts that count the calls of a wait (a late read costs more looks) hold only without it,
-# and qcloud_eni_attach leaves out its module_defaults part there (no wait of its own: its attach
-# and detach wait as attach_detach.yml's do).
+# few asserts that count the calls of a wait (a late read costs more looks) hold only without it.
 #
 # Its own copy of the collection (build/collections-lag/...) and simulator (build/sim-lag; the
 # secret scan reads its secrets), so that it runs beside the other integration steps.
+# In `make test` it runs inside the oldest-core step, on ansible-core 2.16 (ANSIBLE_TEST, PYVER of
+# .venv-core216); `make step-lag` runs it on the newest.
 # Env from run_tests.sh: ROOT, PY, ANSIBLE_TEST, PYVER, LOGS. Exit 0 pass, else fail.
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
