@@ -16,8 +16,8 @@
 * Waits that never get an answer in time (a delay fault longer than api_timeout on every
   DescribeNetworkInterfaces after the first, which is how API 3.0 watches the task on the ENI) must
   not stretch the run: the module returns within wait_timeout plus one api_timeout. The module's
-  own time is judged from the simulator's request log (its first call) to the end of the
-  ansible-playbook process, less nothing: Ansible's start-up comes before.
+  own time is judged from the simulator's request log (its first call) to the moment the play's
+  next task recorded its result: Ansible's start-up comes before, its shutdown after.
 """
 
 from __future__ import annotations
@@ -136,9 +136,11 @@ def test_polls_that_time_out_end_within_wait_timeout_plus_one_api_timeout(sim):
     write = min(e["time"] for e in log if e["action"] == "AttachNetworkInterface")
     polls = [e for e in log if e["action"] == "DescribeNetworkInterfaces" and e["time"] > write]
     assert polls, "the module never looked at the ENI after the write"
-    # From the module's first call to the end of the whole ansible-playbook process (which includes
-    # Ansible's own shutdown, so allow it a few seconds).
-    module_seconds = ended - first
+    # From the module's first call to the moment the play's next task recorded the module's result
+    # (the sim_ctl lookup's "end"; Ansible's handling of the result comes in between, so allow it a
+    # few seconds). Not to the end of the ansible-playbook process: its shutdown is Ansible's, and on
+    # a busy machine it alone took seconds (17.2 s measured with a run of 17 s allowed).
+    module_seconds = result["records"]["0"]["end"] - first
     assert module_seconds <= wait_timeout + api_timeout + 4, module_seconds
     # and the last poll it sent left before the deadline
     assert max(e["time"] for e in polls) - first <= wait_timeout + api_timeout
