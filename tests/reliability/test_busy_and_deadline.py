@@ -26,8 +26,6 @@ import json
 import os
 import time
 
-import pytest
-
 import relhelp
 
 INSTANCE = "ins-run00003"  # S5.LARGE8: room for eight ENIs
