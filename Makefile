@@ -43,12 +43,27 @@ copy: $(STAMP)
 setup: venv copy
 
 # The steps of `make test`, in order; the secret scan always comes last and reads every output.
-# A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh; A+B runs both at once
-# (integration on the newest and on the oldest ansible-core and the reliability suite mostly wait,
-# on simulated tasks and on ansible's start-up, each on its own simulator: together they use about
-# one core of two). `lag` runs the targets that cover every wait again, with the simulator's reads
-# lagging behind its writes (hack/steps/lag.sh).
-TEST_STEPS := sanity simulator-tests units integration+oldest-core+reliability+lag awx docs galaxy lint
+# A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh; A+B runs both at once.
+# What runs where:
+#   sanity, units        one after the other (each uses both cores, and both write into the main
+#                        copy's tests/output, as integration does)
+#   then, all at once (each with its own simulator, copy or build dir; they share nothing):
+#     integration        newest ansible-core, every target but those of integration-side
+#     integration-side   newest ansible-core, the rest (hack/steps/integration-side.sh --list)
+#     oldest-core        on 2.16: units, the targets whose outcome ansible-core can change (the
+#                        list and the reasons: hack/steps/oldest-core.sh), and within it, beside
+#                        them, `lag` (hack/steps/lag.sh): the targets that cover every wait, with
+#                        the simulator's reads lagging behind its writes
+#     reliability        tests/reliability (fault matrix, races, deadlines, hostile input)
+#     simulator-tests    pytest tests/simulator/tests: in-process simulators on free ports; it
+#                        mostly waits on simulated time (15 CPU-s in 50 s)
+#     awx docs lint      their own tools venvs and build/ dirs
+#   galaxy               after the group: galaxy-importer gives its ansible-lint run a fixed time
+#                        (180 s, hard-coded), which a busy group can exceed
+#   secret-scan          last: every log, every simulator's secrets
+# Much of the group waits (simulated tasks, pip on a clean clone), the rest keeps both cores busy;
+# alone, any step of it gives the same result. run_tests.sh prints wall and CPU seconds per step.
+TEST_STEPS := sanity units integration+integration-side+oldest-core+reliability+simulator-tests+awx+docs+lint galaxy
 
 test: setup
 	bash hack/run_tests.sh $(TEST_STEPS) secret-scan
@@ -66,9 +81,9 @@ simulator-tests: setup
 units: setup
 	bash hack/run_tests.sh units
 
-# integration is followed by the secret scan of its output
+# integration (both halves, side by side) is followed by the secret scan of its output
 integration: setup
-	bash hack/run_tests.sh integration secret-scan
+	bash hack/run_tests.sh integration+integration-side secret-scan
 
 secret-scan: setup
 	bash hack/run_tests.sh secret-scan

@@ -9,6 +9,8 @@
 #
 # Its own copy of the collection (build/collections-lag/...) and simulator (build/sim-lag; the
 # secret scan reads its secrets), so that it runs beside the other integration steps.
+# In `make test` it runs inside the oldest-core step, on ansible-core 2.16 (ANSIBLE_TEST, PYVER of
+# .venv-core216); `make step-lag` runs it on the newest.
 # Env from run_tests.sh: ROOT, PY, ANSIBLE_TEST, PYVER, LOGS. Exit 0 pass, else fail.
 case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -uo pipefail

@@ -4,15 +4,20 @@
 
 * Five jobs give one instance five ENIs at once (3 s tasks): the cloud runs one task at a time on
   an instance and answers the others with a code Tencent documents for AttachNetworkInterface:
-  UnsupportedOperation.InvalidState or .ResourceIsInvalidState (the simulator's busy_code: each
-  one, and a random one per answer), codes that also mean refusals no wait changes. Every job
+  UnsupportedOperation.InvalidState or .ResourceIsInvalidState, codes that also mean refusals no
+  wait changes. Here the simulator's busy_code is "random" (either code, picked per answer), so
+  one run meets both; each code alone is waited out in the units (test_vpc_busy.py,
+  test_qcloud_eni_attach_list.py: test_several_enis_to_one_instance_with_any_busy_code) and the
+  simulator's answers per busy_code are held to the documented lists in
+  tests/simulator/tests/test_sim_sdk_busy_throttle.py. (This test ran once per busy_code before;
+  API 2.0's half did the same thing three times, since 2.0 keeps its own busy answer.) Every job
   must succeed, with exactly five writes applied, whether the jobs are forks of one
   ansible-playbook (API 3.0) or separate ansible-playbook processes (API 2.0).
 * Waits that never get an answer in time (a delay fault longer than api_timeout on every
   DescribeNetworkInterfaces after the first, which is how API 3.0 watches the task on the ENI) must
   not stretch the run: the module returns within wait_timeout plus one api_timeout. The module's
-  own time is judged from the simulator's request log (its first call) to the end of the
-  ansible-playbook process, less nothing: Ansible's start-up comes before.
+  own time is judged from the simulator's request log (its first call) to the moment the play's
+  next task recorded its result: Ansible's start-up comes before, its shutdown after.
 """
 
 from __future__ import annotations
@@ -20,8 +25,6 @@ from __future__ import annotations
 import json
 import os
 import time
-
-import pytest
 
 import relhelp
 
@@ -66,8 +69,8 @@ BUSY = {INVALID_STATE: {INVALID_STATE}, RESOURCE_INVALID_STATE: {RESOURCE_INVALI
         "random": {INVALID_STATE, RESOURCE_INVALID_STATE}}
 
 
-@pytest.mark.parametrize("busy_code", sorted(BUSY))
-def test_five_jobs_give_one_instance_five_enis(sim, sim2, busy_code):
+def test_five_jobs_give_one_instance_five_enis(sim, sim2):
+    busy_code = "random"
     for server in (sim, sim2):
         server.reset({"task_seconds": TASK_SECONDS, "busy_code": busy_code})
         server.call("/_sim/requests", method="DELETE")
@@ -131,9 +134,11 @@ def test_polls_that_time_out_end_within_wait_timeout_plus_one_api_timeout(sim):
     write = min(e["time"] for e in log if e["action"] == "AttachNetworkInterface")
     polls = [e for e in log if e["action"] == "DescribeNetworkInterfaces" and e["time"] > write]
     assert polls, "the module never looked at the ENI after the write"
-    # From the module's first call to the end of the whole ansible-playbook process (which includes
-    # Ansible's own shutdown, so allow it a few seconds).
-    module_seconds = ended - first
+    # From the module's first call to the moment the play's next task recorded the module's result
+    # (the sim_ctl lookup's "end"; Ansible's handling of the result comes in between, so allow it a
+    # few seconds). Not to the end of the ansible-playbook process: its shutdown is Ansible's, and on
+    # a busy machine it alone took seconds (17.2 s measured with a run of 17 s allowed).
+    module_seconds = result["records"]["0"]["end"] - first
     assert module_seconds <= wait_timeout + api_timeout + 4, module_seconds
     # and the last poll it sent left before the deadline
     assert max(e["time"] for e in polls) - first <= wait_timeout + api_timeout
