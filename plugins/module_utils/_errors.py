@@ -2,12 +2,14 @@
 # Copyright (c) tencent.qcloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The one catalogue of Tencent Cloud API errors.
+"""The one catalogue of what a user of the collection can read: one table, then the functions.
 
-Every code the collection can meet (API 3.0 ``Error.Code``, API 2.0 ``codeDesc`` and
-numeric ``code``, and the client's own transport codes) maps to a sentence that says
-what happened and what to do, and to whether the call is worth retrying. Modules never
-write their own error sentences for API failures: they call :func:`explain`.
+Every code the collection can meet (API 3.0 ``Error.Code``, API 2.0 ``codeDesc`` and numeric
+``code``, the client's own transport codes) and every decision of its own (options checked
+before any call, credentials, the modules' decisions, warnings) maps to one sentence that says
+what happened and what to do, and to whether the call is worth retrying. Nothing else in
+plugins/ writes a sentence for a user: it calls :func:`sentence`, :func:`explain` or
+:func:`with_code` with a code of this table (``docs/troubleshooting.md`` is generated from it).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ class QcloudApiError(QcloudError):
 
     ``code`` is the API 3.0 ``Error.Code``, the API 2.0 ``codeDesc`` (or the numeric
     ``code`` as a string when ``codeDesc`` is empty), or one of the client's own codes
-    (``ClientError.*``) for network, HTTP and parsing failures.
+    (``ClientError.*``) for network, HTTP and parsing failures. ``region`` is the region
+    the call was made in (the client's), for the sentence and the support ticket.
     """
 
     def __init__(
@@ -41,6 +44,7 @@ class QcloudApiError(QcloudError):
         http_status: Optional[int] = None,
         processed: Optional[bool] = None,
         number: Optional[str] = None,
+        region: Optional[str] = None,
     ) -> None:
         super().__init__("%s: %s" % (code, message), code)
         self.message = message
@@ -52,6 +56,7 @@ class QcloudApiError(QcloudError):
         # API 2.0's numeric ``code`` beside its ``codeDesc``: the sentence and the retry
         # decision fall back to it when the catalogue does not know the codeDesc.
         self.number = number
+        self.region = region
         # Set by the client: an earlier attempt of the same call may have been applied
         # (its answer was lost), so this final answer may be about our own write.
         self.after_lost_answer = False
@@ -68,7 +73,6 @@ class QcloudApiError(QcloudError):
             "action": self.action,
         }
 
-
 class Entry(NamedTuple):
     sentence: str
     retry: bool = False
@@ -82,31 +86,7 @@ class Entry(NamedTuple):
     maybe_busy: bool = False
 
 
-# Answers that mean "too many calls": Tencent's per-action limit (LimitExceeded.ActionLimited),
-# the common per-account ones (RequestLimitExceeded and its kinds), STS AssumeRole's "over the
-# frequency limit" (InvalidParameter.OverLimit) and API 2.0's 4400. One definition for the whole
-# collection (see :func:`throttled`); each is retried (its catalogue entry; a unit test holds both).
-THROTTLE_CODES = frozenset(
-    (
-        "LimitExceeded.ActionLimited",
-        "InvalidParameter.OverLimit",
-        "RequestLimitExceeded",
-        "RequestLimitExceeded.UinLimitExceeded",
-        "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
-        "RequestLimitExceeded.IPLimitExceeded",
-        "4400",
-    )
-)
-
-
-def throttled(error: BaseException) -> bool:
-    """Whether ``error`` is an answer that means "too many calls" (either code, either protocol)."""
-    if not isinstance(error, QcloudApiError):
-        return False
-    code = error.code or ""
-    return code in THROTTLE_CODES or code.startswith("RequestLimitExceeded.") or error.number == "4400"
-
-
+# --- the codes of the collection's own sentences -----------------------------------------------
 # Client-side codes: failures before an API answer could be read.
 CLIENT_NETWORK = "ClientError.Network"
 CLIENT_TIMEOUT = "ClientError.Timeout"
@@ -118,7 +98,124 @@ CLIENT_BAD_REQUEST = "ClientError.InvalidRequest"
 CLIENT_PLAIN_HTTP = "ClientError.PlainHttpToHttps"
 CLIENT_NOT_TLS = "ClientError.NotTls"
 CLIENT_CA_BUNDLE = "ClientError.CaBundle"
+# A maybe-busy answer (InvalidState, ResourceIsInvalidState) that was busy until the deadline.
+MODULE_BUSY = "Module.Busy"
+# The same for a write about an ENI alone (qcloud_eni's Assign, Unassign, Delete): no instance to name.
+MODULE_ENI_BUSY = "Module.EniBusy"
+# A maybe-busy answer that a look at the instance showed to last (its state, on the error).
+MODULE_INSTANCE_STATE = "Module.InstanceState"
+# Decisions of the modules themselves (no API call failed).
+MODULE_ENI_NOT_FOUND = "Module.EniNotFound"
+MODULE_ATTACHED_ELSEWHERE = "Module.AttachedElsewhere"
+MODULE_PRIMARY_ENI = "Module.PrimaryEni"
+MODULE_VPC_MISMATCH = "Module.VpcMismatch"
+MODULE_TASK_FAILED = "Module.TaskFailed"
+MODULE_TASK_TIMEOUT = "Module.TaskTimeout"
+MODULE_SETTLE_TIMEOUT = "Module.SettleTimeout"
+MODULE_NO_CONVERGENCE = "Module.NoConvergence"
+MODULE_INSTANCE_NOT_FOUND = "Module.InstanceNotFound"
+MODULE_NOT_STARTED = "Module.NotStarted"
+MODULE_ITEMS_FAILED = "Module.ItemsFailed"
+MODULE_DUPLICATE_ENI = "Module.DuplicateEni"
+MODULE_ITEM_NEEDS_INSTANCE = "Module.ItemNeedsInstance"
+MODULE_ITEM_NEEDS_VPC = "Module.ItemNeedsVpc"
 
+# Reads lag behind writes (eventual consistency): a task done, its ENI not yet read so.
+MODULE_READ_LAG = "Module.ReadLag"
+MODULE_ATTACH_TYPE_V3 = "Module.AttachTypeNeedsApi3"
+MODULE_ENDED_ELSEWHERE = "Module.EndedElsewhere"
+MODULE_NOTHING_TO_DETACH = "Module.NothingToDetach"
+
+# Decisions of qcloud_eni (no API call failed, or one whose sentence depends on the action)
+MODULE_API_V3_ONLY = "Module.ApiVersion3Only"
+MODULE_ENI_IDENTITY = "Module.EniIdentity"
+MODULE_ENI_AMBIGUOUS = "Module.EniAmbiguous"
+MODULE_SUBNET_NOT_FOUND = "Module.SubnetNotFound"
+MODULE_SUBNET_MISMATCH = "Module.SubnetMismatch"
+MODULE_GROUPS_NOT_FOUND = "Module.SecurityGroupsNotFound"
+MODULE_DUPLICATE = "Module.Duplicate"
+MODULE_BAD_ADDRESS = "Module.BadAddress"
+MODULE_BAD_TEXT = "Module.BadText"
+MODULE_TOO_LONG = "Module.TooLong"
+MODULE_BAD_TAG = "Module.BadTag"
+MODULE_NEGATIVE = "Module.Negative"
+MODULE_PRIMARY_DELETE = "Module.PrimaryEniDelete"
+MODULE_ATTACHED_DELETE = "Module.AttachedEniDelete"
+MODULE_ENI_WAIT_TIMEOUT = "Module.EniWaitTimeout"
+MODULE_ENI_VANISHED = "Module.EniVanished"
+MODULE_LIFECYCLE_NOT_FOUND = "Module.LifecycleNotFound"
+MODULE_LIFECYCLE_QUOTA = "Module.LifecycleQuota"
+MODULE_DELETE_REFUSED = "Module.DeleteRefused"
+MODULE_TAGS_NEED_V3 = "Module.TagsNeedApi3"
+MODULE_EMPTY = "Module.Empty"
+MODULE_IGNORED = "Module.Ignored"
+MODULE_PURGE_NEEDS_LIST = "Module.PurgeNeedsList"
+MODULE_PRIMARY_FIXED = "Module.PrimaryAddressFixed"
+MODULE_PRIMARY_LISTED = "Module.PrimaryAddressListed"
+# The sentence of a failure ({failure}, without its full stop) that came after this run created the ENI.
+MODULE_CREATE_UNDONE = "Module.CreateUndone"
+MODULE_CREATE_LEFT = "Module.CreateLeft"
+MODULE_CREATE_DELETING = "Module.CreateDeleting"
+MODULE_CHANGED_MEANWHILE = "Module.ChangedMeanwhile"
+
+# Where keys and region come from (plugins/module_utils/_credentials.py).
+MODULE_ENV_HALF_KEYS = "Module.EnvironmentHalfKeys"
+MODULE_TCCLI_LOGIN_UNREADABLE = "Module.TccliLoginUnreadable"
+MODULE_TCCLI_LOGIN_EXPIRED = "Module.TccliLoginExpired"
+CREDENTIALS_NONE = "Credentials.NotFound"
+CREDENTIALS_HALF_OPTIONS = "Credentials.HalfKeys"
+CREDENTIALS_KEYS_AND_PROFILE = "Credentials.KeysAndProfile"
+CREDENTIALS_UNUSED = "Credentials.OptionUnused"
+CREDENTIALS_NO_PROFILE = "Credentials.ProfileMissing"
+CREDENTIALS_NOT_JSON = "Credentials.FileNotJson"
+CREDENTIALS_NOT_INI = "Credentials.FileNotIni"
+CREDENTIALS_UNREADABLE = "Credentials.FileUnreadable"
+CREDENTIALS_METADATA_SILENT = "Credentials.MetadataUnreachable"
+CREDENTIALS_NO_ROLE = "Credentials.NoCvmRole"
+CREDENTIALS_ROLE_NO_KEYS = "Credentials.CvmRoleNoKeys"
+CREDENTIALS_ASSUME_FAILED = "Credentials.AssumeRoleFailed"
+CREDENTIALS_ASSUME_NO_KEYS = "Credentials.AssumeRoleNoKeys"
+CREDENTIALS_NO_REGION = "Credentials.NoRegion"
+
+# The options every module and plugin shares, and ids (checked before any call: _connection.py, _module.py).
+MODULE_FILTER_VALUE = "Module.FilterValue"
+MODULE_FILTER_EMPTY = "Module.FilterEmpty"
+MODULE_FILTERS_TYPE = "Module.FiltersType"
+OPTION_URL = "Option.Url"
+OPTION_CA_BUNDLE = "Option.CaBundle"
+OPTION_POSITIVE = "Option.Positive"
+OPTION_REGION = "Option.Region"
+INVENTORY_HOSTNAME = "Inventory.Hostname"
+OPTION_ID = "Option.Id"
+OPTION_PLAIN_HTTP = "Option.PlainHttp"
+OPTION_CA_BUNDLE_PEM = "Option.CaBundleNotPem"
+
+# qcloud_eni_guest: configuring attached ENIs inside the instance
+GUEST_METADATA_UNREACHABLE = "Guest.MetadataUnreachable"
+GUEST_METADATA_BAD = "Guest.MetadataBad"
+GUEST_NOT_ATTACHED = "Guest.NotAttached"
+GUEST_PRIMARY = "Guest.PrimaryEni"
+GUEST_PRIMARY_LIVE_ONLY = "Guest.PrimaryLiveOnly"
+GUEST_ENI_ID = "Guest.EniId"
+GUEST_BAD_ENTRY = "Guest.BadEntry"
+GUEST_NO_LINK = "Guest.NoLink"
+GUEST_NOT_ROOT = "Guest.NotRoot"
+GUEST_NO_IP = "Guest.NoIproute"
+GUEST_IP_FAILED = "Guest.IpFailed"
+GUEST_TABLE_IN_USE = "Guest.TableInUse"
+GUEST_TABLE_RANGE = "Guest.TableRange"
+GUEST_TABLE_TWICE = "Guest.TableTwice"
+GUEST_BACKEND_UNKNOWN = "Guest.BackendUnknown"
+GUEST_USER_FILE = "Guest.UserFile"
+GUEST_FILE_FAILED = "Guest.FileFailed"
+GUEST_FILE_UNREADABLE = "Guest.FileUnreadable"
+GUEST_IP_READ_FAILED = "Guest.IpReadFailed"
+GUEST_IP_TOO_OLD = "Guest.IprouteTooOld"
+GUEST_KERNEL_TOO_OLD = "Guest.KernelTooOld"
+GUEST_PRIORITY_RANGE = "Guest.PriorityRange"
+
+
+# --- sentences that several codes share -----------------------------------------------------------
 _BUSY = (
     "Another task kept ENI {eni} or instance {instance} busy for the whole wait_timeout ({wait_timeout} s) "
     "(Tencent Cloud said: {message}): raise wait_timeout, or run again when that task has finished."
@@ -128,17 +225,33 @@ _ENI_BUSY = (
     "Another task kept ENI {eni} busy for the whole wait_timeout ({wait_timeout} s) (Tencent Cloud said: {message}): "
     "raise wait_timeout, or run again when that task has finished."
 )
-# A maybe-busy answer (InvalidState, ResourceIsInvalidState) that was busy until the deadline.
-MODULE_BUSY = "Module.Busy"
-# The same for a write about an ENI alone (qcloud_eni's Assign, Unassign, Delete): no instance to name.
-MODULE_ENI_BUSY = "Module.EniBusy"
-# A maybe-busy answer that a look at the instance showed to last (its state, on the error).
-MODULE_INSTANCE_STATE = "Module.InstanceState"
-
 _AUTH_KEYS = (
     "Tencent Cloud rejected the request signature: check that secret_id and secret_key belong together "
     "(the credential source was {credential_source}) and that this machine's clock is correct."
 )
+_TAG_RULES = (
+    "Tencent Cloud refused a tag ({message}): use keys of up to 127 and values of up to 255 letters, digits, "
+    "spaces and + - = . _ : / @ ( ) [ ]."
+)
+_IP_QUOTA = (
+    "ENI {eni} would hold more private addresses than its quota allows ({message}): ask for fewer with "
+    "private_ip_addresses or secondary_private_ip_count, or raise the quota."
+)
+_RESERVED_TAG = "Tag keys starting with qcloud, tencent or project are reserved ({message}): rename the tag."
+_TOO_MANY_TAGS = "ENI {eni} would have more tags than a resource may have ({message}): set fewer tags (purge_tags=true removes the others)."
+_TAG_QUOTA = "The account's tag quota is used up ({message}): delete unused tag keys or values in the Tag console."
+_COLLECTION_BUG = "Tencent Cloud refused how {action} was asked ({message}); this is a bug in the collection, please report it."
+_TAG_MISSING = (
+    "Tencent Cloud refused a tag of {action} because that tag key or value does not exist in the account or may "
+    "not be used ({message}): create it in the Tag console, or change tags."
+)
+_TAG_SERVICE = "The Tag service refused the tags of {action} ({message}): run again; if it persists, open a ticket with the request id."
+_FILTERS = "Tencent Cloud does not accept a filter of {action} ({message}): check the filter names and values."
+_ROLE_POLICY = (
+    "AssumeRole refused role {role_arn} ({message}): check the role's trust policy and CAM policies, role_arn and "
+    "role_session_name."
+)
+
 
 CATALOGUE: Dict[str, Entry] = {
     # --- transport, found by the client itself ---
@@ -317,27 +430,7 @@ CATALOGUE: Dict[str, Entry] = {
     "6000": Entry("Tencent Cloud had an internal error on {action}: run again; if it persists, open a ticket with the request id.", True),
     "6100": Entry("{endpoint} does not offer {action} in API 2.0: check api_endpoint and api_version."),
     "6200": Entry("{action} is temporarily unavailable: run again in a moment.", True),
-}
-
-# Decisions of the modules themselves (no API call failed), kept here so that every
-# sentence a user can see lives in one place.
-MODULE_ENI_NOT_FOUND = "Module.EniNotFound"
-MODULE_ATTACHED_ELSEWHERE = "Module.AttachedElsewhere"
-MODULE_PRIMARY_ENI = "Module.PrimaryEni"
-MODULE_VPC_MISMATCH = "Module.VpcMismatch"
-MODULE_TASK_FAILED = "Module.TaskFailed"
-MODULE_TASK_TIMEOUT = "Module.TaskTimeout"
-MODULE_SETTLE_TIMEOUT = "Module.SettleTimeout"
-MODULE_NO_CONVERGENCE = "Module.NoConvergence"
-MODULE_INSTANCE_NOT_FOUND = "Module.InstanceNotFound"
-MODULE_NOT_STARTED = "Module.NotStarted"
-MODULE_ITEMS_FAILED = "Module.ItemsFailed"
-MODULE_DUPLICATE_ENI = "Module.DuplicateEni"
-MODULE_ITEM_NEEDS_INSTANCE = "Module.ItemNeedsInstance"
-MODULE_ITEM_NEEDS_VPC = "Module.ItemNeedsVpc"
-
-CATALOGUE.update(
-    {
+    # --- decisions of the modules (no API call failed) ---
         MODULE_ENI_NOT_FOUND: Entry("ENI {eni} was not found in region {region}: check network_interface_id and region."),
         MODULE_INSTANCE_NOT_FOUND: Entry(
             "Instance {instance} was not found in region {region} (ENI {eni} is there): check instance_id and region."
@@ -379,100 +472,19 @@ CATALOGUE.update(
             "ENI {eni} kept changing while this task tried to settle it (last seen attached to {holder}): "
             "another job is changing the same ENI, so run again when it has finished."
         ),
-    }
-)
-
-# Reads lag behind writes (eventual consistency): a task done, its ENI not yet read so.
-MODULE_READ_LAG = "Module.ReadLag"
-CATALOGUE[MODULE_READ_LAG] = Entry(
-    "Task {task_id} ({action}) {task_outcome}, but after wait_timeout ({wait_timeout} s) DescribeNetworkInterfaces "
-    "still showed ENI {eni} as before it ({shown}): Tencent Cloud's reads had not caught up with the write, "
-    "so raise wait_timeout, or run again later to read it as it ends."
-)
-# {task_outcome} of MODULE_READ_LAG, by the task's status
-READ_LAG_OUTCOMES = {
-    "SUCCESS": "succeeded",
-    "UNKNOWN": "was accepted (DescribeVpcTaskResult does not know the RequestId of its replayed answer)",
-}
-
-# Families: a code missing from the catalogue falls back to its parent (``A.B`` → ``A``).
-_UNKNOWN = Entry("Tencent Cloud answered {code} to {action} ({message}).")
-
-
-# What a sentence says where the context lacks a value.
-# endpoint_option: the option that names the endpoint a transport sentence is about (sts_endpoint for STS).
-_DEFAULTS = {"instance_zone": "another zone", "instance_vpc": "another VPC", "endpoint_option": "api_endpoint"}
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return _DEFAULTS.get(key, "(unknown)")
-
-
-def lookup(code: Optional[str]) -> Entry:
-    """The entry of a code, or of its nearest parent family, or a generic one."""
-    while code:
-        entry = CATALOGUE.get(code)
-        if entry is not None:
-            return entry
-        code = code.rpartition(".")[0]
-    return _UNKNOWN
-
-
-def entry_for(error: QcloudApiError) -> Entry:
-    """The entry of an API error: its code's, else (API 2.0) its numeric code's; a maybe-busy
-    answer that was busy until the deadline says so."""
-    if getattr(error, "busy_wait", False):
-        return CATALOGUE[MODULE_BUSY]
-    if getattr(error, "instance_state", None):
-        return CATALOGUE[MODULE_INSTANCE_STATE]
-    entry = lookup(error.code)
-    if entry is _UNKNOWN and error.number:
-        return lookup(error.number)
-    return entry
-
-
-def is_retryable(code: Optional[str]) -> bool:
-    return lookup(code).retry
-
-
-def sentence(code: Optional[str], context: Optional[Mapping[str, Any]] = None) -> str:
-    """The catalogue's sentence for ``code``, filled in with what the caller knows."""
-    values = _Blank((k, v) for k, v in (context or {}).items() if v not in (None, ""))
-    values.setdefault("code", code)
-    return lookup(code).sentence.format_map(values)
-
-
-def explain(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) -> str:
-    """The sentence for an API error."""
-    values = dict(context or {})
-    values.setdefault("action", error.action)
-    values.setdefault("message", error.message or "no message")
-    values.setdefault("instance_state", getattr(error, "instance_state", None))
-    values = _Blank((k, v) for k, v in values.items() if v not in (None, ""))
-    values.setdefault("code", error.code)
-    entry = entry_for(error)
-    if entry.sentence == _BUSY and "instance" not in values:
-        entry = CATALOGUE[MODULE_ENI_BUSY]  # a write about the ENI alone
-    return entry.sentence.format_map(values)
-
-
-# --- the ENI lifecycle (qcloud_eni): API codes of its calls, never retried ----------------------
-_TAG_RULES = (
-    "Tencent Cloud refused a tag ({message}): use keys of up to 127 and values of up to 255 letters, digits, "
-    "spaces and + - = . _ : / @ ( ) [ ]."
-)
-_IP_QUOTA = (
-    "ENI {eni} would hold more private addresses than its quota allows ({message}): ask for fewer with "
-    "private_ip_addresses or secondary_private_ip_count, or raise the quota."
-)
-_RESERVED_TAG = "Tag keys starting with qcloud, tencent or project are reserved ({message}): rename the tag."
-_TOO_MANY_TAGS = "ENI {eni} would have more tags than a resource may have ({message}): set fewer tags (purge_tags=true removes the others)."
-_TAG_QUOTA = "The account's tag quota is used up ({message}): delete unused tag keys or values in the Tag console."
-_COLLECTION_BUG = "Tencent Cloud refused how {action} was asked ({message}); this is a bug in the collection, please report it."
-
-CATALOGUE.update(
-    {
+    MODULE_READ_LAG: Entry(
+            "Task {task_id} ({action}) {task_outcome}, but after wait_timeout ({wait_timeout} s) DescribeNetworkInterfaces "
+            "still showed ENI {eni} as before it ({shown}): Tencent Cloud's reads had not caught up with the write, "
+            "so raise wait_timeout, or run again later to read it as it ends."
+    ),
+    MODULE_ATTACH_TYPE_V3: Entry("attach_type is an API 3.0 option: remove it or use api_version 3.0."),
+    MODULE_ENDED_ELSEWHERE: Entry(
+        "ENI {eni} ended attached to {holder} although this task made it {wanted}: another job changed it meanwhile."
+    ),
+    MODULE_NOTHING_TO_DETACH: Entry(
+        "Nothing to detach: ENI {eni} was not found in region {region} (check network_interface_id and region)."
+    ),
+    # --- the ENI lifecycle (qcloud_eni): API codes of its calls, never retried ---
         "ResourceInsufficient.Subnet": Entry(
             "Subnet {subnet} has no free private address left for {action}: free some addresses there, or use another subnet_id."
         ),
@@ -515,23 +527,8 @@ CATALOGUE.update(
             "please report it."
         ),
         "InvalidParameterValue.ResourceIdInvalid": Entry("The Tag API found no ENI {eni} in region {region} ({message}): run again."),
-    }
-)
-
-# --- every other code that Tencent documents for the actions the collection calls (the Go SDK's
-# per-action lists in tests/simulator/qcloud_sim/documented_errors.json) and its common codes ---
-_TAG_MISSING = (
-    "Tencent Cloud refused a tag of {action} because that tag key or value does not exist in the account or may "
-    "not be used ({message}): create it in the Tag console, or change tags."
-)
-_TAG_SERVICE = "The Tag service refused the tags of {action} ({message}): run again; if it persists, open a ticket with the request id."
-_FILTERS = "Tencent Cloud does not accept a filter of {action} ({message}): check the filter names and values."
-_ROLE_POLICY = (
-    "AssumeRole refused role {role_arn} ({message}): check the role's trust policy and CAM policies, role_arn and "
-    "role_session_name."
-)
-CATALOGUE.update(
-    {
+    # --- every other code Tencent documents for the actions the collection calls (the Go SDK's
+    # per-action lists in tests/simulator/qcloud_sim/documented_errors.json) and its common codes ---
         # common codes (https://cloud.tencent.com/document/api/215/15783)
         "ActionOffline": Entry("Tencent Cloud has taken {action} offline ({message}): update the collection, and check api_endpoint."),
         "DryRunOperation": Entry(_COLLECTION_BUG),
@@ -657,43 +654,7 @@ CATALOGUE.update(
         "InvalidParameter.TempCodeNotAvaliable": Entry(_COLLECTION_BUG),
         # "over the frequency limit": STS's throttling
         "InvalidParameter.OverLimit": Entry(_THROTTLED, True),
-    }
-)
-
-# Decisions of qcloud_eni (no API call failed, or one whose sentence depends on the action)
-MODULE_API_V3_ONLY = "Module.ApiVersion3Only"
-MODULE_ENI_IDENTITY = "Module.EniIdentity"
-MODULE_ENI_AMBIGUOUS = "Module.EniAmbiguous"
-MODULE_SUBNET_NOT_FOUND = "Module.SubnetNotFound"
-MODULE_SUBNET_MISMATCH = "Module.SubnetMismatch"
-MODULE_GROUPS_NOT_FOUND = "Module.SecurityGroupsNotFound"
-MODULE_DUPLICATE = "Module.Duplicate"
-MODULE_BAD_ADDRESS = "Module.BadAddress"
-MODULE_BAD_TEXT = "Module.BadText"
-MODULE_TOO_LONG = "Module.TooLong"
-MODULE_BAD_TAG = "Module.BadTag"
-MODULE_NEGATIVE = "Module.Negative"
-MODULE_PRIMARY_DELETE = "Module.PrimaryEniDelete"
-MODULE_ATTACHED_DELETE = "Module.AttachedEniDelete"
-MODULE_ENI_WAIT_TIMEOUT = "Module.EniWaitTimeout"
-MODULE_ENI_VANISHED = "Module.EniVanished"
-MODULE_LIFECYCLE_NOT_FOUND = "Module.LifecycleNotFound"
-MODULE_LIFECYCLE_QUOTA = "Module.LifecycleQuota"
-MODULE_DELETE_REFUSED = "Module.DeleteRefused"
-MODULE_TAGS_NEED_V3 = "Module.TagsNeedApi3"
-MODULE_EMPTY = "Module.Empty"
-MODULE_IGNORED = "Module.Ignored"
-MODULE_PURGE_NEEDS_LIST = "Module.PurgeNeedsList"
-MODULE_PRIMARY_FIXED = "Module.PrimaryAddressFixed"
-MODULE_PRIMARY_LISTED = "Module.PrimaryAddressListed"
-# The sentence of a failure ({failure}, without its full stop) that came after this run created the ENI.
-MODULE_CREATE_UNDONE = "Module.CreateUndone"
-MODULE_CREATE_LEFT = "Module.CreateLeft"
-MODULE_CREATE_DELETING = "Module.CreateDeleting"
-MODULE_CHANGED_MEANWHILE = "Module.ChangedMeanwhile"
-
-CATALOGUE.update(
-    {
+    # --- decisions of qcloud_eni (no API call failed, or one whose sentence depends on the action) ---
         MODULE_API_V3_ONLY: Entry("The module {module} speaks only Tencent Cloud API 3.0: remove api_version or set it to 3.0."),
         MODULE_ENI_IDENTITY: Entry("Say which ENI this task is about: give network_interface_id, or name together with subnet_id."),
         MODULE_ENI_AMBIGUOUS: Entry(
@@ -761,44 +722,7 @@ CATALOGUE.update(
             "{failure} (ENI {eni}, which this run created, was still there ({status}) when the wait for its delete ended, "
             "so run state=absent with network_interface_id={eni} to make sure it is removed)."
         ),
-    }
-)
-
-# What is wrong with a tag (plugins/module_utils/_tag.py tag_problem), for MODULE_BAD_TAG's {why}
-TAG_PROBLEMS = {
-    "key_type": "its key is a {detail}, not a string",
-    "value_type": "its value is a {detail}, not a string (quote it)",
-    "key_empty": "its key is empty",
-    "key_long": "its key is longer than {detail} characters",
-    "value_long": "its value is longer than {detail} characters",
-    "key_chars": "its key has the character {detail} (keys and values take letters, digits, spaces and + - = . _ : / @ ( ) [ ])",
-    "value_chars": "its value has the character {detail} (keys and values take letters, digits, spaces and + - = . _ : / @ ( ) [ ])",
-    "reserved": "keys starting with qcloud, tencent or project are reserved",
-}
-
-
-# --- credentials found in the environment or in a tccli profile (plugins/module_utils/_credentials.py) ---
-MODULE_ENV_HALF_KEYS = "Module.EnvironmentHalfKeys"
-MODULE_TCCLI_LOGIN_UNREADABLE = "Module.TccliLoginUnreadable"
-MODULE_TCCLI_LOGIN_EXPIRED = "Module.TccliLoginExpired"
-CATALOGUE.update(
-    {
-        MODULE_ENV_HALF_KEYS: Entry(
-            "The environment variable {given} is set but {missing} is not: set both, or unset {given} to use a profile "
-            "or another source."
-        ),
-        MODULE_TCCLI_LOGIN_UNREADABLE: Entry(
-            "The expiresAt of tccli profile {profile!r} (type {type}) cannot be read: log in again with '{login}'."
-        ),
-        MODULE_TCCLI_LOGIN_EXPIRED: Entry(
-            "The {type} keys of tccli profile {profile!r} expired at {when}: log in again with '{login}'."
-        ),
-    }
-)
-
-# --- the CVM API (DescribeInstances, DescribeRegions) and the inventory plugin qcloud_cvm ---
-CATALOGUE.update(
-    {
+    # --- the CVM API (DescribeInstances, DescribeRegions) and the inventory plugin qcloud_cvm ---
         "InvalidFilter": Entry(
             "Tencent Cloud does not accept a filter of {action} ({message}): check the filter names "
             "(for example zone, vpc-id, instance-state, instance-name, tag:<key>)."
@@ -825,20 +749,7 @@ CATALOGUE.update(
         ),
         "FailedOperation.IllegalTagKey": Entry("A tag key in the filters is not valid ({message}): check the tag:<key> and tag-key filters."),
         "FailedOperation.IllegalTagValue": Entry("A tag value in the filters is not valid ({message}): check the tag filters' values."),
-    }
-)
-
-MODULE_FILTER_VALUE = "Module.FilterValue"
-MODULE_FILTER_EMPTY = "Module.FilterEmpty"
-MODULE_FILTERS_TYPE = "Module.FiltersType"
-OPTION_URL = "Option.Url"
-OPTION_CA_BUNDLE = "Option.CaBundle"
-OPTION_POSITIVE = "Option.Positive"
-OPTION_REGION = "Option.Region"
-INVENTORY_HOSTNAME = "Inventory.Hostname"
-
-CATALOGUE.update(
-    {
+    # --- filters, the shared options and the inventory's own ---
         MODULE_FILTER_VALUE: Entry(
             "The value of filter {filter} must be a string, a number or a list of them (got {value}): "
             "give Tencent's values, like instance-state: [RUNNING, STOPPED]."
@@ -848,60 +759,80 @@ CATALOGUE.update(
             "The filters option must map Tencent Cloud filter names to a value or a list of values (got {value}), "
             "like tag:env: prod and instance-state: [RUNNING, STOPPED]."
         ),
-        OPTION_URL: Entry("Option {option} must be an http(s) URL such as https://cvm.tencentcloudapi.com (got {value})."),
+        OPTION_URL: Entry("{option} must be an http(s) URL such as {example} (got {value})."),
         OPTION_CA_BUNDLE: Entry(
-            "The ca_bundle {value} does not exist or is not a file: give the path of a PEM file of CA certificates, "
+            "ca_bundle {value} does not exist or is not a file: give the path of a PEM file of CA certificates, "
             "or leave ca_bundle unset."
         ),
-        OPTION_POSITIVE: Entry("Option {option} must be greater than 0 (got {value})."),
-        OPTION_REGION: Entry("Option {option} must hold region names like ap-guangzhou (got {value})."),
+        OPTION_POSITIVE: Entry("{option} must be greater than 0 (got {value})."),
+        OPTION_REGION: Entry("{option} must look like ap-guangzhou (got {value})."),
         INVENTORY_HOSTNAME: Entry(
             "The hostnames entry {value} is not one of instance-id, instance-name, private-ip, public-ip, tag:<key> "
             "or a Jinja2 template of the instance's variables: fix the entry."
         ),
-    }
-)
-
-
-def with_code(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) -> str:
-    """The sentence for an API error, followed by what a support ticket needs (code, action, region, request id)."""
-    values = dict(context or {})
-    region = values.get("region")
-    return "%s (API error %s from %s%s, request id %s)" % (
-        explain(error, values),
-        error.code,
-        error.action,
-        " in %s" % region if region else "",
-        error.request_id or "none",
-    )
-
-
-# --- qcloud_eni_guest: configuring attached ENIs inside the instance ---------------------------------
-GUEST_METADATA_UNREACHABLE = "Guest.MetadataUnreachable"
-GUEST_METADATA_BAD = "Guest.MetadataBad"
-GUEST_NOT_ATTACHED = "Guest.NotAttached"
-GUEST_PRIMARY = "Guest.PrimaryEni"
-GUEST_PRIMARY_LIVE_ONLY = "Guest.PrimaryLiveOnly"
-GUEST_ENI_ID = "Guest.EniId"
-GUEST_BAD_ENTRY = "Guest.BadEntry"
-GUEST_NO_LINK = "Guest.NoLink"
-GUEST_NOT_ROOT = "Guest.NotRoot"
-GUEST_NO_IP = "Guest.NoIproute"
-GUEST_IP_FAILED = "Guest.IpFailed"
-GUEST_TABLE_IN_USE = "Guest.TableInUse"
-GUEST_TABLE_RANGE = "Guest.TableRange"
-GUEST_TABLE_TWICE = "Guest.TableTwice"
-GUEST_BACKEND_UNKNOWN = "Guest.BackendUnknown"
-GUEST_USER_FILE = "Guest.UserFile"
-GUEST_FILE_FAILED = "Guest.FileFailed"
-GUEST_FILE_UNREADABLE = "Guest.FileUnreadable"
-GUEST_IP_READ_FAILED = "Guest.IpReadFailed"
-GUEST_IP_TOO_OLD = "Guest.IprouteTooOld"
-GUEST_KERNEL_TOO_OLD = "Guest.KernelTooOld"
-GUEST_PRIORITY_RANGE = "Guest.PriorityRange"
-
-CATALOGUE.update(
-    {
+    # --- credentials and region (plugins/module_utils/_credentials.py) ---
+        MODULE_ENV_HALF_KEYS: Entry(
+            "The environment variable {given} is set but {missing} is not: set both, or unset {given} to use a profile "
+            "or another source."
+        ),
+        MODULE_TCCLI_LOGIN_UNREADABLE: Entry(
+            "The expiresAt of tccli profile {profile!r} (type {type}) cannot be read: log in again with '{login}'."
+        ),
+        MODULE_TCCLI_LOGIN_EXPIRED: Entry(
+            "The {type} keys of tccli profile {profile!r} expired at {when}: log in again with '{login}'."
+        ),
+    CREDENTIALS_NONE: Entry(
+        "No Tencent Cloud credentials found (looked in: {looked}): set secret_id and secret_key, the TENCENTCLOUD_SECRET_ID "
+        "and TENCENTCLOUD_SECRET_KEY environment variables, a tccli profile, the SDK credentials file, or run on a CVM "
+        "with a CAM role."
+    ),
+    CREDENTIALS_HALF_OPTIONS: Entry(
+        "{given} was given without {missing}: give both in the module options, or neither to use the environment or a profile."
+    ),
+    CREDENTIALS_KEYS_AND_PROFILE: Entry(
+        "secret_id and secret_key were given together with profile {profile!r}: give the keys or the profile, not both."
+    ),
+    CREDENTIALS_UNUSED: Entry(
+        "{option} was given, but the keys came from {credential_source}, which does not use it: remove {option} or give "
+        "the keys it belongs to."
+    ),
+    CREDENTIALS_NO_PROFILE: Entry(
+        "tccli profile {profile!r} was asked for, but {path} does not exist: create it with 'tccli configure --profile {profile}'."
+    ),
+    CREDENTIALS_NOT_JSON: Entry("{path} could not be read as JSON ({reason}): fix or remove it."),
+    CREDENTIALS_NOT_INI: Entry("{path} is not a valid INI file: fix or remove it."),
+    CREDENTIALS_UNREADABLE: Entry("{path} could not be read ({reason}): fix or remove it."),
+    CREDENTIALS_METADATA_SILENT: Entry(
+        "The CVM metadata service {endpoint} did not answer ({reason}): run on a CVM with a role, or set metadata_endpoint."
+    ),
+    CREDENTIALS_NO_ROLE: Entry(
+        "The CVM metadata service {endpoint} reports no CAM role bound to this instance: bind one in the CVM console."
+    ),
+    CREDENTIALS_ROLE_NO_KEYS: Entry(
+        "The CVM metadata service {endpoint} gave no temporary keys for role {role}: check the instance's role."
+    ),
+    # {cause}: the sentence of STS's answer
+    CREDENTIALS_ASSUME_FAILED: Entry("Assuming role {role_arn} with keys from {credential_source} failed: {cause}"),
+    CREDENTIALS_ASSUME_NO_KEYS: Entry(
+        "Assuming role {role_arn} with keys from {credential_source} gave no temporary keys: check sts_endpoint."
+    ),
+    CREDENTIALS_NO_REGION: Entry(
+        "No region given: set region (for example ap-guangzhou), the environment variable TENCENTCLOUD_REGION, "
+        "or region in {path}."
+    ),
+    # --- the shared options, checked before any call (_connection.check_connection) ---
+    OPTION_ID: Entry(
+        "{option} must be {prefix}- followed by 8 lowercase letters or digits, like {prefix}-1a2b3c4d (got {value})."
+    ),
+    # a warning: the run goes on
+    OPTION_PLAIN_HTTP: Entry(
+        "{option} {endpoint} uses plain http: requests and their signatures travel unencrypted; use https outside a test lab."
+    ),
+    OPTION_CA_BUNDLE_PEM: Entry(
+        "ca_bundle {value} is not a PEM bundle of CA certificates: give a file of -----BEGIN CERTIFICATE----- blocks, "
+        "or leave ca_bundle unset."
+    ),
+    # --- qcloud_eni_guest: configuring attached ENIs inside the instance ---
         GUEST_METADATA_UNREACHABLE: Entry(
             "The instance metadata service {endpoint} did not answer ({reason}): run this task on the CVM itself "
             "(not on localhost), or set metadata_endpoint."
@@ -985,5 +916,135 @@ CATALOGUE.update(
             "The rule_priority {priority} is not usable: give a number from 1 to 32765, so that the rules come after "
             "the local table's rule (0) and before the main table's (32766)."
         ),
-    }
+}
+
+
+# {task_outcome} of MODULE_READ_LAG, by the task's status
+READ_LAG_OUTCOMES = {
+    "SUCCESS": "succeeded",
+    "UNKNOWN": "was accepted (DescribeVpcTaskResult does not know the RequestId of its replayed answer)",
+}
+
+# What is wrong with a tag (plugins/module_utils/_tag.py tag_problem), for MODULE_BAD_TAG's {why}
+TAG_PROBLEMS = {
+    "key_type": "its key is a {detail}, not a string",
+    "value_type": "its value is a {detail}, not a string (quote it)",
+    "key_empty": "its key is empty",
+    "key_long": "its key is longer than {detail} characters",
+    "value_long": "its value is longer than {detail} characters",
+    "key_chars": "its key has the character {detail} (keys and values take letters, digits, spaces and + - = . _ : / @ ( ) [ ])",
+    "value_chars": "its value has the character {detail} (keys and values take letters, digits, spaces and + - = . _ : / @ ( ) [ ])",
+    "reserved": "keys starting with qcloud, tencent or project are reserved",
+}
+
+# Families: a code missing from the catalogue falls back to its parent (``A.B`` → ``A``).
+_UNKNOWN = Entry("Tencent Cloud answered {code} to {action} ({message}).")
+
+
+# What a sentence says where the context lacks a value.
+# endpoint_option: the option that names the endpoint a transport sentence is about (sts_endpoint for STS).
+_DEFAULTS = {"instance_zone": "another zone", "instance_vpc": "another VPC", "endpoint_option": "api_endpoint"}
+
+
+# Answers that mean "too many calls": Tencent's per-action limit (LimitExceeded.ActionLimited),
+# the common per-account ones (RequestLimitExceeded and its kinds), STS AssumeRole's "over the
+# frequency limit" (InvalidParameter.OverLimit) and API 2.0's 4400. One definition for the whole
+# collection (see :func:`throttled`); each is retried (its catalogue entry; a unit test holds both).
+THROTTLE_CODES = frozenset(
+    (
+        "LimitExceeded.ActionLimited",
+        "InvalidParameter.OverLimit",
+        "RequestLimitExceeded",
+        "RequestLimitExceeded.UinLimitExceeded",
+        "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+        "RequestLimitExceeded.IPLimitExceeded",
+        "4400",
+    )
 )
+
+
+def throttled(error: BaseException) -> bool:
+    """Whether ``error`` is an answer that means "too many calls" (either code, either protocol)."""
+    if not isinstance(error, QcloudApiError):
+        return False
+    code = error.code or ""
+    return code in THROTTLE_CODES or code.startswith("RequestLimitExceeded.") or error.number == "4400"
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return _DEFAULTS.get(key, "(unknown)")
+
+
+def lookup(code: Optional[str]) -> Entry:
+    """The entry of a code, or of its nearest parent family, or a generic one."""
+    while code:
+        entry = CATALOGUE.get(code)
+        if entry is not None:
+            return entry
+        code = code.rpartition(".")[0]
+    return _UNKNOWN
+
+
+def entry_for(error: QcloudApiError) -> Entry:
+    """The entry of an API error: its code's, else (API 2.0) its numeric code's; a maybe-busy
+    answer that was busy until the deadline says so."""
+    if getattr(error, "busy_wait", False):
+        return CATALOGUE[MODULE_BUSY]
+    if getattr(error, "instance_state", None):
+        return CATALOGUE[MODULE_INSTANCE_STATE]
+    entry = lookup(error.code)
+    if entry is _UNKNOWN and error.number:
+        return lookup(error.number)
+    return entry
+
+
+def masked(secret_id: Optional[str]) -> str:
+    """How a SecretId is shown: its first and last four characters (AKID...wxyz), never the whole id."""
+    text = str(secret_id or "")
+    if len(text) < 12:
+        return "****"
+    return "%s****%s" % (text[:4], text[-4:])
+
+
+def _values(context: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    """The context for a sentence: a SecretId only in its masked form."""
+    values = dict(context or {})
+    if values.get("secret_id"):
+        values["secret_id"] = masked(values["secret_id"])
+    return values
+
+
+def sentence(code: Optional[str], context: Optional[Mapping[str, Any]] = None) -> str:
+    """The catalogue's sentence for ``code``, filled in with what the caller knows."""
+    values = _Blank((k, v) for k, v in _values(context).items() if v not in (None, ""))
+    values.setdefault("code", code)
+    return lookup(code).sentence.format_map(values)
+
+
+def explain(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) -> str:
+    """The sentence for an API error."""
+    values = _values(context)
+    values.setdefault("action", error.action)
+    values.setdefault("message", error.message or "no message")
+    values.setdefault("instance_state", getattr(error, "instance_state", None))
+    values = _Blank((k, v) for k, v in values.items() if v not in (None, ""))
+    values.setdefault("code", error.code)
+    entry = entry_for(error)
+    if entry.sentence == _BUSY and "instance" not in values:
+        entry = CATALOGUE[MODULE_ENI_BUSY]  # a write about the ENI alone
+    return entry.sentence.format_map(values)
+
+
+def with_code(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) -> str:
+    """The sentence for an API error, followed by what a support ticket needs (code, action, region, request id)."""
+    values = dict(context or {})
+    region = values.get("region")
+    return "%s (API error %s from %s%s, request id %s)" % (
+        explain(error, values),
+        error.code,
+        error.action,
+        " in %s" % region if region else "",
+        error.request_id or "none",
+    )
+

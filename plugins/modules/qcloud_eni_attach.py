@@ -455,8 +455,10 @@ import copy
 from ansible.module_utils.common.validation import check_required_if
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    MODULE_ATTACH_TYPE_V3,
     MODULE_ATTACHED_ELSEWHERE,
     MODULE_DUPLICATE_ENI,
+    MODULE_ENDED_ELSEWHERE,
     MODULE_ENI_NOT_FOUND,
     MODULE_INSTANCE_NOT_FOUND,
     MODULE_ITEM_NEEDS_INSTANCE,
@@ -464,6 +466,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ITEMS_FAILED,
     MODULE_NO_CONVERGENCE,
     MODULE_NOT_STARTED,
+    MODULE_NOTHING_TO_DETACH,
     MODULE_PRIMARY_ENI,
     MODULE_READ_LAG,
     MODULE_SETTLE_TIMEOUT,
@@ -735,7 +738,7 @@ class Run:
         if record is None:
             if item.present:
                 item.fail(MODULE_ENI_NOT_FOUND, error=miss)
-            item.warnings.append(sentence(MODULE_ENI_NOT_FOUND, item.context) + " Nothing to detach.")
+            item.warnings.append(sentence(MODULE_NOTHING_TO_DETACH, item.context))
             return item.finish(None, None)
         item.check(record)
         item.before = record
@@ -901,10 +904,8 @@ class Run:
             item.check(record)
         if holder_of(record) != item.wanted:
             wanted = item.wanted
-            item.warnings.append(
-                "ENI %s ended attached to %s although this task made it %s: another job changed it meanwhile."
-                % (item.eni_id, holder_of(record) or "no instance", "attached to %s" % wanted if wanted else "detached")
-            )
+            item.warnings.append(sentence(MODULE_ENDED_ELSEWHERE, dict(
+                item.context, holder=holder_of(record) or "no instance", wanted="attached to %s" % wanted if wanted else "detached")))
         item.finish(record)
 
     def timed_out(self, item):
@@ -1039,7 +1040,7 @@ def main():
         check_list(qm)
     qm.check_positive("wait_timeout")
     if params["attach_type"] and params["api_version"] == "2.0":
-        qm.module.fail_json(msg="attach_type is an API 3.0 option: remove it or use api_version 3.0.")
+        qm.fail_decision(MODULE_ATTACH_TYPE_V3)
     qm.context.update(wait_timeout=params["wait_timeout"])
     if single:
         qm.context.update(eni=params["network_interface_id"], instance=params["instance_id"], vpc=params["vpc_id"])
