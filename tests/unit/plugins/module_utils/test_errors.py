@@ -360,3 +360,13 @@ def test_every_documented_code_has_the_right_decision(code):
                                   "UnsupportedOperation.PrimaryIp", "InvalidParameterValue.Duplicate"])
 def test_codes_no_action_of_ours_documents_have_no_entry(code):
     assert code not in E.CATALOGUE
+
+
+def test_a_secret_id_is_shown_masked_in_every_sentence():
+    secret_id = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
+    for code in ("AuthFailure.SecretIdNotFound", "AuthFailure.InvalidSecretId", "4104"):
+        text = E.sentence(code, dict(FULL_CONTEXT, secret_id=secret_id))
+        assert "AKID****MPLE" in text and secret_id not in text
+        err = E.QcloudApiError(code, "unknown key", "DescribeNetworkInterfaces", region="ap-guangzhou")
+        assert secret_id not in E.with_code(err, {"secret_id": secret_id}) and "AKID****MPLE" in E.explain(err, {"secret_id": secret_id})
+    assert E.masked("AKIDshort") == "****" and E.masked(None) == "****"
