@@ -75,7 +75,8 @@ def option(params: Mapping[str, Any], name: str, environ: Optional[Mapping[str, 
     if params.get(name) is not None:
         return params[name]
     environ = os.environ if environ is None else environ
-    return environ.get(ENV_OPTIONS[name]) or None
+    value = environ.get(ENV_OPTIONS[name]) or None
+    return os.path.expanduser(value) if value and name == "ca_bundle" else value
 
 
 def _number(params: Mapping[str, Any], name: str, default: Any) -> Any:

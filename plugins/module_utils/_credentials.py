@@ -318,8 +318,8 @@ class CredentialChain:
             except QcloudApiError as err:
                 context = {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint,
                            "endpoint_option": "sts_endpoint"}
-                raise QcloudError(sentence(CREDENTIALS_ASSUME_FAILED, {"role_arn": role_arn, "credential_source": keys.source,
-                                                                      "cause": explain(err, context)}), err.code)
+                failure = {"role_arn": role_arn, "credential_source": keys.source, "cause": explain(err, context)}
+                raise QcloudError(sentence(CREDENTIALS_ASSUME_FAILED, failure), err.code)
             tmp = data.get("Credentials") or {}
             if not (tmp.get("TmpSecretId") and tmp.get("TmpSecretKey")):
                 raise _fail(CREDENTIALS_ASSUME_NO_KEYS, role_arn=role_arn, credential_source=keys.source)

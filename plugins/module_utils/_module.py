@@ -21,6 +21,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
 from ansible_collections.tencent.qcloud.plugins.module_utils._connection import (
     API_RETRIES,
     API_TIMEOUT,
+    ENV_OPTIONS,
     ROLE_DURATION,
     check_connection,
     open_client,
@@ -38,16 +39,16 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._vpc import RATE_LIMITS, VpcApi
 
-# Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal. An option
-# set once per environment falls back to its variable through _connection.option (None: unset).
+# Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal. The options
+# set once per environment (_connection.ENV_OPTIONS) fall back to their variable in QcloudModule.
 CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "secret_id": {"type": "str", "no_log": False},
     "secret_key": {"type": "str", "no_log": True},
     "security_token": {"type": "str", "no_log": True},
     "region": {"type": "str"},
     "api_version": {"type": "str", "default": "3.0", "choices": ["3.0", "2.0"]},
-    "api_endpoint": {"type": "str", "fallback": (option, [{}, "api_endpoint"])},
-    "ca_bundle": {"type": "path", "fallback": (option, [{}, "ca_bundle"])},
+    "api_endpoint": {"type": "str"},
+    "ca_bundle": {"type": "path"},
     "validate_certs": {"type": "bool", "default": True},
     "api_timeout": {"type": "float", "default": API_TIMEOUT},
     "api_retries": {"type": "int", "default": API_RETRIES},
@@ -55,8 +56,8 @@ CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "role_arn": {"type": "str"},
     "role_session_name": {"type": "str"},
     "role_duration": {"type": "int", "default": ROLE_DURATION},
-    "sts_endpoint": {"type": "str", "fallback": (option, [{}, "sts_endpoint"])},
-    "metadata_endpoint": {"type": "str", "fallback": (option, [{}, "metadata_endpoint"])},
+    "sts_endpoint": {"type": "str"},
+    "metadata_endpoint": {"type": "str"},
 }
 
 # Used with fullmatch: "^...$" with match would let a trailing newline through.
@@ -76,6 +77,8 @@ class QcloudModule:
         spec.update(argument_spec)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
+        for name in ENV_OPTIONS:  # an option set once per environment: else its variable
+            self.params[name] = option(self.params, name)
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.context: Dict[str, Any] = {"timeout": self.params["api_timeout"]}
