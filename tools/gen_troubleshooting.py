@@ -19,6 +19,8 @@ def load_catalogue():
 
 
 GROUPS = [
+    ("Options, checked before any call", lambda c: c.startswith(("Option.", "Inventory."))),
+    ("Credentials and region", lambda c: c.startswith("Credentials.")),
     ("Module decisions (no API call failed)", lambda c: c.startswith("Module.")),
     ("Network, TLS and HTTP (found by the client)", lambda c: c.startswith("ClientError.")),
     ("Inside the instance (qcloud_eni_guest)", lambda c: c.startswith("Guest.")),
@@ -33,7 +35,8 @@ def render(catalogue):
         "",
         "Every failure of a tencent.qcloud module carries `msg`, one sentence that says what happened and what to",
         "do, and for API errors `error: {code, message, request_id, action}`. This page lists every code the",
-        "collection knows, with the sentence you will see (words in braces are filled in from your task).",
+        "collection knows and every message it can show (failures and warnings), with the sentence you will see",
+        "(words in braces are filled in from your task; a SecretId is shown as its first and last four characters).",
         "Codes marked *retried* are retried automatically (`api_retries`, capped jittered backoff) before the",
         "module fails. Codes marked *when busy* (Tencent answers them both for a busy ENI or instance and for a",
         "state no wait changes) make the module read the ENI, and the instance's state, again: busy, they are",

@@ -143,15 +143,19 @@ from ansible.utils.vars import combine_vars
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
 from ansible_collections.tencent.qcloud.plugins.module_utils._connection import (
+    FALLBACK_REGION,
     check_connection,
     check_regions,
-    home_region,
     open_client,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import ENV_ROLE_ARN, ENV_SECRET_ID
+from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import (
+    ENV_ROLE_ARN,
+    ENV_SECRET_ID,
+    CredentialChain,
+    resolve_region,
+)
 from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
     CVM_SERVICE,
-    CVM_VERSION,
     ClientPool,
     attach_network_interfaces,
     filter_map,
@@ -241,17 +245,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError(missing_required_lib("requests"))
         context = {"endpoint": params["api_endpoint"] or "https://cvm.tencentcloudapi.com"}
         try:
-            home = home_region(params)
+            home = resolve_region(params, fallback=FALLBACK_REGION)
             context["region"] = home
-            base = open_client(params, home, CVM_SERVICE, CVM_VERSION)
-            keys = base.credentials
+            keys = CredentialChain(params).resolve()
+            base = open_client(params, CVM_SERVICE, home, credentials=keys)
             context.update(endpoint=base.endpoint, secret_id=keys.secret_id, credential_source=keys.source)
             pool = ClientPool(base, service_endpoints(params["api_endpoint"]))
             records = list_instances(pool, regions or list_regions(pool.get(home, CVM_SERVICE)), filters)
             if self.get_option("include_network_interfaces"):
                 attach_network_interfaces(pool, records)
         except QcloudApiError as err:
-            context["region"] = getattr(err, "region", None) or context.get("region")
+            context["region"] = err.region or context.get("region")
             raise AnsibleParserError(with_code(err, context)) from None
         except QcloudError as err:
             raise AnsibleParserError(err.msg) from None
@@ -310,7 +314,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         params = self._connection_params(config)
         preferences = self._hostname_preferences()
         try:  # what can be checked here fails before any call, cache or not
-            check_connection(params)
+            for warning in check_connection(params, api_example="https://cvm.tencentcloudapi.com"):
+                display.warning(warning)
             regions = check_regions("regions", self.get_option("regions") or [])
             filters = filter_map(self.get_option("filters"))
         except QcloudError as err:

@@ -24,10 +24,12 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._eni import (
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ATTACHED_ELSEWHERE,
+    MODULE_ENDED_ELSEWHERE,
     MODULE_ENI_NOT_FOUND,
     MODULE_INSTANCE_NOT_FOUND,
     MODULE_NO_CONVERGENCE,
     MODULE_NOT_STARTED,
+    MODULE_NOTHING_TO_DETACH,
     MODULE_PRIMARY_ENI,
     MODULE_READ_LAG,
     MODULE_SETTLE_TIMEOUT,
@@ -294,7 +296,7 @@ class Run:
         if record is None:
             if item.present:
                 item.fail(MODULE_ENI_NOT_FOUND, error=miss)
-            item.warnings.append(sentence(MODULE_ENI_NOT_FOUND, item.context) + " Nothing to detach.")
+            item.warnings.append(sentence(MODULE_NOTHING_TO_DETACH, item.context))
             return item.finish(None, None)
         item.check(record)
         item.before = record
@@ -472,10 +474,8 @@ class Run:
             item.check(record)
         if holder_of(record) != item.wanted:
             wanted = item.wanted
-            item.warnings.append(
-                "ENI %s ended attached to %s although this task made it %s: another job changed it meanwhile."
-                % (item.eni_id, holder_of(record) or "no instance", "attached to %s" % wanted if wanted else "detached")
-            )
+            item.warnings.append(sentence(MODULE_ENDED_ELSEWHERE, dict(
+                item.context, holder=holder_of(record) or "no instance", wanted="attached to %s" % wanted if wanted else "detached")))
         item.finish(record)
 
     def timed_out(self, item: Item) -> None:

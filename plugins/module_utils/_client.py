@@ -128,7 +128,6 @@ class RateLimiter:
         for action, rate in rates.items():
             capacity = max(1.0, float(rate) * self.BURST)
             self._buckets[action] = [float(rate) * self.REFILL, capacity, capacity, None]
-        self.waited = 0.0  # seconds callers were asked to wait, for the curious
 
     def reserve(self, action: str) -> float:
         """Take one request of ``action``: the seconds to wait before sending it (0.0: at once)."""
@@ -142,9 +141,7 @@ class RateLimiter:
                 tokens = min(capacity, tokens + (now - last) * refill)
             tokens -= 1.0
             bucket[2], bucket[3] = tokens, now
-            delay = 0.0 if tokens >= 0 else -tokens / refill
-            self.waited += delay
-            return delay
+            return 0.0 if tokens >= 0 else -tokens / refill
 
 
 def backoff_delay(attempt: int, rng: Callable[[], float] = random.random, cap: float = BACKOFF_CAP) -> float:
@@ -222,24 +219,24 @@ def speaks_tls(host: str, port: int, timeout: float) -> bool:
         return False
 
 
-def _transport_error(exc: Exception, action: str) -> QcloudApiError:
+def _transport_error(exc: Exception, action: str, region: str) -> QcloudApiError:
     text = str(exc)
     if requests is not None and isinstance(exc, requests.exceptions.SSLError):
         if any(word in text for word in _NOT_PEM):
-            return QcloudApiError(CLIENT_CA_BUNDLE, "no PEM certificate could be read from it", action, processed=False)
+            return QcloudApiError(CLIENT_CA_BUNDLE, "no PEM certificate could be read from it", action, processed=False, region=region)
         if any(word in text for word in _PLAIN_ANSWER):
-            return QcloudApiError(CLIENT_NOT_TLS, "it answered the TLS handshake in plain text", action, processed=False)
+            return QcloudApiError(CLIENT_NOT_TLS, "it answered the TLS handshake in plain text", action, processed=False, region=region)
         match = _TLS_REASON.search(text)
         reason = match.group(1).strip() if match else "TLS handshake failed"
-        return QcloudApiError(CLIENT_TLS, reason, action, processed=False)
+        return QcloudApiError(CLIENT_TLS, reason, action, processed=False, region=region)
     if requests is not None and isinstance(
         exc, (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
     ):
         # Raised while building the request: nothing was sent, and a retry would fail the same way.
-        return QcloudApiError(CLIENT_BAD_REQUEST, type(exc).__name__, action, processed=False)
+        return QcloudApiError(CLIENT_BAD_REQUEST, type(exc).__name__, action, processed=False, region=region)
     if requests is not None and isinstance(exc, requests.exceptions.Timeout):
         connect = isinstance(exc, requests.exceptions.ConnectTimeout)
-        return QcloudApiError(CLIENT_TIMEOUT, "no answer in time", action, processed=False if connect else None)
+        return QcloudApiError(CLIENT_TIMEOUT, "no answer in time", action, processed=False if connect else None, region=region)
     if "RemoteDisconnected" in text or "ConnectionResetError" in text or "reset by peer" in text:
         reason = "the connection was closed before an answer"
     elif "NewConnectionError" in text or "Connection refused" in text:
@@ -249,7 +246,7 @@ def _transport_error(exc: Exception, action: str) -> QcloudApiError:
     else:
         reason = type(exc).__name__
     refused = reason in ("connection refused", "the host name could not be resolved")
-    return QcloudApiError(CLIENT_NETWORK, reason, action, processed=False if refused else None)
+    return QcloudApiError(CLIENT_NETWORK, reason, action, processed=False if refused else None, region=region)
 
 
 class QcloudClient:
@@ -370,24 +367,24 @@ class QcloudClient:
     def _parse(self, action: str, response: Any) -> ApiResult:
         status = response.status_code
         if status == 400 and self.endpoint.startswith("http://") and any(w in (response.content or b"") for w in _PLAIN_REFUSED):
-            raise QcloudApiError(CLIENT_PLAIN_HTTP, "HTTP 400", action, http_status=status, processed=False)
+            raise QcloudApiError(CLIENT_PLAIN_HTTP, "HTTP 400", action, http_status=status, processed=False, region=self.region)
         if status != 200:
             transient = status >= 500 or status == 429
             code = CLIENT_HTTP_RETRY if transient else CLIENT_HTTP
-            raise QcloudApiError(code, str(status), action, http_status=status, processed=None if status >= 500 else False)
+            raise QcloudApiError(code, str(status), action, http_status=status, processed=None if status >= 500 else False,
+                                 region=self.region)
         try:
             body = json.loads(response.content.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            raise QcloudApiError(CLIENT_BAD_RESPONSE, "the body is not JSON", action)
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "the body is not JSON", action, region=self.region)
         if not isinstance(body, dict):
-            raise QcloudApiError(CLIENT_BAD_RESPONSE, "the body is not a JSON object", action)
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "the body is not a JSON object", action, region=self.region)
         return self._parse_v3(action, body) if self.api_version == "3.0" else self._parse_v2(action, body)
 
-    @staticmethod
-    def _parse_v3(action: str, body: Dict[str, Any]) -> ApiResult:
+    def _parse_v3(self, action: str, body: Dict[str, Any]) -> ApiResult:
         inner = body.get("Response")
         if not isinstance(inner, dict):
-            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no Response object", action)
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no Response object", action, region=self.region)
         request_id = inner.get("RequestId")
         error = inner.get("Error")
         if error:
@@ -397,25 +394,26 @@ class QcloudClient:
                 action,
                 request_id=request_id,
                 processed=False,
+                region=self.region,
             )
         return ApiResult(inner, request_id)
 
-    @staticmethod
-    def _parse_v2(action: str, body: Dict[str, Any]) -> ApiResult:
+    def _parse_v2(self, action: str, body: Dict[str, Any]) -> ApiResult:
         if "code" not in body:
-            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no code field", action)
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "no code field", action, region=self.region)
         request_id = body.get("requestId") or body.get("RequestId")
         try:
             number = int(body["code"])
         except (TypeError, ValueError):
-            raise QcloudApiError(CLIENT_BAD_RESPONSE, "code %r is not a number" % (body["code"],), action)
+            raise QcloudApiError(CLIENT_BAD_RESPONSE, "code %r is not a number" % (body["code"],), action, region=self.region)
         if number == 0:
             return ApiResult(body, request_id)
         # The error is its codeDesc (the numeric code when there is none); the numeric code
         # stays beside it for the catalogue's fallback.
         code_desc = str(body.get("codeDesc") or "")
         message = str(body.get("message") or "")
-        raise QcloudApiError(code_desc or str(number), message, action, request_id=request_id, processed=False, number=str(number))
+        raise QcloudApiError(code_desc or str(number), message, action, request_id=request_id, processed=False,
+                             number=str(number), region=self.region)
 
     # -- the retry loop ----------------------------------------------------------------------
 
@@ -471,14 +469,14 @@ class QcloudClient:
             remaining = end_by - self.monotonic()
             try:
                 if remaining <= 0:
-                    raise QcloudApiError(CLIENT_TIMEOUT, "the deadline passed before an answer", action, processed=False)
+                    raise QcloudApiError(CLIENT_TIMEOUT, "the deadline passed before an answer", action, processed=False, region=self.region)
                 self.requests_sent += 1
                 try:
                     response = send(action, params, min(self.timeout, remaining))
                 except Exception as exc:  # requests' own exceptions, mapped below
                     if requests is None or not isinstance(exc, requests.exceptions.RequestException):
                         raise
-                    raise _transport_error(exc, action)
+                    raise _transport_error(exc, action, self.region)
                 return self._parse(action, response)
             except QcloudApiError as err:
                 err.after_lost_answer = lost_answer
@@ -489,7 +487,7 @@ class QcloudClient:
                     self.credentials.refresh()
                     continue
                 if attempt == 0 and busy_waits == 0 and self._plain_http_to_tls(err):
-                    raise QcloudApiError(CLIENT_PLAIN_HTTP, err.message, action, processed=False)
+                    raise QcloudApiError(CLIENT_PLAIN_HTTP, err.message, action, processed=False, region=self.region)
                 entry = entry_for(err)
                 busy = entry.busy or (entry.maybe_busy and still_busy is not None and self._still_busy(still_busy, err))
                 if busy:

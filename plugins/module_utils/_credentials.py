@@ -28,8 +28,31 @@ import threading
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient, requests
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, requests
+from ansible_collections.tencent.qcloud.plugins.module_utils._connection import (
+    API_TIMEOUT,
+    DEFAULT_METADATA_ENDPOINT,
+    FALLBACK_REGION,
+    ROLE_DURATION,
+    check_regions,
+    open_client,
+    option,
+)
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    CREDENTIALS_ASSUME_FAILED,
+    CREDENTIALS_ASSUME_NO_KEYS,
+    CREDENTIALS_HALF_OPTIONS,
+    CREDENTIALS_KEYS_AND_PROFILE,
+    CREDENTIALS_METADATA_SILENT,
+    CREDENTIALS_NO_PROFILE,
+    CREDENTIALS_NO_REGION,
+    CREDENTIALS_NO_ROLE,
+    CREDENTIALS_NONE,
+    CREDENTIALS_NOT_INI,
+    CREDENTIALS_NOT_JSON,
+    CREDENTIALS_ROLE_NO_KEYS,
+    CREDENTIALS_UNREADABLE,
+    CREDENTIALS_UNUSED,
     MODULE_ENV_HALF_KEYS,
     MODULE_TCCLI_LOGIN_EXPIRED,
     MODULE_TCCLI_LOGIN_UNREADABLE,
@@ -37,9 +60,6 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     QcloudError,
     explain,
     sentence,
-)
-from ansible_collections.tencent.qcloud.plugins.module_utils._guest_metadata import (
-    DEFAULT_ENDPOINT as DEFAULT_METADATA_ENDPOINT,
 )
 
 ENV_SECRET_ID = "TENCENTCLOUD_SECRET_ID"
@@ -50,19 +70,10 @@ ENV_PROFILES = ("TENCENTCLOUD_PROFILE", "TCCLI_PROFILE")
 # tccli's own variables for a role to assume with the keys found (tccli's docs, "configure" page).
 ENV_ROLE_ARN = "TENCENTCLOUD_ROLE_ARN"
 ENV_ROLE_SESSION_NAME = "TENCENTCLOUD_ROLE_SESSION_NAME"
-# The connection options set once per environment: option, then variable, then default.
-ENV_OPTIONS = {
-    "api_endpoint": "TENCENTCLOUD_API_ENDPOINT",
-    "sts_endpoint": "TENCENTCLOUD_STS_ENDPOINT",
-    "metadata_endpoint": "TENCENTCLOUD_METADATA_ENDPOINT",
-    "ca_bundle": "TENCENTCLOUD_CA_BUNDLE",
-}
 # tccli profiles of these types hold temporary keys that ``tccli <command> login`` renews.
 TCCLI_LOGIN_TYPES = {"oauth": "tccli auth login", "sso": "tccli sso login"}
 SDK_FILES = ("~/.tencentcloud/credentials", "/etc/tencentcloud/credentials")
-DEFAULT_STS_ENDPOINT = "https://sts.tencentcloudapi.com"
 METADATA_ROLE_PATH = "/latest/meta-data/cam/security-credentials/"
-STS_VERSION = "2018-08-13"
 
 
 class RefreshingCredentials:
@@ -106,6 +117,11 @@ class RefreshingCredentials:
 # -- the sources --------------------------------------------------------------------------------
 
 
+def _fail(code: str, **values: Any) -> QcloudError:
+    """The catalogue's failure ``code``, its sentence filled in with ``values``."""
+    return QcloudError(sentence(code, values), code)
+
+
 def _read_json(path: str) -> Optional[Dict[str, Any]]:
     try:
         with open(path) as handle:
@@ -113,7 +129,7 @@ def _read_json(path: str) -> Optional[Dict[str, Any]]:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise QcloudError("%s could not be read as JSON (%s): fix or remove it." % (path, type(exc).__name__)) from None
+        raise _fail(CREDENTIALS_NOT_JSON, path=path, reason=type(exc).__name__) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -147,11 +163,14 @@ class CredentialChain:
         environ: Optional[Mapping[str, str]] = None,
         session: Any = None,
         deadline: Optional[float] = None,
+        factory: Callable[..., Any] = open_client,
     ) -> None:
         self.params = params
         self.environ = os.environ if environ is None else environ
         self.session = session
         self.deadline = deadline  # the run's deadline, for STS calls made while waiting
+        # How the STS client is made: _connection.open_client's signature (a module's client_factory).
+        self.factory = factory
         self.looked: List[str] = []
         self.assumed = False
         self.clock: Callable[[], float] = time.time
@@ -162,12 +181,9 @@ class CredentialChain:
         sid, key = self.params.get("secret_id"), self.params.get("secret_key")
         if bool(sid) != bool(key):
             given, missing = ("secret_id", "secret_key") if sid else ("secret_key", "secret_id")
-            raise QcloudError(
-                "%s was given without %s: give both in the module options, or neither to use the environment or a profile."
-                % (given, missing)
-            )
+            raise _fail(CREDENTIALS_HALF_OPTIONS, given=given, missing=missing)
         if sid and self.params.get("profile"):
-            raise QcloudError("secret_id and secret_key were given together with profile %r: give the keys or the profile, not both." % self.params["profile"])
+            raise _fail(CREDENTIALS_KEYS_AND_PROFILE, profile=self.params["profile"])
         if sid and key:
             return Credentials(str(sid), str(key), self.params.get("security_token") or None, "module options")
         self.looked.append("module options")
@@ -182,7 +198,7 @@ class CredentialChain:
             # Half a pair is a mistake, not a miss: falling through might find another account's keys
             # (botocore's PartialCredentialsError does the same).
             given, missing = (ENV_SECRET_ID, ENV_SECRET_KEY) if sid else (ENV_SECRET_KEY, ENV_SECRET_ID)
-            raise QcloudError(sentence(MODULE_ENV_HALF_KEYS, {"given": given, "missing": missing}), MODULE_ENV_HALF_KEYS)
+            raise _fail(MODULE_ENV_HALF_KEYS, given=given, missing=missing)
         self.looked.append("environment (%s, %s)" % (ENV_SECRET_ID, ENV_SECRET_KEY))
         return None
 
@@ -192,7 +208,7 @@ class CredentialChain:
         data = _read_json(path)
         if data is None:
             if explicit:
-                raise QcloudError("tccli profile %r was asked for, but %s does not exist: create it with 'tccli configure --profile %s'." % (name, path, name))
+                raise _fail(CREDENTIALS_NO_PROFILE, profile=name, path=path)
             self.looked.append(path)
             return None
         source = "tccli profile %s (%s)" % (name, path)
@@ -216,10 +232,10 @@ class CredentialChain:
         try:
             expires = float(data.get("expiresAt"))
         except (TypeError, ValueError):
-            raise QcloudError(sentence(MODULE_TCCLI_LOGIN_UNREADABLE, values), MODULE_TCCLI_LOGIN_UNREADABLE) from None
+            raise _fail(MODULE_TCCLI_LOGIN_UNREADABLE, **values) from None
         if expires <= self.clock():
             values["when"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expires))
-            raise QcloudError(sentence(MODULE_TCCLI_LOGIN_EXPIRED, values), MODULE_TCCLI_LOGIN_EXPIRED)
+            raise _fail(MODULE_TCCLI_LOGIN_EXPIRED, **values)
 
     def from_sdk_file(self) -> Any:
         for candidate in SDK_FILES:
@@ -233,9 +249,9 @@ class CredentialChain:
                 self.looked.append(path)
                 continue
             except configparser.Error:
-                raise QcloudError("%s is not a valid INI file: fix or remove it." % path) from None
+                raise _fail(CREDENTIALS_NOT_INI, path=path) from None
             except (OSError, UnicodeDecodeError) as exc:
-                raise QcloudError("%s could not be read (%s): fix or remove it." % (path, type(exc).__name__)) from None
+                raise _fail(CREDENTIALS_UNREADABLE, path=path, reason=type(exc).__name__) from None
             section = parser["default"] if parser.has_section("default") else {}
             sid, key = section.get("secret_id"), section.get("secret_key")
             if sid and key:
@@ -251,7 +267,7 @@ class CredentialChain:
     def _metadata_get(self, path: str) -> Any:
         base = (option(self.params, "metadata_endpoint", self.environ) or DEFAULT_METADATA_ENDPOINT).rstrip("/")
         verify: Any = (option(self.params, "ca_bundle", self.environ) or True) if self.params.get("validate_certs", True) else False
-        return (self.session or requests).get(base + path, timeout=min(5.0, float(self.params.get("api_timeout") or 5.0)), verify=verify)
+        return (self.session or requests).get(base + path, timeout=min(5.0, float(self.params.get("api_timeout") or API_TIMEOUT)), verify=verify)
 
     def cvm_role(self, source: str, quiet: bool = False) -> Any:
         base = (option(self.params, "metadata_endpoint", self.environ) or DEFAULT_METADATA_ENDPOINT).rstrip("/")
@@ -261,15 +277,13 @@ class CredentialChain:
             if quiet:
                 self.looked.append("CVM metadata service %s (no answer: %s)" % (base, type(exc).__name__))
                 return None
-            raise QcloudError(
-                "The CVM metadata service %s did not answer (%s): run on a CVM with a role, or set metadata_endpoint." % (base, type(exc).__name__)
-            )
+            raise _fail(CREDENTIALS_METADATA_SILENT, endpoint=base, reason=type(exc).__name__)
         role = answer.text.strip() if answer.status_code == 200 else ""
         if not role:
             if quiet:
                 self.looked.append("CVM metadata service %s (no role bound)" % base)
                 return None
-            raise QcloudError("The CVM metadata service %s reports no CAM role bound to this instance: bind one in the CVM console." % base)
+            raise _fail(CREDENTIALS_NO_ROLE, endpoint=base)
 
         def fetch() -> Tuple[Credentials, float]:
             # A renewal may come mid-run: any failure here is the metadata service's, said as such.
@@ -279,7 +293,7 @@ class CredentialChain:
             except Exception:  # requests' errors, or an answer that is not JSON
                 data = {}
             if not isinstance(data, dict) or data.get("Code", "Success") != "Success" or not (data.get("TmpSecretId") and data.get("TmpSecretKey")):
-                raise QcloudError("The CVM metadata service %s gave no temporary keys for role %s: check the instance's role." % (base, role))
+                raise _fail(CREDENTIALS_ROLE_NO_KEYS, endpoint=base, role=role)
             keys = Credentials(data["TmpSecretId"], data["TmpSecretKey"], data.get("Token"), source)
             return keys, float(data.get("ExpiredTime") or 0) or time.time() + 600
 
@@ -289,27 +303,13 @@ class CredentialChain:
 
     def assume_role(self, keys: Any, role_arn: str, session_name: Optional[str] = None) -> Any:
         params = self.params
-        duration = int(params.get("role_duration") or 7200)
+        duration = int(params.get("role_duration") or ROLE_DURATION)
         # The option the user gave wins over a profile's role-session-name.
         name = params.get("role_session_name") or self.environ.get(ENV_ROLE_SESSION_NAME) or session_name or "ansible-tencent-qcloud"
-        try:
-            region = resolve_region(params, self.environ)
-        except QcloudError:  # STS answers in every region; the modules check the region themselves
-            region = "ap-guangzhou"
-        client = QcloudClient(
-            keys,
-            region=region,
-            api_version="3.0",
-            endpoint=option(params, "sts_endpoint", self.environ) or DEFAULT_STS_ENDPOINT,
-            validate_certs=params.get("validate_certs", True),
-            ca_bundle=option(params, "ca_bundle", self.environ),
-            timeout=float(params.get("api_timeout") or 30.0),
-            retries=int(params.get("api_retries") if params.get("api_retries") is not None else 5),
-            service="sts",
-            version=STS_VERSION,
-            deadline=self.deadline,
-            session=self.session,
-        )
+        # STS answers in every region; the modules check the region themselves
+        region = resolve_region(params, self.environ, fallback=FALLBACK_REGION)
+        given = {"session": self.session} if self.session is not None else {}  # else the factory's own
+        client = self.factory(params, "sts", region, self.deadline, credentials=keys, environ=self.environ, **given)
         self.assumed = True
 
         def fetch() -> Tuple[Credentials, float]:
@@ -318,10 +318,11 @@ class CredentialChain:
             except QcloudApiError as err:
                 context = {"role_arn": role_arn, "credential_source": keys.source, "endpoint": client.endpoint,
                            "endpoint_option": "sts_endpoint"}
-                raise QcloudError("Assuming role %s with keys from %s failed: %s" % (role_arn, keys.source, explain(err, context)), err.code)
+                failure = {"role_arn": role_arn, "credential_source": keys.source, "cause": explain(err, context)}
+                raise QcloudError(sentence(CREDENTIALS_ASSUME_FAILED, failure), err.code)
             tmp = data.get("Credentials") or {}
             if not (tmp.get("TmpSecretId") and tmp.get("TmpSecretKey")):
-                raise QcloudError("Assuming role %s with keys from %s gave no temporary keys: check sts_endpoint." % (role_arn, keys.source))
+                raise _fail(CREDENTIALS_ASSUME_NO_KEYS, role_arn=role_arn, credential_source=keys.source)
             minted = Credentials(tmp["TmpSecretId"], tmp["TmpSecretKey"], tmp.get("Token"), "")
             return minted, float(data.get("ExpiredTime") or 0) or time.time() + duration
 
@@ -358,42 +359,28 @@ class CredentialChain:
                 if role_arn:
                     return self.assume_role(keys, role_arn)
                 return keys
-        raise QcloudError(
-            "No Tencent Cloud credentials found (looked in: %s): set secret_id and secret_key, the %s and %s "
-            "environment variables, a tccli profile, the SDK credentials file, or run on a CVM with a CAM role."
-            % ("; ".join(self.looked), ENV_SECRET_ID, ENV_SECRET_KEY)
-        )
+        raise _fail(CREDENTIALS_NONE, looked="; ".join(self.looked))
 
 
-def _unused(option: str, source: str) -> QcloudError:
-    return QcloudError("%s was given, but the keys came from %s, which does not use it: remove %s or give the keys it belongs to." % (option, source, option))
+def _unused(name: str, source: str) -> QcloudError:
+    return _fail(CREDENTIALS_UNUSED, option=name, credential_source=source)
 
 
-def option(params: Mapping[str, Any], name: str, environ: Optional[Mapping[str, str]] = None) -> Any:
-    """A connection option set once per environment: the option, else its variable (ENV_OPTIONS), else None."""
-    if params.get(name) is not None:
-        return params[name]
+def resolve_region(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, fallback: Optional[str] = None) -> str:
+    """The region from the option, the environment, or the tccli profile's ``.configure``; else
+    ``fallback``, or QcloudError when there is none. A region found is checked (check_regions)."""
     environ = os.environ if environ is None else environ
-    return environ.get(ENV_OPTIONS[name]) or None
+    region = _find_region(params, environ)
+    if region is None and fallback is None:
+        raise _fail(CREDENTIALS_NO_REGION, path=_tccli_path(profile_name(params, environ)[0], "configure", environ))
+    return check_regions("region", [region])[0] if region is not None else str(fallback)
 
 
-def resolve_credentials(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, session: Any = None) -> Any:
-    """Credentials, or a provider of temporary ones; both have ``current()``, ``source`` and ``secret_id``."""
-    return CredentialChain(params, environ, session).resolve()
-
-
-def resolve_region(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> str:
-    """The region from the option, the environment, or the tccli profile's ``.configure``."""
-    environ = os.environ if environ is None else environ
+def _find_region(params: Mapping[str, Any], environ: Mapping[str, str]) -> Optional[str]:
     region = params.get("region") or environ.get(ENV_REGION)
     if region:
         return str(region)
     name, dummy = profile_name(params, environ)
-    path = _tccli_path(name, "configure", environ)
-    data = _read_json(path) or {}
+    data = _read_json(_tccli_path(name, "configure", environ)) or {}
     region = (data.get("_sys_param") or {}).get("region")
-    if region:
-        return str(region)
-    raise QcloudError(
-        "No region given: set region (for example ap-guangzhou), the environment variable %s, or region in %s." % (ENV_REGION, path)
-    )
+    return str(region) if region else None

@@ -23,7 +23,6 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_FILTER_EMPTY,
     MODULE_FILTER_VALUE,
     MODULE_FILTERS_TYPE,
-    QcloudApiError,
     QcloudError,
     sentence,
 )
@@ -182,11 +181,7 @@ class ClientPool:
 
 def _page(pool: ClientPool, query: Query, offset: int) -> Tuple[int, List[Dict[str, Any]]]:
     params = dict(query.params, Offset=offset, Limit=DESCRIBE_LIMIT_MAX)
-    try:
-        data = pool.get(query.region, query.service).call(query.action, params).data
-    except QcloudApiError as err:
-        err.region = query.region  # which region failed, for the sentence
-        raise
+    data = pool.get(query.region, query.service).call(query.action, params).data  # an error names its region
     return int(data.get("TotalCount") or 0), list(data.get(query.items) or [])
 
 

@@ -111,7 +111,7 @@ class WriteRefused(QcloudApiError):
 
     def __init__(self, kind: str, error: QcloudApiError) -> None:
         super().__init__(error.code, error.message, error.action, request_id=error.request_id,
-                         http_status=error.http_status, processed=error.processed, number=error.number)
+                         http_status=error.http_status, processed=error.processed, number=error.number, region=error.region)
         self.after_lost_answer = error.after_lost_answer
         self.busy_wait = error.busy_wait
         self.instance_state = error.instance_state

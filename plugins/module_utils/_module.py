@@ -7,26 +7,31 @@ and failures that carry a mapped sentence plus ``error: {code, message, request_
 
 from __future__ import annotations
 
-import os
 import re
-import ssl
 import time
-from typing import Any, Dict, Mapping, NoReturn, Optional
-from urllib.parse import urlparse
+from typing import Any, Callable, Dict, Mapping, NoReturn, Optional
 
-from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
     QcloudClient,
     RateLimiter,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import (
-    CredentialChain,
-    option as connection_option,
-    resolve_region,
+from ansible_collections.tencent.qcloud.plugins.module_utils._connection import (
+    API_RETRIES,
+    API_TIMEOUT,
+    ENV_OPTIONS,
+    ROLE_DURATION,
+    check_connection,
+    open_client,
+    option,
+    show,
 )
+from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import CredentialChain, resolve_region
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    OPTION_ID,
+    OPTION_POSITIVE,
     QcloudApiError,
     QcloudError,
     explain,
@@ -34,60 +39,55 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import RATE_LIMITS, VpcApi
 
-
-def env_option(name: str) -> str:
-    """An argument_spec fallback for a connection option: its environment variable, read by the
-    credential chain's own :func:`option` (which counts "" as unset)."""
-    value = connection_option({}, name)
-    if value is None:
-        raise AnsibleFallbackNotFound
-    return value
-
-
-# Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal.
+# Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal. The options
+# set once per environment (_connection.ENV_OPTIONS) fall back to their variable in QcloudModule.
 CONNECTION_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
     "secret_id": {"type": "str", "no_log": False},
     "secret_key": {"type": "str", "no_log": True},
     "security_token": {"type": "str", "no_log": True},
     "region": {"type": "str"},
     "api_version": {"type": "str", "default": "3.0", "choices": ["3.0", "2.0"]},
-    "api_endpoint": {"type": "str", "fallback": (env_option, ["api_endpoint"])},
-    "ca_bundle": {"type": "path", "fallback": (env_option, ["ca_bundle"])},
+    "api_endpoint": {"type": "str"},
+    "ca_bundle": {"type": "path"},
     "validate_certs": {"type": "bool", "default": True},
-    "api_timeout": {"type": "float", "default": 30.0},
-    "api_retries": {"type": "int", "default": 5},
+    "api_timeout": {"type": "float", "default": API_TIMEOUT},
+    "api_retries": {"type": "int", "default": API_RETRIES},
     "profile": {"type": "str"},
     "role_arn": {"type": "str"},
     "role_session_name": {"type": "str"},
-    "role_duration": {"type": "int", "default": 7200},
-    "sts_endpoint": {"type": "str", "fallback": (env_option, ["sts_endpoint"])},
-    "metadata_endpoint": {"type": "str", "fallback": (env_option, ["metadata_endpoint"])},
+    "role_duration": {"type": "int", "default": ROLE_DURATION},
+    "sts_endpoint": {"type": "str"},
+    "metadata_endpoint": {"type": "str"},
 }
 
 # Used with fullmatch: "^...$" with match would let a trailing newline through.
 _ID_PATTERN = "%s-[0-9a-z]{8}"
-_REGION = re.compile(r"[a-z]{2}(-[a-z0-9]+)+")
-
-
-def _show(value: Any) -> str:
-    """A user value, quoted and cut short, safe to put in a message."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class QcloudModule:
-    """An AnsibleModule with the shared options, and the ways a tencent.qcloud module fails."""
+    """An AnsibleModule with the shared options, its clients, and the ways a tencent.qcloud module fails."""
+
+    # How every client of a module is made: ``factory(params, service, region, deadline=None, **kw)``
+    # (_connection.open_client's signature; tests put their own here). Read from the class, so a
+    # plain function set here is called as it is.
+    client_factory: Callable[..., QcloudClient] = open_client
 
     def __init__(self, argument_spec: Mapping[str, Any], **kwargs: Any) -> None:
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
+        for name in ENV_OPTIONS:  # an option set once per environment: else its variable
+            self.params[name] = option(self.params, name)
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.context: Dict[str, Any] = {"timeout": self.params["api_timeout"]}
-        # Set by vpc(wait_timeout=...): when waiting must stop.
+        # Set by client(wait_timeout=...) or vpc(wait_timeout=...): when waiting must stop.
         self.wait_deadline: Optional[float] = None
+        self.credential_source: Optional[str] = None
+        self._keys: Any = None  # found once per run, by the first client
+        self._region: Optional[str] = None
+        self._limiter: Optional[RateLimiter] = None
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -96,93 +96,50 @@ class QcloudModule:
 
     def check_value(self, option: str, value: Optional[str], prefix: str) -> None:
         if value is not None and not re.fullmatch(_ID_PATTERN % prefix, value):
-            self.module.fail_json(
-                msg="%s must be %s- followed by 8 lowercase letters or digits, like %s-1a2b3c4d (got %s)."
-                % (option, prefix, prefix, _show(value))
-            )
+            self.fail_decision(OPTION_ID, {"option": option, "prefix": prefix, "value": show(value)})
 
     def check_positive(self, option: str) -> None:
         value = self.params.get(option)
         if value is not None and value <= 0:
-            self.module.fail_json(msg="%s must be greater than 0 (got %s)." % (option, _show(value)))
+            self.fail_decision(OPTION_POSITIVE, {"option": option, "value": show(value)})
 
-    def _check_url(self, option: str, warn: bool) -> None:
-        endpoint = self.params[option]
-        if endpoint is None:
-            return
-        parsed = urlparse(endpoint)
-        if parsed.scheme not in ("http", "https") or not parsed.hostname or re.search(r"\s", endpoint):
-            self.module.fail_json(msg="%s must be an http(s) URL such as https://vpc.tencentcloudapi.com (got %s)." % (option, _show(endpoint)))
-        if warn and parsed.scheme == "http":
-            self.module.warn(
-                "%s %s uses plain http: requests and their signatures travel unencrypted; use https outside a test lab." % (option, endpoint)
-            )
+    # -- the clients -------------------------------------------------------------------------
 
-    def _check_connection(self) -> None:
-        self._check_url("api_endpoint", warn=True)
-        bundle = self.params["ca_bundle"]
-        if bundle and self.params["validate_certs"]:
-            if not os.path.isfile(bundle):
-                self.module.fail_json(
-                    msg="ca_bundle %s does not exist or is not a file: give the path of a PEM file of CA certificates, "
-                    "or leave ca_bundle unset." % repr(bundle)
-                )
+    def client(self, service: str, region: Optional[str] = None, wait_timeout: Optional[float] = None) -> QcloudClient:
+        """A client of ``service`` (vpc, cvm, tag) in ``region`` (default: the run's), made by
+        ``client_factory``. The first call checks the connection options, the region and the keys
+        (failing the module with the catalogue's sentence); every client of the run shares the
+        keys, the deadline and one RateLimiter.
+
+        With ``wait_timeout`` (the first call's), the run has one deadline, ``wait_deadline``
+        (now + wait_timeout): no poll, retry or busy wait starts after it, and the call in flight
+        then ends within one api_timeout, so the module returns within wait_timeout + api_timeout.
+        """
+        factory = type(self).client_factory
+        if self._keys is None:
+            if wait_timeout is not None:
+                self.wait_deadline = deadline_after(wait_timeout)
             try:
-                ssl.create_default_context(cafile=bundle)
-            except (ssl.SSLError, ValueError, OSError, UnicodeDecodeError):
-                self.module.fail_json(
-                    msg="ca_bundle %s is not a PEM bundle of CA certificates: give a file of -----BEGIN CERTIFICATE----- "
-                    "blocks, or leave ca_bundle unset." % repr(bundle)
-                )
-        self.check_positive("api_timeout")
-        if self.params["api_retries"] < 0:
-            self.module.fail_json(msg="api_retries must be 0 or more (got %s)." % _show(self.params["api_retries"]))
-
-    # -- the client --------------------------------------------------------------------------
+                for warning in check_connection(self.params):
+                    self.module.warn(warning)
+                self._region = resolve_region(self.params)
+                self._keys = CredentialChain(self.params, deadline=self.wait_deadline, factory=factory).resolve()
+            except QcloudError as err:
+                self.module.fail_json(msg=err.msg)
+            self.credential_source = self._keys.source
+            self.context.update(region=self._region, secret_id=self._keys.secret_id, credential_source=self._keys.source)
+        client = factory(self.params, service, region or self._region, self.wait_deadline, credentials=self._keys)
+        if self._limiter is None:
+            # One limiter for the run, on the client's clock: its threads share Tencent's per-action limits.
+            self._limiter = RateLimiter(RATE_LIMITS, monotonic=client.monotonic)
+        client.limiter = self._limiter
+        if service == "vpc":
+            self.context["endpoint"] = client.endpoint
+        return client
 
     def vpc(self, wait_timeout: Optional[float] = None) -> VpcApi:
-        """Checks connection options, finds keys and region, and returns the VPC operations.
-
-        With ``wait_timeout``, the run has one deadline, ``wait_deadline`` (now + wait_timeout):
-        no poll, retry or busy wait starts after it, and the call in flight then ends within
-        one api_timeout, so the module returns within wait_timeout + api_timeout.
-        """
-        if wait_timeout is not None:
-            self.wait_deadline = deadline_after(wait_timeout)
-        self._check_connection()
-        for option in ("sts_endpoint", "metadata_endpoint"):
-            self._check_url(option, warn=False)
-        if self.params["role_duration"] <= 0:
-            self.module.fail_json(msg="role_duration must be greater than 0 (got %s)." % _show(self.params["role_duration"]))
-        try:
-            region = resolve_region(self.params)
-            if not _REGION.fullmatch(region):
-                self.module.fail_json(msg="region must look like ap-guangzhou (got %s)." % _show(region))
-            chain = CredentialChain(self.params, deadline=self.wait_deadline)
-            credentials = chain.resolve()
-        except QcloudError as err:
-            self.module.fail_json(msg=err.msg)
-        client = QcloudClient(
-            credentials,
-            region,
-            api_version=self.params["api_version"],
-            endpoint=self.params["api_endpoint"],
-            validate_certs=self.params["validate_certs"],
-            ca_bundle=self.params["ca_bundle"],
-            timeout=self.params["api_timeout"],
-            retries=self.params["api_retries"],
-            deadline=self.wait_deadline,
-        )
-        # One limiter for the run, on the client's clock: its threads share Tencent's per-action limits.
-        client.limiter = RateLimiter(RATE_LIMITS, monotonic=client.monotonic)
-        self.context.update(
-            region=region,
-            endpoint=client.endpoint,
-            secret_id=credentials.secret_id,
-            credential_source=credentials.source,
-        )
-        self.credential_source = credentials.source
-        return VpcApi(client)
+        """The VPC operations over ``client("vpc")`` (kept for the modules that still ask so)."""
+        return VpcApi(self.client("vpc", wait_timeout=wait_timeout))
 
     # -- failing -----------------------------------------------------------------------------
 

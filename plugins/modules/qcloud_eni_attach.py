@@ -456,6 +456,7 @@ from ansible.module_utils.common.validation import check_required_if
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._attach import THREADS, UNSET, Item, Run
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    MODULE_ATTACH_TYPE_V3,
     MODULE_DUPLICATE_ENI,
     MODULE_ITEM_NEEDS_INSTANCE,
     MODULE_ITEM_NEEDS_VPC,
@@ -562,7 +563,7 @@ def main():
         check_list(qm)
     qm.check_positive("wait_timeout")
     if params["attach_type"] and params["api_version"] == "2.0":
-        qm.module.fail_json(msg="attach_type is an API 3.0 option: remove it or use api_version 3.0.")
+        qm.fail_decision(MODULE_ATTACH_TYPE_V3)
     qm.context.update(wait_timeout=params["wait_timeout"])
     if single:
         qm.context.update(eni=params["network_interface_id"], instance=params["instance_id"], vpc=params["vpc_id"])

@@ -17,7 +17,7 @@ import importlib
 import pytest
 import yaml
 
-# The ENI record's one home (issue 18 moves the record out of _vpc.py: change this line only).
+# The ENI record's one home.
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import normalise_v2, normalise_v3
 
 from ansible_collections.tencent.qcloud.plugins.doc_fragments.qcloud import ModuleDocFragment

@@ -277,7 +277,7 @@ def main():
         ("badkey", {"TENCENTCLOUD_SECRET_KEY": wrong}, {"regions": ["ap-guangzhou"]}, "AuthFailure.SignatureFailure",
          "rejected the request signature"),
         ("badid", {"TENCENTCLOUD_SECRET_ID": "AKIDNOSUCHKEY000000000000000000000000"}, {}, "AuthFailure.SecretIdNotFound",
-         "does not know secret_id AKIDNOSUCHKEY"),
+         "does not know secret_id AKID****0000"),  # shown masked
         ("badfilter", {}, {"regions": ["ap-guangzhou"], "filters": {"flavour": "vanilla"}}, "InvalidFilter",
          "does not accept a filter of DescribeInstances"),
     ):

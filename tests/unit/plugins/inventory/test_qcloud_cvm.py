@@ -225,9 +225,9 @@ def test_a_filter_the_api_refuses(cloud, parse):
 
 @pytest.mark.parametrize("config,needle", [
     ({"filters": {"zone": []}}, "Filter zone has no value"),
-    ({"regions": ["Guangzhou"]}, "Option regions must hold region names"),
-    ({"api_endpoint": "sim.example"}, "Option api_endpoint must be an http(s) URL"),
-    ({"api_timeout": 0}, "Option api_timeout must be greater than 0"),
+    ({"regions": ["Guangzhou"]}, "regions must look like ap-guangzhou"),
+    ({"api_endpoint": "sim.example"}, "api_endpoint must be an http(s) URL"),
+    ({"api_timeout": 0}, "api_timeout must be greater than 0"),
 ])
 def test_bad_options_fail_before_any_call(cloud, parse, config, needle):
     with pytest.raises(AnsibleParserError) as exc:

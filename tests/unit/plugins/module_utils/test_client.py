@@ -225,6 +225,16 @@ def test_v3_error_envelope_raises_with_code_message_request_id_action():
     assert len(session.posts) == 1
 
 
+def test_errors_name_the_region_of_the_client_that_made_the_call():
+    client, session, clock = make_client("3.0", P.v3_error("InvalidFilter", "no such filter"), REFUSED, retries=0)
+    with pytest.raises(QcloudApiError) as info:
+        client.clone(region="ap-shanghai").call("DescribeInstances", {})
+    assert (info.value.code, info.value.region) == ("InvalidFilter", "ap-shanghai")
+    with pytest.raises(QcloudApiError) as info:
+        client.call("DescribeInstances", {})
+    assert (info.value.code, info.value.region) == (C.CLIENT_NETWORK, "ap-guangzhou")
+
+
 @pytest.mark.parametrize("body", [P.v2_ok(taskId=7), P.V2_ATTACH_SPEC_EXAMPLE])
 def test_v2_code_zero_as_int_or_string_is_success(body):
     client, session, clock = make_client("2.0", body)
@@ -638,3 +648,49 @@ def test_tls_failures_that_are_not_certificates_say_what_they_are(text, code):
     with pytest.raises(QcloudApiError) as info:
         client.call("DescribeNetworkInterfaces", {})
     assert info.value.code == code and len(session.posts) == 1
+
+
+# ================================================================== the one connection path (_connection.py)
+
+
+def test_the_factory_gives_each_service_its_endpoint_version_and_the_shared_defaults():
+    from ansible_collections.tencent.qcloud.plugins.module_utils import _connection as N
+
+    keys = C.Credentials(SECRET_ID, SECRET_KEY, None, "module options")
+    params = {"api_endpoint": "https://vpc.ap-guangzhou.tencentcloudapi.com", "api_version": "2.0"}
+    vpc = N.open_client(params, "vpc", "ap-guangzhou", credentials=keys, environ={})
+    cvm = N.open_client(params, "cvm", "ap-beijing", deadline=123.0, credentials=keys, environ={})
+    sts = N.open_client({}, "sts", "ap-guangzhou", credentials=keys, environ={"TENCENTCLOUD_STS_ENDPOINT": "https://sts.env.example"})
+    assert (vpc.api_version, vpc.version, vpc.endpoint) == ("2.0", "2017-03-12", "https://vpc.ap-guangzhou.tencentcloudapi.com")
+    assert (cvm.api_version, cvm.service, cvm.region, cvm.deadline) == ("3.0", "cvm", "ap-beijing", 123.0)
+    assert cvm.endpoint == "https://cvm.ap-guangzhou.tencentcloudapi.com"
+    assert (sts.endpoint, sts.version, sts.timeout, sts.retries) == ("https://sts.env.example", "2018-08-13", N.API_TIMEOUT, N.API_RETRIES)
+
+
+@pytest.mark.parametrize("params,needle", [
+    ({"api_endpoint": "vpc.tencentcloudapi.com"}, "api_endpoint must be an http(s) URL such as https://vpc.tencentcloudapi.com"),
+    ({"sts_endpoint": "ftp://sts"}, "sts_endpoint must be an http(s) URL such as https://sts.tencentcloudapi.com"),
+    ({"ca_bundle": "/no/such/ca.pem"}, "ca_bundle '/no/such/ca.pem' does not exist or is not a file"),
+    ({"api_timeout": 0}, "api_timeout must be greater than 0 (got 0)."),
+    ({"role_duration": -1}, "role_duration must be greater than 0 (got -1)."),
+    ({"api_retries": -1}, "The option api_retries must be 0 or more (got -1)."),
+])
+def test_connection_options_that_cannot_work_fail_with_the_catalogue_sentence(params, needle):
+    from ansible_collections.tencent.qcloud.plugins.module_utils import _connection as N
+
+    with pytest.raises(N.QcloudError) as info:
+        N.check_connection(params, environ={})
+    assert needle in info.value.msg
+
+
+def test_a_ca_bundle_that_is_not_pem_fails_for_every_caller_and_plain_http_is_a_warning(tmp_path):
+    from ansible_collections.tencent.qcloud.plugins.module_utils import _connection as N
+
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not a certificate\n")
+    with pytest.raises(N.QcloudError) as info:
+        N.check_connection({}, environ={"TENCENTCLOUD_CA_BUNDLE": str(bundle)})
+    assert info.value.msg.startswith("ca_bundle %r is not a PEM bundle of CA certificates" % str(bundle))
+    assert N.check_connection({"ca_bundle": str(bundle), "validate_certs": False}, environ={}) == []
+    (warning,) = N.check_connection({"api_endpoint": "http://127.0.0.1:8080"}, environ={})
+    assert warning.startswith("api_endpoint http://127.0.0.1:8080 uses plain http")

@@ -76,6 +76,13 @@ FULL_CONTEXT.update({  # credentials (_credentials.py)
     "type": "sso",
     "login": "tccli sso login --profile work",
     "when": "2023-11-14 22:12:20 UTC",
+    "looked": "module options; environment (TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY)",
+    "role": "cvm-deployer",
+    "cause": "Role qcs::cam::uin/100000000001:roleName/ansible-deployer does not exist: check role_arn.",
+    # the shared options and ids (_connection.py, _module.py)
+    "example": "https://vpc.tencentcloudapi.com",
+    "prefix": "eni",
+    "wanted": "detached",
 })
 FULL_CONTEXT.update({
     "reason": "timed out",
@@ -173,7 +180,9 @@ def test_every_entry_only_uses_fields_a_caller_can_give(code):
 @pytest.mark.parametrize("code", sorted(E.CATALOGUE))
 def test_every_entry_is_a_sentence(code):
     text = E.sentence(code, FULL_CONTEXT)
-    assert text[0].isupper() or text.startswith(("https://", "secret_id", "role_duration")), text
+    # an option's own sentence starts with its name, as the user wrote it
+    assert text[0].isupper() or text.startswith(("https://", "secret_id", "role_duration", "ca_bundle", "attach_type",
+                                                 "tccli", FULL_CONTEXT["option"], FULL_CONTEXT["path"])), text
     assert text.endswith("."), text
 
 
@@ -196,17 +205,17 @@ def test_none_and_empty_context_values_count_as_unknown():
 )
 def test_family_fallback(code, family):
     assert E.lookup(code) is E.CATALOGUE[family]
-    assert E.is_retryable(code) == E.CATALOGUE[family].retry
+    assert E.lookup(code).retry == E.CATALOGUE[family].retry
 
 
 def test_request_limit_family_is_retryable():
-    assert E.is_retryable("RequestLimitExceeded.Foo")
+    assert E.lookup("RequestLimitExceeded.Foo").retry
 
 
 @pytest.mark.parametrize("code", ["Totally.Unknown", "Weird", "9999", "Weird.Family.Member"])
 def test_unknown_codes_give_the_generic_sentence(code):
     assert E.lookup(code) is E._UNKNOWN
-    assert not E.is_retryable(code)
+    assert not E.lookup(code).retry
     text = E.sentence(code, {"action": "AttachNetworkInterface", "message": "it broke"})
     assert text == "Tencent Cloud answered %s to AttachNetworkInterface (it broke)." % code
 
@@ -214,7 +223,7 @@ def test_unknown_codes_give_the_generic_sentence(code):
 @pytest.mark.parametrize("code", ["", None])
 def test_no_code_at_all_is_unknown_and_not_retried(code):
     assert E.lookup(code) is E._UNKNOWN
-    assert not E.is_retryable(code)
+    assert not E.lookup(code).retry
 
 
 @pytest.mark.parametrize(
@@ -229,7 +238,7 @@ def test_no_code_at_all_is_unknown_and_not_retried(code):
     ],
 )
 def test_throttling_busy_server_and_network_errors_are_retried(code):
-    assert E.is_retryable(code)
+    assert E.lookup(code).retry
 
 
 @pytest.mark.parametrize(
@@ -250,13 +259,13 @@ def test_throttling_busy_server_and_network_errors_are_retried(code):
     ],
 )
 def test_quota_auth_and_validation_errors_are_not_retried(code):
-    assert not E.is_retryable(code)
+    assert not E.lookup(code).retry
 
 
 def test_module_decisions_are_not_retryable_and_have_sentences():
     for code in (E.MODULE_ENI_NOT_FOUND, E.MODULE_ATTACHED_ELSEWHERE, E.MODULE_PRIMARY_ENI, E.MODULE_VPC_MISMATCH,
                  E.MODULE_TASK_FAILED, E.MODULE_TASK_TIMEOUT, E.MODULE_SETTLE_TIMEOUT, E.MODULE_NO_CONVERGENCE):
-        assert code in E.CATALOGUE and not E.is_retryable(code)
+        assert code in E.CATALOGUE and not E.lookup(code).retry
 
 
 def test_explain_fills_action_and_message_from_the_error():
@@ -351,3 +360,13 @@ def test_every_documented_code_has_the_right_decision(code):
                                   "UnsupportedOperation.PrimaryIp", "InvalidParameterValue.Duplicate"])
 def test_codes_no_action_of_ours_documents_have_no_entry(code):
     assert code not in E.CATALOGUE
+
+
+def test_a_secret_id_is_shown_masked_in_every_sentence():
+    secret_id = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
+    for code in ("AuthFailure.SecretIdNotFound", "AuthFailure.InvalidSecretId", "4104"):
+        text = E.sentence(code, dict(FULL_CONTEXT, secret_id=secret_id))
+        assert "AKID****MPLE" in text and secret_id not in text
+        err = E.QcloudApiError(code, "unknown key", "DescribeNetworkInterfaces", region="ap-guangzhou")
+        assert secret_id not in E.with_code(err, {"secret_id": secret_id}) and "AKID****MPLE" in E.explain(err, {"secret_id": secret_id})
+    assert E.masked("AKIDshort") == "****" and E.masked(None) == "****"

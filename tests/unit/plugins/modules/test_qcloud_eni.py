@@ -21,6 +21,7 @@ from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _module
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._connection import open_client
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.module_utils._lifecycle import EniLifecycle
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni
@@ -68,8 +69,8 @@ def cloud():
 def run(cloud, module_args, monkeypatch, capsys):
     clock = FakeClock()
     monkeypatch.setattr(
-        _module, "QcloudClient",
-        functools.partial(QcloudClient, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
+        _module.QcloudModule, "client_factory",
+        functools.partial(open_client, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
                           rng=lambda: 0.5),
     )
     monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))

@@ -21,7 +21,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _module
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._connection import open_client
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_attach
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
@@ -88,8 +88,8 @@ def run(cloud, version, module_args, monkeypatch, capsys):
     """Run main() against the fake cloud; ``None`` removes a default argument."""
     clock = FakeClock()
     monkeypatch.setattr(
-        _module, "QcloudClient",
-        functools.partial(QcloudClient, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
+        _module.QcloudModule, "client_factory",
+        functools.partial(open_client, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
                           rng=lambda: 0.5),
     )
     monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))
@@ -951,7 +951,7 @@ def test_a_detach_refused_because_the_eni_is_no_longer_attached_is_done(run, clo
 
 def the_clock():
     """The fake clock the ``run`` fixture gave the client (bound into its factory)."""
-    return _module.QcloudClient.keywords["monotonic"].__self__
+    return _module.QcloudModule.client_factory.keywords["monotonic"].__self__
 
 
 def test_polls_that_never_answer_end_within_wait_timeout_plus_one_api_timeout(run, cloud):

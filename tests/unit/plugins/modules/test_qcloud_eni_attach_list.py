@@ -19,7 +19,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _module
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._connection import open_client
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_attach
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
@@ -69,8 +69,8 @@ def run(cloud, version, module_args, monkeypatch, capsys):
     """main() with ``attachments`` (or any arguments) against the fake cloud."""
     clock = FakeClock()
     monkeypatch.setattr(
-        _module, "QcloudClient",
-        functools.partial(QcloudClient, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
+        _module.QcloudModule, "client_factory",
+        functools.partial(open_client, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
                           rng=lambda: 0.5),
     )
     monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))

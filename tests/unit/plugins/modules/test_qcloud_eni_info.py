@@ -21,7 +21,7 @@ from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _credentials
 from ansible_collections.tencent.qcloud.plugins.module_utils import _module
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient
+from ansible_collections.tencent.qcloud.plugins.module_utils._connection import open_client
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_info
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
@@ -94,8 +94,8 @@ def vpc(version, keys):
 def run(vpc, version, keys, module_args, monkeypatch, capsys):
     clock = FakeClock()
     monkeypatch.setattr(
-        _module, "QcloudClient",
-        functools.partial(QcloudClient, session=vpc, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
+        _module.QcloudModule, "client_factory",
+        functools.partial(open_client, session=vpc, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
                           rng=lambda: 0.5),
     )
     monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))
@@ -326,8 +326,15 @@ def test_half_a_key_pair_in_options_fails_before_any_call_even_with_environment_
 
 def test_role_arn_assumes_the_role_and_calls_the_vpc_with_its_keys(run, keys, monkeypatch):
     sts = ScriptedSession(sts_answer(1, FAR))
-    # the chain passes its own session (None in a module): STS goes to the fake all the same
-    monkeypatch.setattr(_credentials, "QcloudClient", lambda *args, **kwargs: QcloudClient(*args, **dict(kwargs, session=sts)))
+    # every client of the module comes from its factory: STS's goes to its own fake
+    vpc_factory = _module.QcloudModule.client_factory
+
+    def factory(params, service, region, deadline=None, **kw):
+        if service == "sts":
+            return open_client(params, service, region, deadline, **dict(kw, session=sts))
+        return vpc_factory(params, service, region, deadline, **kw)
+
+    monkeypatch.setattr(_module.QcloudModule, "client_factory", factory)
     keys.update(secret_id="AKIDstsTMP0001", secret_key="STS-tmp-SECRET-0001")
     r = run(role_arn=ROLE_ARN, role_session_name="play-1", role_duration=900,
             sts_endpoint="https://sts.example.internal", network_interface_ids=[eni_id(1)])
