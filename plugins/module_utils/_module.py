@@ -75,8 +75,30 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def make_client(params: Mapping[str, Any], service: str, region: str, deadline: Optional[float] = None, **kw: Any) -> QcloudClient:
+    """The client of ``service`` in ``region`` with the keys the options lead to, under ``deadline``
+    (``kw``: more QcloudClient arguments; its ``session`` also carries the STS and metadata calls)."""
+    credentials = CredentialChain(params, deadline=deadline, session=kw.get("session")).resolve()
+    return QcloudClient(
+        credentials,
+        region,
+        api_version=params["api_version"],
+        endpoint=params["api_endpoint"],
+        validate_certs=params["validate_certs"],
+        ca_bundle=params["ca_bundle"],
+        timeout=params["api_timeout"],
+        retries=params["api_retries"],
+        service=service,
+        deadline=deadline,
+        **kw
+    )
+
+
 class QcloudModule:
     """An AnsibleModule with the shared options, and the ways a tencent.qcloud module fails."""
+
+    # Every client a module makes comes from here (the unit tests put the in-process simulator behind it).
+    client_factory = staticmethod(make_client)
 
     def __init__(self, argument_spec: Mapping[str, Any], **kwargs: Any) -> None:
         spec = dict(CONNECTION_ARGUMENT_SPEC)
@@ -158,21 +180,10 @@ class QcloudModule:
             region = resolve_region(self.params)
             if not _REGION.fullmatch(region):
                 self.module.fail_json(msg="region must look like ap-guangzhou (got %s)." % _show(region))
-            chain = CredentialChain(self.params, deadline=self.wait_deadline)
-            credentials = chain.resolve()
+            client = type(self).client_factory(self.params, "vpc", region, deadline=self.wait_deadline)
         except QcloudError as err:
             self.module.fail_json(msg=err.msg)
-        client = QcloudClient(
-            credentials,
-            region,
-            api_version=self.params["api_version"],
-            endpoint=self.params["api_endpoint"],
-            validate_certs=self.params["validate_certs"],
-            ca_bundle=self.params["ca_bundle"],
-            timeout=self.params["api_timeout"],
-            retries=self.params["api_retries"],
-            deadline=self.wait_deadline,
-        )
+        credentials = client.credentials
         # One limiter for the run, on the client's clock: its threads share Tencent's per-action limits.
         client.limiter = RateLimiter(RATE_LIMITS, monotonic=client.monotonic)
         self.context.update(
@@ -182,7 +193,7 @@ class QcloudModule:
             credential_source=credentials.source,
         )
         self.credential_source = credentials.source
-        return VpcApi(client)
+        return VpcApi(client, sleep=client.sleep, monotonic=client.monotonic)
 
     # -- failing -----------------------------------------------------------------------------
 
