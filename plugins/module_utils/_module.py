@@ -170,7 +170,8 @@ class QcloudModule:
         one api_timeout, so the module returns within wait_timeout + api_timeout.
         """
         if wait_timeout is not None:
-            self.wait_deadline = deadline_after(wait_timeout)
+            # on the clock of the clients this run makes (a test's factory brings its own)
+            self.wait_deadline = getattr(type(self).client_factory, "monotonic", time.monotonic)() + wait_timeout
         self._check_connection()
         for option in ("sts_endpoint", "metadata_endpoint"):
             self._check_url(option, warn=False)
@@ -208,7 +209,3 @@ class QcloudModule:
         values = dict(self.context)
         values.update(context or {})
         self.module.fail_json(msg=sentence(code, values), **result)
-
-
-def deadline_after(seconds: float) -> float:
-    return time.monotonic() + seconds

@@ -121,7 +121,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def use_session(monkeypatch, clock):
     """``use_session(session)``: every client a module makes (``QcloudModule.client_factory``)
-    is the real client, sending through ``session`` on the test's clock."""
+    is the real client, sending through ``session`` on the test's clock (its deadlines too)."""
     from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 
     real = QcloudModule.client_factory
@@ -132,6 +132,7 @@ def use_session(monkeypatch, clock):
                            rng=lambda: 0.5), **kw)
             return real(params, service, region, deadline=deadline, **kw)
 
+        factory.monotonic = clock.monotonic
         monkeypatch.setattr(QcloudModule, "client_factory", staticmethod(factory))
 
     return use
