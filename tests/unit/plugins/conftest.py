@@ -139,28 +139,34 @@ def use_session(monkeypatch, clock):
 
 
 @pytest.fixture
-def sim(use_session):
+def bare_sim(clock):
     """A fresh simulator (default world, tasks of 2 s on the test's clock, no rate limits, no metadata
-    service) behind every client the module makes (``sim.session``); the test fails if it answered
-    an undocumented error code."""
+    service) and ``bare_sim.session``, a requests session to it in-process; the test fails if it
+    answered an undocumented error code."""
     from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import SimSession, Simulator
 
     simulator = Simulator(task_seconds=2.0, rate_limits=False, metadata_enabled=False)  # not on a CVM
     simulator.session = SimSession(simulator)
-    use_session(simulator.session)
     yield simulator
     assert not simulator.undocumented, "the simulator answered undocumented codes: %r" % simulator.undocumented
 
 
 @pytest.fixture
-def sim_client(sim, clock):
+def sim(bare_sim, use_session):
+    """bare_sim behind every client a module makes."""
+    use_session(bare_sim.session)
+    return bare_sim
+
+
+@pytest.fixture
+def sim_client(bare_sim, clock):
     """``sim_client(api_version="3.0", region="ap-guangzhou", **kw)``: a QcloudClient with the
     simulator's keys, sending to it in-process, on the test's clock."""
     from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient
 
     def make(api_version="3.0", region="ap-guangzhou", **kw):
-        return QcloudClient(Credentials(sim.secret_id, sim.secret_key, None, "module options"), region, api_version=api_version,
-                            session=sim.session, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
+        return QcloudClient(Credentials(bare_sim.secret_id, bare_sim.secret_key, None, "module options"), region,
+                            api_version=api_version, session=bare_sim.session, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
                             rng=lambda: 0.5, **kw)
 
     return make

@@ -36,12 +36,12 @@ class Calls:
 
 
 @pytest.fixture
-def make_api(sim, sim_client, clock):
+def make_api(bare_sim, sim_client, clock):
     """make_api(version, enis=None, v2_shape=None, fail=None): VpcApi on the simulator loaded with
     ``enis`` (default eni_world()), and what it was asked; ``fail``: (code, API 2.0 number) answered to every call."""
 
     def make(api_version, enis=None, v2_shape=None, fail=None):
-        load_enis(sim, world() if enis is None else enis)
+        sim = load_enis(bare_sim, world() if enis is None else enis)
         if v2_shape:
             sim.set_config({"v2_shape": v2_shape})
         if fail:
@@ -247,9 +247,9 @@ def test_duplicate_ids_are_asked_and_returned_once(make_api, version):
     assert asked == [eni_id(4), eni_id(1)]
 
 
-def test_v3_unknown_ids_answered_with_resource_not_found_are_left_out(make_api, sim):
+def test_v3_unknown_ids_answered_with_resource_not_found_are_left_out(make_api, bare_sim):
     api, session = make_api("3.0")
-    sim.faults.add({"fault": "error", "action": DESCRIBE, "code": "ResourceNotFound"})
+    bare_sim.faults.add({"fault": "error", "action": DESCRIBE, "code": "ResourceNotFound"})
     assert ids_of(api.find_network_interfaces(ids=[eni_id(5), eni_id(9999)])) == [eni_id(5)]
 
 
