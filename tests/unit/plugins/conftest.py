@@ -143,7 +143,8 @@ def bare_sim(clock):
     """A fresh simulator (default world, tasks of 2 s on the test's clock, no rate limits, no metadata
     service) and ``bare_sim.session``, a requests session to it in-process; the test fails if it
     answered an undocumented error code."""
-    from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import SimSession, Simulator
+    from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import SimSession
+    from qcloud_sim.core import Simulator  # importable once fixtures.sim is imported
 
     simulator = Simulator(task_seconds=2.0, rate_limits=False, metadata_enabled=False)  # not on a CVM
     simulator.session = SimSession(simulator)

@@ -58,10 +58,10 @@ REGIONS = [{"region": "ap-guangzhou", "zones": ["ap-guangzhou-3", "ap-guangzhou-
 class Cloud:
     """The simulator with INSTANCES, and what it was asked (``calls``, ``of(action)``)."""
 
-    def __init__(self, sim, instances=INSTANCES):
+    def __init__(self, sim, instances=None):
         self.sim = sim
-        load_cvm(sim, instances, [eni(1, "eni-p0000001", "ins-c0000001"), eni(2, "eni-s0000001", "ins-c0000001", primary=False, device_index=1)],
-                 REGIONS)
+        enis = [eni(1, "eni-p0000001", "ins-c0000001"), eni(2, "eni-s0000001", "ins-c0000001", primary=False, device_index=1)]
+        load_cvm(sim, INSTANCES if instances is None else instances, enis, REGIONS)
 
     @property
     def calls(self):

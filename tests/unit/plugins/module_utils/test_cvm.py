@@ -16,6 +16,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils import _cvm as M
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError, QcloudError
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import api_log, cvm_eni as eni, cvm_instance as instance, load_cvm
 
+
 @pytest.fixture
 def cloud(bare_sim):
     """cloud(instances, enis=(), regions=None): the simulator with only these."""
