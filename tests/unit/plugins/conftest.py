@@ -138,18 +138,26 @@ def use_session(monkeypatch, clock):
     return use
 
 
+_SIMULATORS = []  # one per test process, reset before each test (building one copies the world thrice)
+
+
 @pytest.fixture
 def bare_sim(clock):
-    """A fresh simulator (default world, tasks of 2 s on the test's clock, no rate limits, no metadata
-    service) and ``bare_sim.session``, a requests session to it in-process; the test fails if it
-    answered an undocumented error code."""
+    """The simulator, fresh (default world, tasks of 2 s on the test's clock, no rate limits, no
+    metadata service), and ``bare_sim.session``, a requests session to it in-process; the test
+    fails if it answered an undocumented error code."""
     from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import SimSession
     from qcloud_sim.core import Simulator  # importable once fixtures.sim is imported
 
-    simulator = Simulator(task_seconds=2.0, rate_limits=False, metadata_enabled=False)  # not on a CVM
+    if not _SIMULATORS:
+        _SIMULATORS.append(Simulator(task_seconds=2.0, rate_limits=False, metadata_enabled=False))  # not on a CVM
+    simulator = _SIMULATORS[0]
+    simulator.reset()
+    simulator.signatures.clear()
+    undocumented = len(simulator.undocumented)
     simulator.session = SimSession(simulator)
     yield simulator
-    assert not simulator.undocumented, "the simulator answered undocumented codes: %r" % simulator.undocumented
+    assert not simulator.undocumented[undocumented:], "undocumented codes answered: %r" % simulator.undocumented[undocumented:]
 
 
 @pytest.fixture
