@@ -118,12 +118,13 @@ class QcloudModule:
         factory = type(self).client_factory
         if self._keys is None:
             if wait_timeout is not None:
-                self.wait_deadline = deadline_after(wait_timeout)
+                # on the clock of the clients this run makes (a test's factory brings its own)
+                self.wait_deadline = getattr(factory, "monotonic", time.monotonic)() + wait_timeout
             try:
                 for warning in check_connection(self.params):
                     self.module.warn(warning)
                 self._region = resolve_region(self.params)
-                self._keys = CredentialChain(self.params, deadline=self.wait_deadline, factory=factory).resolve()
+                self._keys = CredentialChain(self.params, deadline=self.wait_deadline, factory=factory, session=getattr(factory, "session", None)).resolve()
             except QcloudError as err:
                 self.module.fail_json(msg=err.msg)
             self.credential_source = self._keys.source
@@ -139,7 +140,8 @@ class QcloudModule:
 
     def vpc(self, wait_timeout: Optional[float] = None) -> VpcApi:
         """The VPC operations over ``client("vpc")`` (kept for the modules that still ask so)."""
-        return VpcApi(self.client("vpc", wait_timeout=wait_timeout))
+        client = self.client("vpc", wait_timeout=wait_timeout)
+        return VpcApi(client, sleep=client.sleep, monotonic=client.monotonic)
 
     # -- failing -----------------------------------------------------------------------------
 
@@ -154,7 +156,3 @@ class QcloudModule:
         values = dict(self.context)
         values.update(context or {})
         self.module.fail_json(msg=sentence(code, values), **result)
-
-
-def deadline_after(seconds: float) -> float:
-    return time.monotonic() + seconds

@@ -208,22 +208,7 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def _api(self, sim, proto, req):
-        arrived = time.time()
-        seq = sim.next_seq()
-        call = proto.parse(req)
-        call.request_id = sim.new_request_id()
-        sim.record_signature(call.signature)
-        entry = {
-            "seq": seq, "time": arrived, "protocol": call.protocol, "method": req.method,
-            "action": call.action, "region": call.region,
-            "params": _scrub(copy.deepcopy(call.params)), "secret_id": call.secret_id,
-            "outcome": None, "fault": None, "request_id": call.request_id, "task_id": None,
-            "client_token": call.params.get("ClientToken") if isinstance(call.params, dict) else None,
-        }
-        fault = sim.faults.take_request_fault(call.action or "", call.protocol)
-        resp, truncate, reset = self._outcome(sim, proto, call, fault, entry)
-        # log before answering, so a client that reads its answer then reads the log sees it
-        sim.log_request(entry)
+        resp, truncate, reset = api_answer(sim, proto, req)
         if reset:
             self._reset()
             return
@@ -232,56 +217,79 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client went away (e.g. timed out during a delay fault)
 
-    @staticmethod
-    def _outcome(sim, proto, call, fault, entry):
-        """Returns (HttpResponse or None, truncate, reset) and fills entry's outcome."""
-        truncate = False
-        if fault is not None:
-            kind = fault["fault"]
-            entry["fault"] = kind
-            if kind.startswith("http_"):
-                status = int(kind[5:])
-                entry["outcome"] = kind
-                text = {500: "Internal Server Error", 502: "Bad Gateway",
-                        503: "Service Unavailable"}[status]
-                page = "<html><head><title>%d %s</title></head><body><h1>%d %s</h1></body></html>" % (
-                    status, text, status, text)
-                return HttpResponse(status, page.encode(), "text/html"), False, False
-            if kind == "reset":
-                entry["outcome"] = "reset"
-                return None, False, True
-            if kind == "malformed":
-                entry["outcome"] = "malformed"
-                return HttpResponse(200, b"<html><body>upstream gateway error</body></html>",
-                                    "application/json"), False, False
-            if kind == "error":
-                entry["outcome"] = fault["code"]
-                if call.protocol == "3.0":
-                    log = {}
-                    resp = protocol_v3.error_answer(sim, call.action, fault["code"], fault["message"],
-                                                    call.request_id, log)
-                    entry["outcome"] = log["outcome"]
-                    if log.get("undocumented"):
-                        entry["undocumented"] = log["undocumented"]
-                else:
-                    num = fault.get("code_v2") or v2_numeric_for(fault["code"])
-                    resp = protocol_v2.error_response(num, fault["code"], fault["message"])
-                return resp, False, False
-            if kind == "delay":
-                time.sleep(fault["seconds"])
-            if kind == "truncated":
-                truncate = True
-        resp, log = proto.process(sim, call)
-        entry["outcome"] = log.get("outcome")
-        if log.get("undocumented"):
-            entry["undocumented"] = log["undocumented"]
-        if log.get("task_id") is not None:
-            entry["task_id"] = log["task_id"]
-        if log.get("client_token"):
-            entry["client_token"] = log["client_token"]
-        if log.get("minted_secret_id"):
-            entry["minted_secret_id"] = log["minted_secret_id"]
-        return resp, truncate, False
+
+def api_answer(sim, proto, req):
+    """One API request (``proto`` protocol_v3 or protocol_v2) to (HttpResponse or None, truncate,
+    reset): parsed, signature checked, faults applied, logged; what the server sends, without a
+    socket (the unit tests' in-process transport calls it too)."""
+    arrived = time.time()
+    seq = sim.next_seq()
+    call = proto.parse(req)
+    call.request_id = sim.new_request_id()
+    sim.record_signature(call.signature)
+    entry = {
+        "seq": seq, "time": arrived, "protocol": call.protocol, "method": req.method,
+        "action": call.action, "region": call.region,
+        "params": _scrub(copy.deepcopy(call.params)), "secret_id": call.secret_id,
+        "outcome": None, "fault": None, "request_id": call.request_id, "task_id": None,
+        "client_token": call.params.get("ClientToken") if isinstance(call.params, dict) else None,
+    }
+    fault = sim.faults.take_request_fault(call.action or "", call.protocol)
+    answer = _outcome(sim, proto, call, fault, entry)
+    # log before answering, so a client that reads its answer then reads the log sees it
+    sim.log_request(entry)
+    return answer
+
+
+def _outcome(sim, proto, call, fault, entry):
+    """Returns (HttpResponse or None, truncate, reset) and fills entry's outcome."""
+    truncate = False
+    if fault is not None:
+        kind = fault["fault"]
+        entry["fault"] = kind
+        if kind.startswith("http_"):
+            status = int(kind[5:])
+            entry["outcome"] = kind
+            text = {500: "Internal Server Error", 502: "Bad Gateway",
+                    503: "Service Unavailable"}[status]
+            page = "<html><head><title>%d %s</title></head><body><h1>%d %s</h1></body></html>" % (
+                status, text, status, text)
+            return HttpResponse(status, page.encode(), "text/html"), False, False
+        if kind == "reset":
+            entry["outcome"] = "reset"
+            return None, False, True
+        if kind == "malformed":
+            entry["outcome"] = "malformed"
+            return HttpResponse(200, b"<html><body>upstream gateway error</body></html>",
+                                "application/json"), False, False
+        if kind == "error":
+            entry["outcome"] = fault["code"]
+            if call.protocol == "3.0":
+                log = {}
+                resp = protocol_v3.error_answer(sim, call.action, fault["code"], fault["message"],
+                                                call.request_id, log)
+                entry["outcome"] = log["outcome"]
+                if log.get("undocumented"):
+                    entry["undocumented"] = log["undocumented"]
+            else:
+                num = fault.get("code_v2") or v2_numeric_for(fault["code"])
+                resp = protocol_v2.error_response(num, fault["code"], fault["message"])
+            return resp, False, False
+        if kind == "delay":
+            time.sleep(fault["seconds"])
+        if kind == "truncated":
+            truncate = True
+    resp, log = proto.process(sim, call)
+    entry["outcome"] = log.get("outcome")
+    if log.get("undocumented"):
+        entry["undocumented"] = log["undocumented"]
+    if log.get("task_id") is not None:
+        entry["task_id"] = log["task_id"]
+    if log.get("client_token"):
+        entry["client_token"] = log["client_token"]
+    if log.get("minted_secret_id"):
+        entry["minted_secret_id"] = log["minted_secret_id"]
+    return resp, truncate, False
 
 
 def make_server(sim, host="127.0.0.1", port=0, tls_dir=None):
@@ -311,4 +319,4 @@ def start_in_thread(sim, host="127.0.0.1", port=0, tls_dir=None, metadata_only=F
     return server
 
 
-__all__ = ["make_server", "start_in_thread", "SimHTTPServer", "v2_code"]
+__all__ = ["api_answer", "make_server", "start_in_thread", "SimHTTPServer", "v2_code"]

@@ -4,7 +4,7 @@
 
 """The inventory plugin through parse(), loaded by ansible's own plugin loader (its options,
 defaults and doc fragments are the real ones): host names, variables, constructed, the cache
-and its key, errors. Only the HTTP session is a fake (fixtures/cvm.py)."""
+and its key, errors. The cloud is the simulator in-process (fixtures/sim.py)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,15 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.cvm import CvmCloud, eni, instance
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import (
+    DEFAULT_SECRET_ID as SECRET_ID,
+    DEFAULT_SECRET_KEY as SECRET_KEY,
+    api_log,
+    cvm_eni as eni,
+    cvm_instance as instance,
+    load_cvm,
+)
 
-SECRET_ID, SECRET_KEY = "AKIDcvmTEST", "cvm-SECRET-key"
 _COLLECTIONS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "..", ".."))
 
 
@@ -38,30 +44,40 @@ def load_plugin():
     return plugin
 
 
-def default_cloud():
-    return CvmCloud(
-        [
-            instance(1, name="web-1", tags={"env": "prod", "role": "web", "Name": "alpha"}, public=["203.0.113.1"]),
-            instance(2, name="web-2", tags={"env": "prod", "role": "web"}, zone="ap-guangzhou-4"),
-            instance(3, name="db-1", tags={"env": "dev", "role": "db"}),
-            instance(4, name="web-1", tags={"env": "dev"}, state="STOPPED"),  # the same name as ins-c0000001
-            instance(5, name="old", state="SHUTDOWN"),
-            instance(6, region="ap-shanghai", name="sh-1", tags={"env": "prod"}),
-        ],
-        [eni("eni-p0000001", "ins-c0000001"), eni("eni-s0000001", "ins-c0000001", primary=False, device_index=1)],
-        regions=("ap-guangzhou", "ap-shanghai"),
-        secret_id=SECRET_ID,
-        secret_key=SECRET_KEY,
-    )
+INSTANCES = [
+    instance(1, name="web-1", tags={"env": "prod", "role": "web", "Name": "alpha"}, public=["203.0.113.1"]),
+    instance(2, name="web-2", tags={"env": "prod", "role": "web"}, zone="ap-guangzhou-4"),
+    instance(3, name="db-1", tags={"env": "dev", "role": "db"}),
+    instance(4, name="web-1", tags={"env": "dev"}, state="STOPPED"),  # the same name as ins-c0000001
+    instance(5, name="old", state="SHUTDOWN"),
+    instance(6, region="ap-shanghai", name="sh-1", tags={"env": "prod"}),
+]
+REGIONS = [{"region": "ap-guangzhou", "zones": ["ap-guangzhou-3", "ap-guangzhou-4"]}, {"region": "ap-shanghai", "zones": ["ap-shanghai-2"]}]
+
+
+class Cloud:
+    """The simulator with INSTANCES, and what it was asked (``calls``, ``of(action)``)."""
+
+    def __init__(self, sim, instances=None):
+        self.sim = sim
+        enis = [eni(1, "eni-p0000001", "ins-c0000001"), eni(2, "eni-s0000001", "ins-c0000001", primary=False, device_index=1)]
+        load_cvm(sim, INSTANCES if instances is None else instances, enis, REGIONS)
+
+    @property
+    def calls(self):
+        return api_log(self.sim)
+
+    def of(self, action):
+        return api_log(self.sim, action)
 
 
 @pytest.fixture
-def cloud(monkeypatch):
-    fake = default_cloud()
-    monkeypatch.setattr(_client, "requests", types.SimpleNamespace(Session=lambda: fake, exceptions=requests.exceptions))
+def cloud(bare_sim, monkeypatch):
+    # the inventory makes its clients through _connection, not QcloudModule.client_factory: its sessions are the simulator's
+    monkeypatch.setattr(_client, "requests", types.SimpleNamespace(Session=lambda: bare_sim.session, exceptions=requests.exceptions))
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
-    return fake
+    return Cloud(bare_sim)
 
 
 @pytest.fixture
@@ -206,15 +222,13 @@ def test_without_cache_every_run_asks(cloud, parse):
 
 
 def test_bad_keys_one_sentence_with_the_code(cloud, parse, monkeypatch):
-    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "wrong")
-    cloud.script["DescribeInstances"] = [lambda params: {"Response": {"Error": {
-        "Code": "AuthFailure.SignatureFailure", "Message": "The signature is wrong."}, "RequestId": "req-1"}}]
-    cloud.secret_key = "wrong"  # the fake checks the signature with the key it was given
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "wrong")  # the simulator checks the signature with the real key
     with pytest.raises(AnsibleParserError) as exc:
         parse(regions=["ap-guangzhou"])
     text = str(exc.value)
-    assert "rejected the request signature" in text and "AuthFailure.SignatureFailure" in text and "req-1" in text
-    assert "environment (TENCENTCLOUD_SECRET_ID)" in text and "wrong" not in text.replace("The signature is wrong", "")
+    (call,) = cloud.calls
+    assert "rejected the request signature" in text and "AuthFailure.SignatureFailure" in text and call["request_id"] in text
+    assert "environment (TENCENTCLOUD_SECRET_ID)" in text and "wrong" not in text
 
 
 def test_a_filter_the_api_refuses(cloud, parse):
@@ -243,8 +257,8 @@ def test_keys_in_the_file_win_and_templates_are_rendered(cloud, parse, monkeypat
     assert len(hosts(inventory)) == 4
 
 
-def test_instance_names_are_never_templated(cloud, parse):
-    cloud.instances[0]["InstanceName"] = "{{ 7 * 6 }}"
+def test_instance_names_are_never_templated(cloud, parse, bare_sim):
+    Cloud(bare_sim, [dict(INSTANCES[0], name="{{ 7 * 6 }}")] + INSTANCES[1:])
     inventory = parse(regions=["ap-guangzhou"], hostnames=["instance-name"], compose={"shown": "instance_name"})
     assert "{{ 7 * 6 }}" in hosts(inventory)
     assert hostvars(inventory, "{{ 7 * 6 }}")["shown"] == "{{ 7 * 6 }}"

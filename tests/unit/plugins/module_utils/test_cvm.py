@@ -7,30 +7,39 @@
 from __future__ import annotations
 
 import itertools
+import threading
 
 import pytest
 
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
 from ansible_collections.tencent.qcloud.plugins.module_utils import _cvm as M
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError, QcloudError
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.cvm import CvmCloud, eni, instance, throttled
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock
-
-SECRET_ID, SECRET_KEY = "AKIDcvmTEST", "cvm-SECRET-key"
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import api_log, cvm_eni as eni, cvm_instance as instance, load_cvm
 
 
-def make_pool(cloud, endpoint="https://sim.example:443", workers_sessions=None):
-    clock = FakeClock()
-    base = C.QcloudClient(C.Credentials(SECRET_ID, SECRET_KEY, None, "module options"), "ap-guangzhou",
-                          endpoint=endpoint, service="cvm", version=M.CVM_VERSION, session=cloud,
-                          sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic, rng=lambda: 0.5)
-    sessions = workers_sessions if workers_sessions is not None else []
+@pytest.fixture
+def cloud(bare_sim):
+    """cloud(instances, enis=(), regions=None): the simulator with only these."""
+    return lambda instances, enis=(), regions=None: load_cvm(bare_sim, instances, enis, regions)
 
-    def new_session():
-        sessions.append(cloud)
-        return cloud
 
-    return M.ClientPool(base, {"cvm": endpoint, "vpc": endpoint}, new_session), clock
+def of(sim, action):
+    return api_log(sim, action)
+
+
+@pytest.fixture
+def make_pool(bare_sim, sim_client, clock):
+    def make(endpoint="https://sim.example:443", workers_sessions=None):
+        base = sim_client(endpoint=endpoint, service="cvm", version=M.CVM_VERSION)
+        sessions = workers_sessions if workers_sessions is not None else []
+
+        def new_session():
+            sessions.append(bare_sim.session)
+            return bare_sim.session
+
+        return M.ClientPool(base, {"cvm": endpoint, "vpc": endpoint}, new_session), clock
+
+    return make
 
 
 def ids(records):
@@ -40,8 +49,9 @@ def ids(records):
 # ================================================================== the record
 
 
-def test_record_from_a_full_payload():
-    raw = instance(7, tags={"env": "prod", "role": "web"}, public=["203.0.113.7"])
+def test_record_from_a_full_payload(cloud, sim_client):
+    cloud([instance(7, tags={"env": "prod", "role": "web"}, public=["203.0.113.7"], vpc="vpc-gz000001")])
+    (raw,) = sim_client(service="cvm", version=M.CVM_VERSION).call("DescribeInstances", {"InstanceIds": ["ins-c0000007"]}).data["InstanceSet"]
     raw["ExpiredTime"] = "2030-01-02T03:04:05Z"
     raw["IPv6Addresses"] = ["2402:4e00::7"]
     assert M.normalise_instance(raw, "ap-guangzhou") == {
@@ -136,45 +146,44 @@ def test_zone_filter_chooses_regions():
 # ================================================================== reading
 
 
-def test_every_page_100_at_a_time():
-    cloud = CvmCloud([instance(i) for i in range(250)])
-    pool, dummy = make_pool(cloud)
+def test_every_page_100_at_a_time(cloud, make_pool):
+    sim = cloud([instance(i) for i in range(250)])
+    pool, dummy = make_pool()
     records = M.list_instances(pool, ["ap-guangzhou"])
     assert ids(records) == ["ins-c%07d" % i for i in range(250)]
-    calls = cloud.of("DescribeInstances")
+    calls = of(sim, "DescribeInstances")
     assert sorted((c["params"]["Offset"], c["params"]["Limit"]) for c in calls) == [(0, 100), (100, 100), (200, 100)]
     assert all("Filters" not in c["params"] for c in calls)
 
 
-def test_an_exact_page_asks_no_empty_page():
-    cloud = CvmCloud([instance(i) for i in range(200)])
-    pool, dummy = make_pool(cloud)
+def test_an_exact_page_asks_no_empty_page(cloud, make_pool):
+    sim = cloud([instance(i) for i in range(200)])
+    pool, dummy = make_pool()
     assert len(M.list_instances(pool, ["ap-guangzhou"])) == 200
-    assert len(cloud.of("DescribeInstances")) == 2
+    assert len(of(sim, "DescribeInstances")) == 2
 
 
-def test_split_answers_are_united_each_instance_once():
+def test_split_answers_are_united_each_instance_once(cloud, make_pool):
     tags = [{"team": "a", "k6": "x"}, {"team": "b"}, {"k6": "y"}, {"other": "z"}]
-    cloud = CvmCloud([instance(i, tags=t) for i, t in enumerate(tags)])
-    pool, dummy = make_pool(cloud)
+    sim = cloud([instance(i, tags=t) for i, t in enumerate(tags)])
+    pool, dummy = make_pool()
     records = M.list_instances(pool, ["ap-guangzhou"], {"tag-key": ["team", "k2", "k3", "k4", "k5", "k6"]})
     assert ids(records) == ["ins-c0000000", "ins-c0000001", "ins-c0000002"]  # ins 0 matched both requests
-    assert [len(c["params"]["Filters"][0]["Values"]) for c in cloud.of("DescribeInstances")] == [5, 1]
+    assert sorted(len(c["params"]["Filters"][0]["Values"]) for c in of(sim, "DescribeInstances")) == [1, 5]  # at once
 
 
-def test_groups_of_ten_filters_are_intersected():
-    cloud = CvmCloud([instance(i, tags={"k%02d" % j: "v" for j in range(12) if not (i == 1 and j == 11)})
-                      for i in range(3)])
-    pool, dummy = make_pool(cloud)
+def test_groups_of_ten_filters_are_intersected(cloud, make_pool):
+    sim = cloud([instance(i, tags={"k%02d" % j: "v" for j in range(12) if not (i == 1 and j == 11)}) for i in range(3)])
+    pool, dummy = make_pool()
     records = M.list_instances(pool, ["ap-guangzhou"], {"tag:k%02d" % j: ["v"] for j in range(12)})
     assert ids(records) == ["ins-c0000000", "ins-c0000002"]
-    assert sorted(len(c["params"]["Filters"]) for c in cloud.of("DescribeInstances")) == [2, 10]
+    assert sorted(len(c["params"]["Filters"]) for c in of(sim, "DescribeInstances")) == [2, 10]
 
 
-def test_gone_instances_are_left_out_unless_a_state_filter_asks():
+def test_gone_instances_are_left_out_unless_a_state_filter_asks(cloud, make_pool):
     states = ["RUNNING", "LAUNCH_FAILED", "STOPPED", "SHUTDOWN", "TERMINATING", "PENDING", "REBOOTING"]
-    cloud = CvmCloud([instance(i, state=s) for i, s in enumerate(states)])
-    pool, dummy = make_pool(cloud)
+    cloud([instance(i, state=s) for i, s in enumerate(states)])
+    pool, dummy = make_pool()
     assert [r["instance_state"] for r in M.list_instances(pool, ["ap-guangzhou"])] == [
         "RUNNING", "STOPPED", "PENDING", "REBOOTING"]
     asked = M.list_instances(pool, ["ap-guangzhou"], {"instance-state": ["SHUTDOWN", "TERMINATING"]})
@@ -183,110 +192,111 @@ def test_gone_instances_are_left_out_unless_a_state_filter_asks():
     assert [r["instance_state"] for r in by_id] == ["SHUTDOWN"]
 
 
-def test_ids_100_a_request_without_filters():
-    cloud = CvmCloud([instance(i) for i in range(150)])
-    pool, dummy = make_pool(cloud)
+def test_ids_100_a_request_without_filters(cloud, make_pool):
+    sim = cloud([instance(i) for i in range(150)])
+    pool, dummy = make_pool()
     wanted = ["ins-c%07d" % i for i in range(149, -1, -1)] + ["ins-c0000003"]
     records = M.list_instances(pool, ["ap-guangzhou"], ids=wanted)
     assert len(records) == 150
-    assert sorted(len(c["params"]["InstanceIds"]) for c in cloud.of("DescribeInstances")) == [50, 100]
+    assert sorted(len(c["params"]["InstanceIds"]) for c in of(sim, "DescribeInstances")) == [50, 100]
 
 
-def test_regions_at_once_each_with_its_own_clients():
-    cloud = CvmCloud([instance(i, region=r) for r in ("ap-guangzhou", "ap-shanghai", "ap-beijing") for i in range(120)])
-    cloud.delay = 0.05  # without it one thread may answer every region before the others start
+def test_regions_at_once_each_with_its_own_clients(cloud, make_pool):
+    sim = cloud([instance(i, region=r) for r in ("ap-guangzhou", "ap-shanghai", "ap-beijing") for i in range(120)])
+    sim.session.adapter.delay = 0.05  # real seconds: without them one thread may answer every region before the others start
     sessions = []
-    pool, dummy = make_pool(cloud, workers_sessions=sessions)
+    pool, dummy = make_pool(workers_sessions=sessions)
     records = M.list_instances(pool, ["ap-beijing", "ap-guangzhou", "ap-shanghai"], workers=3)
     assert [r["region"] for r in records] == ["ap-beijing"] * 120 + ["ap-guangzhou"] * 120 + ["ap-shanghai"] * 120
-    calls = cloud.of("DescribeInstances")
+    calls = of(sim, "DescribeInstances")
     assert sorted(c["region"] for c in calls) == sorted(["ap-beijing", "ap-guangzhou", "ap-shanghai"] * 2)
-    threads = {c["thread"] for c in calls}
-    assert 1 < len(threads) <= 3
+    threads = set(sim.session.adapter.threads)
+    assert 1 < len(threads) <= 3 and threading.get_ident() not in threads
     assert len(sessions) == len(threads)  # one session a thread
     assert {(c.region, c.service) for c in pool.made} == {(r, "cvm") for r in ("ap-beijing", "ap-guangzhou", "ap-shanghai")}
-    assert all(c["url"] == "https://sim.example:443/" for c in calls)
+    assert {url for method, url in sim.session.adapter.sent} == {"https://sim.example:443/"}
 
 
-def test_a_zone_filter_only_asks_its_regions():
-    cloud = CvmCloud([instance(i, region=r, zone=r + "-%d" % (i % 2 + 3)) for r in ("ap-guangzhou", "ap-beijing") for i in range(4)])
-    pool, dummy = make_pool(cloud)
-    records = M.list_instances(pool, ["ap-guangzhou", "ap-beijing", "ap-shanghai"], {"zone": ["ap-beijing-4"]})
-    assert [r["zone"] for r in records] == ["ap-beijing-4", "ap-beijing-4"]
-    assert [c["region"] for c in cloud.of("DescribeInstances")] == ["ap-beijing"]
+def test_a_zone_filter_only_asks_its_regions(cloud, make_pool):
+    sim = cloud([instance(i, region=r, zone=r + "-%d" % (i % 2 + d)) for r, d in (("ap-guangzhou", 3), ("ap-beijing", 5))
+                 for i in range(4)])
+    pool, dummy = make_pool()
+    records = M.list_instances(pool, ["ap-guangzhou", "ap-beijing", "ap-shanghai"], {"zone": ["ap-beijing-6"]})
+    assert [r["zone"] for r in records] == ["ap-beijing-6", "ap-beijing-6"]
+    assert [c["region"] for c in of(sim, "DescribeInstances")] == ["ap-beijing"]
 
 
-def test_throttling_is_waited_out_by_the_client():
-    cloud = CvmCloud([instance(i) for i in range(3)])
-    cloud.script["DescribeInstances"] = [throttled, throttled]
-    pool, clock = make_pool(cloud)
+def test_throttling_is_waited_out_by_the_client(cloud, make_pool):
+    sim = cloud([instance(i) for i in range(3)])
+    sim.faults.add({"fault": "error", "action": "DescribeInstances", "code": "RequestLimitExceeded", "count": 2})
+    pool, clock = make_pool()
     assert len(M.list_instances(pool, ["ap-guangzhou"])) == 3
-    assert len(cloud.of("DescribeInstances")) == 3 and len(clock.sleeps) == 2
+    assert len(of(sim, "DescribeInstances")) == 3 and len(clock.sleeps) == 2
 
 
-def test_the_first_failure_in_order_is_raised_with_its_region():
-    cloud = CvmCloud([instance(1)])
-    pool, dummy = make_pool(cloud)
+def test_the_first_failure_in_order_is_raised_with_its_region(cloud, make_pool):
+    cloud([instance(1)])
+    pool, dummy = make_pool()
     with pytest.raises(QcloudApiError) as exc:
         M.list_instances(pool, ["ap-shanghai", "ap-guangzhou"], {"flavour": ["x"]}, workers=2)
     assert exc.value.code == "InvalidFilter" and exc.value.region == "ap-shanghai"
     assert exc.value.action == "DescribeInstances" and exc.value.request_id
 
 
-def test_list_regions_keeps_available_ones():
-    cloud = CvmCloud([], regions=("ap-guangzhou", "ap-shanghai", "ap-moon"))
-    cloud.unavailable.add("ap-moon")
-    pool, dummy = make_pool(cloud)
+def test_list_regions_keeps_available_ones(cloud, make_pool):
+    cloud([], regions=[{"region": "ap-guangzhou", "zones": ["ap-guangzhou-3"]}, {"region": "ap-shanghai", "zones": ["ap-shanghai-2"]},
+                       {"region": "ap-moon", "zones": [], "state": "UNAVAILABLE"}])
+    pool, dummy = make_pool()
     assert M.list_regions(pool.get("ap-guangzhou", "cvm")) == ["ap-guangzhou", "ap-shanghai"]
 
 
 # ================================================================== network interfaces
 
 
-def test_enis_five_hosts_a_call_primary_first():
-    hosts = [instance(i) for i in range(12)]
-    enis = [eni("eni-p%07d" % i, "ins-c%07d" % i) for i in range(12)]
-    enis.insert(0, eni("eni-s0000003", "ins-c0000003", primary=False, device_index=1))
-    enis.append(eni("eni-other001", "ins-zzzzzzzz"))
-    cloud = CvmCloud(hosts, enis)
-    pool, dummy = make_pool(cloud)
+def test_enis_five_hosts_a_call_primary_first(cloud, make_pool):
+    hosts = [instance(i) for i in range(12)] + [instance(99, state="SHUTDOWN")]  # gone: its ENI is never asked for
+    enis = [eni(i, "eni-p%07d" % i, "ins-c%07d" % i) for i in range(12)]
+    enis.insert(0, eni(50, "eni-s0000003", "ins-c0000003", primary=False, device_index=1))
+    enis.append(eni(51, "eni-other001", "ins-c0000099"))
+    sim = cloud(hosts, enis)
+    pool, dummy = make_pool()
     records = M.list_instances(pool, ["ap-guangzhou"])
     M.attach_network_interfaces(pool, records)
-    calls = cloud.of("DescribeNetworkInterfaces")
-    assert [len(c["params"]["Filters"][0]["Values"]) for c in calls] == [5, 5, 2]
+    calls = of(sim, "DescribeNetworkInterfaces")
+    assert sorted(len(c["params"]["Filters"][0]["Values"]) for c in calls) == [2, 5, 5]  # batches go at once
     assert all(c["params"]["Filters"][0]["Name"] == "attachment.instance-id" for c in calls)
     assert [e["network_interface_id"] for e in records[3]["network_interfaces"]] == ["eni-p0000003", "eni-s0000003"]
     assert all(len(r["network_interfaces"]) == 1 for i, r in enumerate(records) if i != 3)
     assert records[0]["network_interfaces"][0]["attachment"]["instance_id"] == "ins-c0000000"
 
 
-def test_enis_of_many_hosts_are_read_by_vpc():
-    hosts = [instance(i, vpc="vpc-gz%06d" % (i % 2)) for i in range(M.DESCRIBE_LIMIT_MAX + 1)]
-    enis = [eni("eni-p%07d" % i, "ins-c%07d" % i, vpc="vpc-gz%06d" % (i % 2)) for i in range(len(hosts))]
-    enis += [eni("eni-free%04d" % i, None, primary=False, vpc="vpc-gz000000") for i in range(150)]
-    cloud = CvmCloud(hosts, enis)
-    pool, dummy = make_pool(cloud)
+def test_enis_of_many_hosts_are_read_by_vpc(cloud, make_pool):
+    vpcs, subnets = ("vpc-gz000000", "vpc-gz000001"), ("subnet-gz000000", "subnet-gz3a0001")
+    hosts = [instance(i, vpc=vpcs[i % 2]) for i in range(M.DESCRIBE_LIMIT_MAX + 1)]
+    enis = [eni(i, "eni-p%07d" % i, "ins-c%07d" % i, subnet=subnets[i % 2]) for i in range(len(hosts))]
+    enis += [eni(200 + i, "eni-free%04d" % i, None, primary=False, subnet="subnet-gz000000") for i in range(150)]
+    sim = cloud(hosts, enis)
+    pool, dummy = make_pool()
     records = M.list_instances(pool, ["ap-guangzhou"])
     M.attach_network_interfaces(pool, records)
-    calls = cloud.of("DescribeNetworkInterfaces")
+    calls = of(sim, "DescribeNetworkInterfaces")
     assert {c["params"]["Filters"][0]["Name"] for c in calls} == {"vpc-id"}
     assert len(calls) == 3  # one query (both VPCs in one filter), 251 ENIs: 3 pages
     assert all(len(r["network_interfaces"]) == 1 for r in records)
 
 
-def test_a_server_that_pages_by_fewer_loses_nothing():
+def test_a_server_that_pages_by_fewer_loses_nothing(cloud, make_pool):
     """Pages follow the size the server answers with, should it keep to less than the Limit asked."""
-    cloud = CvmCloud([instance(i) for i in range(95)])
-    cloud.LIMITS = dict(cloud.LIMITS)
-    original = cloud._page
+    sim = cloud([instance(i) for i in range(95)])
 
-    def small_pages(items, params, key):
-        return original(items, dict(params, Limit=min(int(params["Limit"]), 40)), key)
+    def forty_at_most(body):  # the simulator's answer, cut to 40 (the only answer here it cannot give itself)
+        body["Response"]["InstanceSet"] = body["Response"]["InstanceSet"][:40]
+        return body
 
-    cloud._page = small_pages
-    pool, dummy = make_pool(cloud)
+    sim.session.adapter.edit = forty_at_most
+    pool, dummy = make_pool()
     assert ids(M.list_instances(pool, ["ap-guangzhou"])) == ["ins-c%07d" % i for i in range(95)]
-    assert sorted(c["params"]["Offset"] for c in cloud.of("DescribeInstances")) == [0, 40, 80]
+    assert sorted(c["params"]["Offset"] for c in of(sim, "DescribeInstances")) == [0, 40, 80]
 
 
 @pytest.mark.parametrize("endpoint,expected", [

@@ -9,31 +9,47 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
 from ansible_collections.tencent.qcloud.plugins.module_utils import _eni as V
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import (
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import (
     VPC_A,
     VPC_B,
-    Eni,
-    EniSession,
-    FakeClock,
+    api_log,
     eni_id,
-    world,
+    eni_world as world,
+    load_enis,
+    subnet_of,
 )
 
-SECRET_ID = "AKIDfindTEST"
-SECRET_KEY = "find-SECRET-key"
+DESCRIBE = "DescribeNetworkInterfaces"
 
 
-def make_api(api_version, enis=None, **kwargs):
-    session = EniSession(api_version, world() if enis is None else enis, SECRET_ID, SECRET_KEY, **kwargs)
-    clock = FakeClock()
-    client = C.QcloudClient(C.Credentials(SECRET_ID, SECRET_KEY, None, "module options"), "ap-guangzhou",
-                            api_version=api_version, session=session, sleep=clock.sleep, clock=clock.time,
-                            monotonic=clock.monotonic, rng=lambda: 0.5)
-    return V.VpcApi(client, sleep=clock.sleep, monotonic=clock.monotonic), session
+class Calls:
+    """The params of every DescribeNetworkInterfaces the simulator received."""
+
+    def __init__(self, sim):
+        self.sim = sim
+
+    @property
+    def calls(self):
+        return [e["params"] for e in api_log(self.sim, DESCRIBE)]
+
+
+@pytest.fixture
+def make_api(bare_sim, sim_client, clock):
+    """make_api(version, enis=None, v2_shape=None, fail=None): VpcApi on the simulator loaded with
+    ``enis`` (default eni_world()), and what it was asked; ``fail``: (code, API 2.0 number) answered to every call."""
+
+    def make(api_version, enis=None, v2_shape=None, fail=None):
+        sim = load_enis(bare_sim, world() if enis is None else enis)
+        if v2_shape:
+            sim.set_config({"v2_shape": v2_shape})
+        if fail:
+            sim.faults.add({"fault": "error", "action": DESCRIBE, "code": fail[0], "code_v2": fail[1], "count": 50,
+                            "protocol": api_version})
+        return V.VpcApi(sim_client(api_version), sleep=clock.sleep, monotonic=clock.monotonic), Calls(sim)
+
+    return make
 
 
 def expected(enis, vpc=None, subnet=None, holder=None, name=None, primary=None, ids=None):
@@ -59,7 +75,7 @@ def version(request):
 
 
 @pytest.mark.parametrize("version_,calls", [("3.0", 3), ("2.0", 5)])
-def test_all_250_enis_take_3_calls_in_3_0_and_5_in_2_0(version_, calls):
+def test_all_250_enis_take_3_calls_in_3_0_and_5_in_2_0(make_api, version_, calls):
     api, session = make_api(version_)
     found = api.find_network_interfaces()
     assert ids_of(found) == [eni_id(n) for n in range(250)]
@@ -72,13 +88,13 @@ def test_all_250_enis_take_3_calls_in_3_0_and_5_in_2_0(version_, calls):
         assert all(set(c) == {"offset", "limit"} for c in session.calls)
 
 
-def test_no_enis_is_one_call_and_an_empty_list(version):
+def test_no_enis_is_one_call_and_an_empty_list(make_api, version):
     api, session = make_api(version, enis=[])
     assert api.find_network_interfaces() == [] and len(session.calls) == 1
 
 
 @pytest.mark.parametrize("shape", ["new", "old"])
-def test_v2_both_answer_shapes_page_the_same(shape):
+def test_v2_both_answer_shapes_page_the_same(make_api, shape):
     api, session = make_api("2.0", v2_shape=shape)
     assert len(api.find_network_interfaces(vpc_id=VPC_A)) == 125
     assert len(session.calls) == 3
@@ -87,20 +103,20 @@ def test_v2_both_answer_shapes_page_the_same(shape):
 # ================================================================== filters: 3.0 sends them
 
 
-def test_v3_sends_every_filter_it_is_given():
+def test_v3_sends_every_filter_it_is_given(make_api):
     api, session = make_api("3.0")
-    found = api.find_network_interfaces(vpc_id=VPC_A, subnet_id="subnet-00000000", instance_id="ins-00000000",
+    found = api.find_network_interfaces(vpc_id=VPC_A, subnet_id=subnet_of(VPC_A, 0), instance_id="ins-00000000",
                                         name="web-0", primary=True)
     enis = world()
-    assert ids_of(found) == expected(enis, VPC_A, "subnet-00000000", "ins-00000000", "web-0", True)
+    assert ids_of(found) == expected(enis, VPC_A, subnet_of(VPC_A, 0), "ins-00000000", "web-0", True)
     filters = {f["Name"]: f["Values"] for f in session.calls[0]["Filters"]}
-    assert filters == {"vpc-id": [VPC_A], "subnet-id": ["subnet-00000000"], "attachment.instance-id": ["ins-00000000"],
+    assert filters == {"vpc-id": [VPC_A], "subnet-id": [subnet_of(VPC_A, 0)], "attachment.instance-id": ["ins-00000000"],
                        "network-interface-name": ["web-0"], "is-primary": ["true"]}
     assert "NetworkInterfaceIds" not in session.calls[0]
 
 
 @pytest.mark.parametrize("primary,value", [(True, "true"), (False, "false")])
-def test_v3_is_primary_is_a_lowercase_string(primary, value):
+def test_v3_is_primary_is_a_lowercase_string(make_api, primary, value):
     api, session = make_api("3.0")
     found = api.find_network_interfaces(primary=primary)
     assert {f["Name"]: f["Values"] for f in session.calls[0]["Filters"]} == {"is-primary": [value]}
@@ -108,44 +124,44 @@ def test_v3_is_primary_is_a_lowercase_string(primary, value):
     assert len(session.calls) == (1 if primary else 3)
 
 
-def test_v3_only_the_filters_given_are_sent():
+def test_v3_only_the_filters_given_are_sent(make_api):
     api, session = make_api("3.0")
-    api.find_network_interfaces(subnet_id="subnet-00000001")
-    assert session.calls[0]["Filters"] == [{"Name": "subnet-id", "Values": ["subnet-00000001"]}]
+    api.find_network_interfaces(subnet_id=subnet_of(VPC_A, 1))
+    assert session.calls[0]["Filters"] == [{"Name": "subnet-id", "Values": [subnet_of(VPC_A, 1)]}]
 
 
 # ================================================================== filters: 2.0 sends some, checks the rest
 
 
-def test_v2_sends_vpc_instance_and_name_and_filters_the_rest_here():
+def test_v2_sends_vpc_instance_and_name_and_filters_the_rest_here(make_api):
     api, session = make_api("2.0")
-    found = api.find_network_interfaces(vpc_id=VPC_A, subnet_id="subnet-00000000", instance_id="ins-00000000",
+    found = api.find_network_interfaces(vpc_id=VPC_A, subnet_id=subnet_of(VPC_A, 0), instance_id="ins-00000000",
                                         name="web-0", primary=True)
-    assert ids_of(found) == expected(world(), VPC_A, "subnet-00000000", "ins-00000000", "web-0", True)
+    assert ids_of(found) == expected(world(), VPC_A, subnet_of(VPC_A, 0), "ins-00000000", "web-0", True)
     call = session.calls[0]
     assert {k: v for k, v in call.items() if k not in ("offset", "limit")} == {
         "vpcId": VPC_A, "instanceId": "ins-00000000", "eniName": "web-0"}
 
 
-def test_v2_name_is_exact_although_the_api_matches_a_substring():
-    enis = [Eni(id=eni_id(1), vpc=VPC_A, subnet="subnet-00000000", holder=None, primary=False, name="web"),
-            Eni(id=eni_id(2), vpc=VPC_A, subnet="subnet-00000000", holder=None, primary=False, name="web-old"),
-            Eni(id=eni_id(3), vpc=VPC_A, subnet="subnet-00000000", holder=None, primary=False, name="my-web")]
+def test_v2_name_is_exact_although_the_api_matches_a_substring(make_api):
+    enis = [dict(id=eni_id(1), vpc=VPC_A, subnet=subnet_of(VPC_A, 0), holder=None, primary=False, name="web"),
+            dict(id=eni_id(2), vpc=VPC_A, subnet=subnet_of(VPC_A, 0), holder=None, primary=False, name="web-old"),
+            dict(id=eni_id(3), vpc=VPC_A, subnet=subnet_of(VPC_A, 0), holder=None, primary=False, name="my-web")]
     api, session = make_api("2.0", enis=enis)
     assert ids_of(api.find_network_interfaces(name="web")) == [eni_id(1)]
     assert session.calls[0]["eniName"] == "web"
 
 
 @pytest.mark.parametrize("primary", [True, False])
-def test_v2_subnet_and_primary_are_filtered_here_over_every_page(primary):
+def test_v2_subnet_and_primary_are_filtered_here_over_every_page(make_api, primary):
     api, session = make_api("2.0")
-    found = api.find_network_interfaces(subnet_id="subnet-00000002", primary=primary)
-    assert ids_of(found) == expected(world(), subnet="subnet-00000002", primary=primary)
+    found = api.find_network_interfaces(subnet_id=subnet_of(VPC_B, 2), primary=primary)
+    assert ids_of(found) == expected(world(), subnet=subnet_of(VPC_B, 2), primary=primary)
     assert len(session.calls) == 5
     assert all(set(c) == {"offset", "limit"} for c in session.calls)
 
 
-def test_both_protocols_give_the_same_records(version):
+def test_both_protocols_give_the_same_records(make_api, version):
     enis = world(30)
     found = make_api(version, enis=enis)[0].find_network_interfaces(vpc_id=VPC_B, primary=False)
     other_api = make_api("2.0" if version == "3.0" else "3.0", enis=enis)[0]
@@ -161,24 +177,24 @@ def test_both_protocols_give_the_same_records(version):
     assert strip == strip_other and len(found) == 15
 
 
-def test_v2_unknown_vpc_is_an_empty_list():
+def test_v2_unknown_vpc_is_an_empty_list(make_api):
     api, session = make_api("2.0")
     assert api.find_network_interfaces(vpc_id="vpc-unknown1") == []
     assert len(session.calls) == 1
 
 
-def test_v3_unknown_vpc_is_an_empty_list():
+def test_v3_unknown_vpc_is_an_empty_list(make_api):
     api, session = make_api("3.0")
     assert api.find_network_interfaces(vpc_id="vpc-unknown1") == []
 
 
 @pytest.mark.parametrize("version_,answer,code", [
-    ("3.0", P.v3_error("UnauthorizedOperation", "no"), "UnauthorizedOperation"),
-    ("3.0", P.v3_error("InvalidParameterValue.Malformed", "bad"), "InvalidParameterValue.Malformed"),
-    ("2.0", P.v2_error("InvalidVpc.NotFound", 5000, "no"), None),
-    ("2.0", P.v2_error("", 4101, "no"), "4101"),
+    ("3.0", ("UnauthorizedOperation", None), "UnauthorizedOperation"),
+    ("3.0", ("InvalidParameterValue.Malformed", None), "InvalidParameterValue.Malformed"),
+    ("2.0", ("InvalidVpc.NotFound", 5000), None),
+    ("2.0", ("UnauthorizedOperation", 4101), "UnauthorizedOperation"),
 ])
-def test_other_errors_propagate(version_, answer, code):
+def test_other_errors_propagate(make_api, version_, answer, code):
     api, session = make_api(version_, fail=answer)
     if code is None:  # 2.0's unknown VPC, with a VPC filter
         assert api.find_network_interfaces(vpc_id=VPC_A) == []
@@ -188,8 +204,8 @@ def test_other_errors_propagate(version_, answer, code):
     assert info.value.code == code and len(session.calls) == 1
 
 
-def test_v2_unknown_vpc_is_not_swallowed_for_ids():
-    api, session = make_api("2.0", fail=P.v2_error("InvalidVpc.NotFound", 5000, "no"))
+def test_v2_unknown_vpc_is_not_swallowed_for_ids(make_api):
+    api, session = make_api("2.0", fail=("InvalidVpc.NotFound", 5000))
     with pytest.raises(QcloudApiError):
         api.find_network_interfaces(ids=[eni_id(1)])
 
@@ -197,7 +213,7 @@ def test_v2_unknown_vpc_is_not_swallowed_for_ids():
 # ================================================================== ids
 
 
-def test_v3_ids_go_in_chunks_of_100_without_filters_in_the_given_order():
+def test_v3_ids_go_in_chunks_of_100_without_filters_in_the_given_order(make_api):
     wanted = [eni_id(n) for n in reversed(range(250))]
     api, session = make_api("3.0")
     found = api.find_network_interfaces(ids=wanted)
@@ -208,7 +224,7 @@ def test_v3_ids_go_in_chunks_of_100_without_filters_in_the_given_order():
     assert all("Filters" not in c for c in session.calls)
 
 
-def test_v2_ids_are_one_describe_each_in_the_given_order():
+def test_v2_ids_are_one_describe_each_in_the_given_order(make_api):
     wanted = [eni_id(7), eni_id(3), eni_id(200)]
     api, session = make_api("2.0")
     assert ids_of(api.find_network_interfaces(ids=wanted)) == wanted
@@ -216,14 +232,14 @@ def test_v2_ids_are_one_describe_each_in_the_given_order():
     assert all("vpcId" not in c and "eniName" not in c for c in session.calls)
 
 
-def test_unknown_ids_are_left_out(version):
+def test_unknown_ids_are_left_out(make_api, version):
     wanted = [eni_id(9999), eni_id(5), eni_id(8888), eni_id(2)]
     api, session = make_api(version)
     assert ids_of(api.find_network_interfaces(ids=wanted)) == [eni_id(5), eni_id(2)]
     assert len(session.calls) == (1 if version == "3.0" else 4)
 
 
-def test_duplicate_ids_are_asked_and_returned_once(version):
+def test_duplicate_ids_are_asked_and_returned_once(make_api, version):
     api, session = make_api(version)
     found = api.find_network_interfaces(ids=[eni_id(4), eni_id(1), eni_id(4)])
     assert ids_of(found) == [eni_id(4), eni_id(1)]
@@ -231,17 +247,18 @@ def test_duplicate_ids_are_asked_and_returned_once(version):
     assert asked == [eni_id(4), eni_id(1)]
 
 
-def test_v3_unknown_ids_answered_with_resource_not_found_are_left_out():
-    api, session = make_api("3.0", missing_style="error")
+def test_v3_unknown_ids_answered_with_resource_not_found_are_left_out(make_api, bare_sim):
+    api, session = make_api("3.0")
+    bare_sim.faults.add({"fault": "error", "action": DESCRIBE, "code": "ResourceNotFound"})
     assert ids_of(api.find_network_interfaces(ids=[eni_id(5), eni_id(9999)])) == [eni_id(5)]
 
 
-def test_ids_and_filters_narrow_each_other_and_send_only_ids(version):
+def test_ids_and_filters_narrow_each_other_and_send_only_ids(make_api, version):
     wanted = [eni_id(n) for n in range(0, 40)]
     api, session = make_api(version)
-    found = api.find_network_interfaces(ids=wanted, vpc_id=VPC_A, subnet_id="subnet-00000000", instance_id="ins-00000000",
+    found = api.find_network_interfaces(ids=wanted, vpc_id=VPC_A, subnet_id=subnet_of(VPC_A, 0), instance_id="ins-00000000",
                                         name="web-0", primary=True)
-    assert ids_of(found) == expected(world(), VPC_A, "subnet-00000000", "ins-00000000", "web-0", True, ids=wanted)
+    assert ids_of(found) == expected(world(), VPC_A, subnet_of(VPC_A, 0), "ins-00000000", "web-0", True, ids=wanted)
     assert ids_of(found)  # not trivially empty
     if version == "3.0":
         assert len(session.calls) == 1 and "Filters" not in session.calls[0]
@@ -251,7 +268,7 @@ def test_ids_and_filters_narrow_each_other_and_send_only_ids(version):
 
 
 @pytest.mark.parametrize("primary", [True, False])
-def test_ids_with_primary_and_instance(version, primary):
+def test_ids_with_primary_and_instance(make_api, version, primary):
     wanted = [eni_id(n) for n in (0, 5, 10, 15, 20, 1)]
     api, session = make_api(version)
     found = api.find_network_interfaces(ids=wanted, primary=primary)
@@ -260,9 +277,9 @@ def test_ids_with_primary_and_instance(version, primary):
     assert ids_of(found) == [eni_id(0), eni_id(20)]
 
 
-def test_records_are_the_collection_records(version):
+def test_records_are_the_collection_records(make_api, version):
     api, session = make_api(version)
     (record,) = api.find_network_interfaces(ids=[eni_id(5)])
     assert record["network_interface_id"] == eni_id(5) and record["vpc_id"] == VPC_B
-    assert record["subnet_id"] == "subnet-00000002" and record["name"] == "web-5"
+    assert record["subnet_id"] == subnet_of(VPC_B, 2) and record["name"] == "web-5"
     assert record["attachment"]["instance_id"] == "ins-00000001" and record["primary"] is False

@@ -10,24 +10,17 @@ Only the HTTP session (a stateful VPC and Tag API checking every signature) and 
 from __future__ import annotations
 
 import copy
-import functools
-import json
-from typing import Any, Dict, List, NamedTuple
 
 import pytest
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common import warnings as ansible_warnings
 
-from ansible_collections.tencent.qcloud.plugins.module_utils import _module
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import Credentials, QcloudClient
-from ansible_collections.tencent.qcloud.plugins.module_utils._connection import open_client
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.module_utils._lifecycle import EniLifecycle
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni
+from ansible_collections.tencent.qcloud.tests.unit.plugins.conftest import ModuleRun
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.eni_cloud import EniCloud, eni_item
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock
 
 SECRET_ID = "AKIDeniTEST000000000000000000000"
 SECRET_KEY = "ENI-secret-KEY-0123456789abcdef"
@@ -38,26 +31,14 @@ ETH1 = {"name": "web-1-eth1", "subnet_id": SUBNET, "description": "second leg of
 DESCRIBE = "DescribeNetworkInterfaces"
 
 
-class Run(NamedTuple):
-    result: Dict[str, Any]
-    cloud: EniCloud
-    clock: FakeClock
-
-    @property
-    def failed(self):
-        return bool(self.result.get("failed"))
-
-    @property
-    def msg(self):
-        return self.result.get("msg", "")
+class Run(ModuleRun):
+    def __init__(self, result, raw, cloud, clock):
+        super().__init__(result, raw)
+        self.cloud, self.clock = cloud, clock
 
     @property
     def eni(self):
         return self.result.get("network_interface")
-
-    @property
-    def warnings(self):
-        return [w if isinstance(w, str) else (w.get("msg") or json.dumps(w)) for w in self.result.get("warnings", [])]
 
 
 @pytest.fixture
@@ -66,42 +47,13 @@ def cloud():
 
 
 @pytest.fixture
-def run(cloud, module_args, monkeypatch, capsys):
-    clock = FakeClock()
-    monkeypatch.setattr(
-        _module.QcloudModule, "client_factory",
-        functools.partial(open_client, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
-                          rng=lambda: 0.5),
-    )
-    monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))
-    monkeypatch.setattr(_module, "deadline_after", lambda seconds: clock.monotonic() + seconds)
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
-    monkeypatch.setattr(ansible_warnings, "_global_deprecations", type(ansible_warnings._global_deprecations)())
-    ends: List[str] = []
-    for name in ("exit_json", "fail_json"):
-        original = getattr(AnsibleModule, name)
-
-        def spy(self, *args, _original=original, _name=name, **kwargs):
-            ends.append(_name)
-            return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(AnsibleModule, name, spy)
+def run(cloud, run_module, use_session, clock):
+    use_session(cloud)
 
     def runner(check_mode=False, diff=False, **params):
-        args = {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "region": "ap-guangzhou"}
-        args.update(params)
-        args = {k: v for k, v in args.items() if v is not None}
-        if check_mode:
-            args["_ansible_check_mode"] = True
-        if diff:
-            args["_ansible_diff"] = True
-        capsys.readouterr()
-        with module_args(args):
-            with pytest.raises(SystemExit):
-                qcloud_eni.main()
-        assert len(ends) == 1, "the module must end exactly once"
-        ends.clear()
-        return Run(json.loads(capsys.readouterr().out), cloud, clock)
+        r = run_module(qcloud_eni.main, {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "region": "ap-guangzhou"},
+                       check_mode=check_mode, diff=diff, **params)
+        return Run(r.result, r.raw, cloud, clock)
 
     return runner
 

@@ -10,22 +10,16 @@ stateful VPC that checks every signature) and the clocks are fakes.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from typing import Any, Dict, List, NamedTuple
 
 import pytest
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common import warnings as ansible_warnings
 
-from ansible_collections.tencent.qcloud.plugins.module_utils import _module
-from ansible_collections.tencent.qcloud.plugins.module_utils._connection import open_client
-from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_attach
+from ansible_collections.tencent.qcloud.tests.unit.plugins.conftest import ModuleRun
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock, FakeCloud
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeCloud
 
 SECRET_ID = "AKIDmoduleTEST000000000000000000"
 SECRET_KEY = "MODULE-secret-KEY-0123456789abcdef"
@@ -43,30 +37,10 @@ DETACH = "DetachNetworkInterface"
 TASK = "DescribeVpcTaskResult"
 
 
-class Run(NamedTuple):
-    result: Dict[str, Any]  # the JSON the module printed
-    raw: Dict[str, Any]  # what the module passed to exit_json / fail_json
-    cloud: FakeCloud
-    clock: FakeClock
-
-    @property
-    def failed(self):
-        return bool(self.result.get("failed"))
-
-    @property
-    def msg(self):
-        return self.result.get("msg", "")
-
-    @property
-    def warnings(self):
-        """Warning texts, whether the core prints strings (< 2.19) or WarningSummary objects."""
-        texts = []
-        for item in self.result.get("warnings", []):
-            if isinstance(item, str):
-                texts.append(item)
-            else:
-                texts.append(item.get("msg") or (item.get("event") or {}).get("msg") or json.dumps(item))
-        return texts
+class Run(ModuleRun):
+    def __init__(self, result, raw, cloud, clock):
+        super().__init__(result, raw)
+        self.cloud, self.clock = cloud, clock
 
     @property
     def holder_after(self):
@@ -84,55 +58,17 @@ def cloud(version):
 
 
 @pytest.fixture
-def run(cloud, version, module_args, monkeypatch, capsys):
+def run(cloud, version, run_module, use_session, clock):
     """Run main() against the fake cloud; ``None`` removes a default argument."""
-    clock = FakeClock()
-    monkeypatch.setattr(
-        _module.QcloudModule, "client_factory",
-        functools.partial(open_client, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
-                          rng=lambda: 0.5),
-    )
-    monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))
-    monkeypatch.setattr(_module, "deadline_after", lambda seconds: clock.monotonic() + seconds)
-
-    # warnings are process-wide in ansible.module_utils: start every run with none
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
-    monkeypatch.setattr(ansible_warnings, "_global_deprecations", type(ansible_warnings._global_deprecations)())
-
-    raw: List[Dict[str, Any]] = []
-    for name in ("exit_json", "fail_json"):
-        original = getattr(AnsibleModule, name)
-
-        def spy(self, *args, _original=original, **kwargs):
-            raw.append(dict(kwargs, _args=args))
-            return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(AnsibleModule, name, spy)
+    use_session(cloud)
 
     def runner(check_mode=False, diff=False, **params):
-        args = {
-            "network_interface_id": ENI,
-            "instance_id": TARGET,
-            "secret_id": SECRET_ID,
-            "secret_key": SECRET_KEY,
-            "region": "ap-guangzhou",
-            "api_version": version,
-        }
+        args = {"network_interface_id": ENI, "instance_id": TARGET, "secret_id": SECRET_ID, "secret_key": SECRET_KEY,
+                "region": "ap-guangzhou", "api_version": version}
         if version == "2.0":
             args["vpc_id"] = VPC
-        args.update(params)
-        args = {k: v for k, v in args.items() if v is not None}
-        if check_mode:
-            args["_ansible_check_mode"] = True
-        if diff:
-            args["_ansible_diff"] = True
-        capsys.readouterr()
-        with module_args(args):
-            with pytest.raises(SystemExit):
-                qcloud_eni_attach.main()
-        out = capsys.readouterr().out
-        assert len(raw) == 1, "the module must end exactly once"
-        return Run(json.loads(out), raw.pop(), cloud, clock)
+        r = run_module(qcloud_eni_attach.main, args, check_mode=check_mode, diff=diff, **params)
+        return Run(r.result, r.raw, cloud, clock)
 
     return runner
 
@@ -560,11 +496,11 @@ def test_reads_that_lag_behind_the_task_are_read_again_until_they_agree(run, clo
     assert cloud.actions.count(DESCRIBE) == 4
 
 
-def test_reads_that_lag_past_the_deadline_say_so(run, cloud, version):
+def test_reads_that_lag_past_the_deadline_say_so(run, cloud, version, clock):
     cloud.add_eni(ENI)
     cloud.task_plan = ("SUCCESS", 0, "")
     cloud.script[DESCRIBE].extend([describe(version)] * 200)  # never caught up
-    start = FakeClock().monotonic()  # where every run's virtual clock starts
+    start = clock.monotonic()
     r = run(wait_timeout=20, api_timeout=5)
     assert r.failed and r.result["changed"] is True
     assert "succeeded, but after wait_timeout (20 s)" in r.msg and "had not caught up" in r.msg
@@ -612,10 +548,10 @@ def test_an_already_attached_refusal_while_the_read_lags_is_read_out(run, cloud,
     assert cloud.actions.count(DESCRIBE) == 4
 
 
-def test_an_already_attached_refusal_that_the_read_never_shows_fails_at_the_deadline(run, cloud, version):
+def test_an_already_attached_refusal_that_the_read_never_shows_fails_at_the_deadline(run, cloud, version, clock):
     cloud.add_eni(ENI, holder=TARGET)
     cloud.script[DESCRIBE].extend([describe(version)] * 300)
-    start = FakeClock().monotonic()
+    start = clock.monotonic()
     r = run(wait_timeout=10, api_timeout=5)
     assert r.failed and r.result["error"]["code"] in ("UnsupportedOperation.AttachmentAlreadyExists",
                                                       "InvalidNetworkInterface.AlreadyAssociated")
@@ -949,16 +885,10 @@ def test_a_detach_refused_because_the_eni_is_no_longer_attached_is_done(run, clo
     assert len(cloud.writes) == 1 and "DescribeInstances" not in cloud.actions and r.clock.elapsed < 5
 
 
-def the_clock():
-    """The fake clock the ``run`` fixture gave the client (bound into its factory)."""
-    return _module.QcloudModule.client_factory.keywords["monotonic"].__self__
-
-
-def test_polls_that_never_answer_end_within_wait_timeout_plus_one_api_timeout(run, cloud):
+def test_polls_that_never_answer_end_within_wait_timeout_plus_one_api_timeout(run, cloud, clock):
     import requests
 
     cloud.add_eni(ENI)
-    clock = the_clock()
     answer = cloud.post
     # what waiting asks: the task (API 2.0), or the ENI that shows it (API 3.0, after the first read)
     wait_call = TASK if cloud.v3 is False else DESCRIBE

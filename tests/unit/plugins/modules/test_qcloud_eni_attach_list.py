@@ -10,20 +10,13 @@ that checks every signature, thread-safe) and the clocks are fakes.
 
 from __future__ import annotations
 
-import functools
-import json
 
 import pytest
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common import warnings as ansible_warnings
 
-from ansible_collections.tencent.qcloud.plugins.module_utils import _module
-from ansible_collections.tencent.qcloud.plugins.module_utils._connection import open_client
-from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_attach
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeClock, FakeCloud
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeCloud
 
 SECRET_ID = "AKIDlistTEST00000000000000000000"
 SECRET_KEY = "LIST-secret-KEY-0123456789abcdef"
@@ -65,27 +58,9 @@ class Result(dict):
 
 
 @pytest.fixture
-def run(cloud, version, module_args, monkeypatch, capsys):
+def run(cloud, version, run_module, use_session, clock):
     """main() with ``attachments`` (or any arguments) against the fake cloud."""
-    clock = FakeClock()
-    monkeypatch.setattr(
-        _module.QcloudModule, "client_factory",
-        functools.partial(open_client, session=cloud, sleep=clock.sleep, clock=clock.time, monotonic=clock.monotonic,
-                          rng=lambda: 0.5),
-    )
-    monkeypatch.setattr(_module, "VpcApi", functools.partial(VpcApi, sleep=clock.sleep, monotonic=clock.monotonic))
-    monkeypatch.setattr(_module, "deadline_after", lambda seconds: clock.monotonic() + seconds)
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
-    monkeypatch.setattr(ansible_warnings, "_global_deprecations", type(ansible_warnings._global_deprecations)())
-    ends = []
-    for name in ("exit_json", "fail_json"):
-        original = getattr(AnsibleModule, name)
-
-        def spy(self, *args, _original=original, **kwargs):
-            ends.append(kwargs)
-            return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(AnsibleModule, name, spy)
+    use_session(cloud)
 
     def runner(attachments=None, check_mode=False, diff=False, auto_vpc=True, **params):
         args = {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "region": "ap-guangzhou", "api_version": version}
@@ -93,19 +68,7 @@ def run(cloud, version, module_args, monkeypatch, capsys):
             if version == "2.0" and auto_vpc:
                 attachments = [dict({"vpc_id": VPC}, **a) for a in attachments]
             args["attachments"] = attachments
-        args.update(params)
-        args = {k: v for k, v in args.items() if v is not None}
-        if check_mode:
-            args["_ansible_check_mode"] = True
-        if diff:
-            args["_ansible_diff"] = True
-        capsys.readouterr()
-        with module_args(args):
-            with pytest.raises(SystemExit):
-                qcloud_eni_attach.main()
-        assert len(ends) == 1, "the module must end exactly once"
-        ends.pop()
-        result = Result(json.loads(capsys.readouterr().out))
+        result = Result(run_module(qcloud_eni_attach.main, args, check_mode=check_mode, diff=diff, **params).result)
         result.clock = clock
         return result
 

@@ -133,19 +133,10 @@ def host(monkeypatch):
 
 
 @pytest.fixture
-def run(module_args, capsys, tmp_path):
+def run(run_module, tmp_path):
     def runner(check=False, diff=False, **params):
         args = {"metadata_endpoint": "http://metadata.test", "config_root": str(tmp_path), "backend": "networkd"}
-        args.update(params)
-        if check:
-            args["_ansible_check_mode"] = True
-        if diff:
-            args["_ansible_diff"] = True
-        capsys.readouterr()
-        with module_args(args):
-            with pytest.raises(SystemExit):
-                qcloud_eni_guest.main()
-        return json.loads(capsys.readouterr().out)
+        return run_module(qcloud_eni_guest.main, args, check_mode=check, diff=diff, **params).result
     return runner
 
 
