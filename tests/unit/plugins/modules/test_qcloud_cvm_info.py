@@ -87,4 +87,3 @@ def test_api_error_gives_msg_and_error(cloud, run):
     assert result["failed"] and "does not accept a filter of DescribeInstances" in result["msg"]
     assert result["error"]["code"] == "InvalidFilter" and result["error"]["action"] == "DescribeInstances"
     assert result["error"]["request_id"] and result["credential_source"] == "module options"
-
