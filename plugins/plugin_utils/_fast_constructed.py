@@ -28,11 +28,12 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 
 
+from ansible.utils.unsafe_proxy import wrap_var
+
 try:  # ansible-core 2.19+: native values, untrusted strings are never templated
     from ansible.template import is_trusted_as_template
     LEGACY = False
 except ImportError:  # ansible-core 2.16 to 2.18
-    from ansible.utils.unsafe_proxy import wrap_var
     LEGACY = True
 
     def is_trusted_as_template(value: object) -> bool:
