@@ -371,10 +371,13 @@ class Plan:
             return self._core_keyed(host, keyed)  # ansible-core's error
         if prefix == "" and self.leading is False:
             sep = ""
-        add_host = self.inventory.add_host
+        inventory = self.inventory
+        h = inventory.hosts[host]
         for bare_name in names:
             group = self._group("%s%s%s" % (prefix, sep, bare_name))
-            add_host(host, group)
+            # InventoryData.add_host(host, group) for a host and a group that exist, without its checks
+            if inventory.groups[group].add_host(h):
+                inventory._groups_dict_cache = {}
             if parent and (parent, group) not in self.parents:
                 parent_group = self._group(parent)
                 self.inventory.add_child(parent_group, group)
