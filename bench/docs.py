@@ -99,10 +99,10 @@ def findings(res):
         out.append(txt)
     if "5" in it:
         f = it["5"]
-        txt = ("**5. Fleet: %s** " + str(f["on"]["count"]) + " ENIs, 50 forks, task 2 s: %.1f s with rate limits off, %.1f s on "
+        txt = ("**5. Fleet: %s** %d ENIs, 50 forks, task 2 s: %.1f s with rate limits off, %.1f s on "
                "(item 7's forks run; ratio %.2f, goal 1.3); failures %d / %d / %d; %d throttled answers with limits on, "
                "each retried (%d with two playbooks of half the ENIs at once, %.1f s, %.2fx the single playbook). " % (
-                   "met." if f["met"] else "missed.", f["off"]["wall"], f["on"]["wall"], f["ratio_on_off"],
+                   "met." if f["met"] else "missed.", f["on"]["count"], f["off"]["wall"], f["on"]["wall"], f["ratio_on_off"],
                    f["off"]["failed"], f["on"]["failed"], f["two"]["failed"], f["on"]["calls"]["throttled"],
                    f["two"]["calls"]["throttled"], f["two"]["wall"], f["ratio_two_on"]))
         txt += ("On this 2-core machine Ansible itself is the bottleneck (%.0f CPU-seconds for the playbook with limits "
