@@ -61,7 +61,7 @@ PHASES = re.compile(r"qcloud_cvm: \d+ instances read from the (API|cache) in ([0
 
 
 def _inventory(config, env, verbose=False):
-    out = os.path.join(lib.OUT, "inventory-out.json")
+    out = os.path.join(lib.OUT, "inventory-out-%d.json" % os.getpid())
     m = lib.run_measured([os.path.join(os.path.dirname(lib.PY), "ansible-inventory"), "-i", config, "--list",
                           "--output", out] + (["-vvv"] if verbose else []), env=env, timeout=1800)
     hosts = None
@@ -107,7 +107,7 @@ def _cached_records(cache_dir, out):
 
 def _floor(config, env):
     """The floor plugin at -vvv: wall, CPU, peak RSS of the process, and its own time to make the hosts."""
-    out = os.path.join(lib.OUT, "inventory-out.json")
+    out = os.path.join(lib.OUT, "inventory-out-%d.json" % os.getpid())
     m = lib.run_measured([os.path.join(os.path.dirname(lib.PY), "ansible-inventory"), "-i", config, "--list",
                           "--output", out, "-vvv"], env=env, timeout=1800)
     run = {"wall": m["wall"], "cpu": m["cpu"], "rss_mib": m["rss_mib"], "rc": m["rc"], "hosts": None}
