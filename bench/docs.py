@@ -154,16 +154,17 @@ def _inventory_finding(res, inv):
     for c in inv["cases"]:
         h, p, f = c["ours"]["cache_hit"], c["ours"]["cache_hit_no_keyed"], c["ours"]["floor"]
         txt += ("%d instances from the cache: hosts and groups made in %.2f s with two keyed groups, %.2f s without "
-                "(%.2fx, goal 1.2x), the floor plugin (the same hosts and variables, nothing else) %.2f s (%.2fx, goal "
-                "1.2x); whole process %.1f s, %.1f s and %.1f s. " % (
+                "(%.2fx), the floor plugin (the same hosts and variables, nothing else) %.2f s (%.2fx); whole process "
+                "CPU %.1f s, %.1f s and %.1f s (%.2fx and %.2fx, goals 1.2x). " % (
                     c["count"], h.get("populate", 0), p.get("populate", 0), c["keyed_vs_plain"] or 0,
-                    f.get("populate", 0), c["plain_vs_floor"] or 0, h["wall"], p["wall"], f["wall"]))
+                    f.get("populate", 0), c["plain_vs_floor"] or 0, h["cpu"], p["cpu"], f["cpu"],
+                    c.get("keyed_vs_plain_cpu") or 0, c.get("plain_vs_floor_cpu") or 0))
     prof = inv["cases"][-1]["ours"].get("profile_cache_hit")
     if prof:
         txt += "Where the time goes at %d instances (cProfile of a cache hit, %.1f s in all): %s. " % (
             inv["cases"][-1]["count"], prof["total_s"], ", ".join("%s %.1f s" % kv for kv in prof["phases_s"].items()))
-    txt += "Hosts made per 1,000 instances grow %.2fx from the middle to the largest count (%s). " % (
-        inv.get("populate_per_1000_growth") or 0, "linear" if inv.get("linear") else "not linear")
+    txt += "The CPU of a cache hit per host beyond the smallest count is %s ms at the middle and largest count (%s). " % (
+        inv.get("cpu_ms_per_host"), "linear" if inv.get("linear") else "not linear")
     return txt.rstrip()
 
 
