@@ -99,8 +99,8 @@ def rows(res):
                     yes(m["met"]["loop"])))
     inv = it.get("8")
     for c in (inv or {}).get("cases", []):
-        o, h, t = c["ours"]["cold"], c["ours"]["cache_hit"], c["theirs"]["cold"]
-        name, largest = "8 inventory", c["count"] == max(x["count"] for x in inv["cases"])
+        o, h, p, f = c["ours"]["cold"], c["ours"]["cache_hit"], c["ours"]["cache_hit_no_keyed"], c["ours"]["floor"]
+        name, largest = "8 inventory", c["count"] == max(x["count"] for x in inv["cases"] if "theirs" in x)
 
         def proc(v):
             return "wall %.2f s, CPU %.2f s, peak %.0f MiB, %d hosts, %d API calls" % (
@@ -108,14 +108,33 @@ def rows(res):
         out.append((name, "%d instances, qcloud_cvm, cold (limits on)" % c["count"],
                     proc(o) + " (%d throttled); reading %.2f s" % (c["ours"]["throttled"], o.get("read", 0)), "", ""))
         out.append((name, "%d instances, qcloud_cvm, cache hit" % c["count"],
-                    proc(h) + "; reading %.3f s" % h.get("read", 0), "0 API calls", yes(h["calls"] == 0)))
-        out.append((name, "%d instances, amazon.aws.aws_ec2 on moto" % c["count"], proc(t), "", ""))
-        out.append((name, "ours / aws_ec2, %d instances" % c["count"], "wall %.2fx, memory %.2fx (CPU %.2fx)" % (
-            c["ratio_wall"], c["ratio_rss"], c["ratio_cpu"]), "<= 0.5x wall" if largest else "(reported)",
-            yes(c["met_wall"]) if largest else ""))
-        out.append((name, "cache hit / cold, %d instances" % c["count"], "wall %.2f; reading %s" % (
-            c["hit_share"], "%.1f%%" % (100 * c["read_share"]) if c.get("read_share") is not None else "?"),
-            "< 10% (wall)" if largest else "(reported)", yes(c["met_cache"]) if largest else ""))
+                    proc(h) + "; reading %.3f s, hosts %.2f s" % (h.get("read", 0), h.get("populate", 0)),
+                    "0 API calls", yes(h["calls"] == 0)))
+        out.append((name, "%d, cache hit without keyed groups" % c["count"], proc(p) + "; hosts %.2f s" % p.get("populate", 0), "", ""))
+        out.append((name, "%d, floor plugin (hosts + variables only)" % c["count"],
+                    "wall %.2f s, CPU %.2f s, peak %.0f MiB; hosts %.2f s" % (f["wall"], f["cpu"], f["rss_mib"], f.get("populate", 0)), "", ""))
+        out.append((name, "%d, 2 keyed groups / none (from the cache)" % c["count"], "CPU %sx, wall %.2fx, hosts made %sx" % (
+            c.get("keyed_vs_plain_cpu"), c["keyed_vs_plain_wall"], c["keyed_vs_plain"]), "<= 1.2x", yes(c["met_keyed"])))
+        out.append((name, "%d, ours without keyed / floor plugin" % c["count"], "CPU %sx, wall %.2fx, hosts made %sx" % (
+            c.get("plain_vs_floor_cpu"), c["plain_vs_floor_wall"], c["plain_vs_floor"]), "<= 1.2x", yes(c["met_floor"])))
+        if "theirs" in c:
+            t = c["theirs"]["cold"]
+            out.append((name, "%d instances, amazon.aws.aws_ec2 on moto" % c["count"], proc(t), "", ""))
+            out.append((name, "ours / aws_ec2, %d instances" % c["count"], "wall %.2fx, memory %.2fx (CPU %.2fx)" % (
+                c["ratio_wall"], c["ratio_rss"], c["ratio_cpu"]), "<= 0.5x wall" if largest else "(reported)",
+                yes(c["met_wall"]) if largest else ""))
+        prof = c["ours"].get("profile_cache_hit")
+        if prof:
+            out.append((name, "%d, where the time goes (cProfile)" % c["count"], "; ".join(
+                "%s %.1f s" % kv for kv in prof["phases_s"].items()) + " of %.1f s" % prof["total_s"], "", ""))
+    if inv:
+        out.append(("8 inventory", "CPU per host of a cache hit (ms), middle and largest count",
+                    "%s: %sx" % (inv.get("cpu_ms_per_host"), inv.get("populate_per_1000_growth")), "linear (<= 1.3x)",
+                    yes(inv.get("linear"))))
+    e = it.get("9")
+    for row in (e or {}).get("rows", []):
+        out.append(("9 qcloud_eni calls", row["op"], "%d calls: %s" % (row["total"], ", ".join(
+            "%s %d" % kv for kv in sorted(row["calls"].items()))), "goal", yes(row["met"])))
     return out
 
 

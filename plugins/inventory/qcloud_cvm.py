@@ -170,6 +170,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     sentence,
     with_code,
 )
+from ansible_collections.tencent.qcloud.plugins.plugin_utils._fast_constructed import Plan
 
 try:  # ansible-core 2.19+: values are untrusted (never templated) unless marked otherwise
     from ansible.template import trust_as_template  # noqa: F401  pylint: disable=unused-import
@@ -282,22 +283,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 names.append(str(name))
         return names
 
-    def _add(self, record, name):
+    def _add(self, record, name, plan):
         record = untrusted(record)  # an instance name like "{{ lookup(...) }}" must stay text
         prefix, suffix = self.get_option("hostvars_prefix"), self.get_option("hostvars_suffix")
-        self.inventory.add_host(name, group=GROUP)
-        for key, value in record.items():
-            self.inventory.set_variable(name, prefix + key + suffix, value)
+        inventory = self.inventory
+        new = name not in inventory.hosts
+        inventory.add_host(name, group=GROUP)
+        host = inventory.hosts[name]
+        variables = {prefix + key + suffix: value for key, value in record.items()} if prefix or suffix else record
+        if new and self._checked_names.issuperset(variables):
+            # a new host, names ansible-core already took: the same as set_variable, without a copy per variable
+            host.vars.update(variables)
+        else:
+            for key, value in variables.items():
+                host.set_variable(key, value)
+            self._checked_names.update(variables)
         if record["private_ip_addresses"]:
-            self.inventory.set_variable(name, "ansible_host", record["private_ip_addresses"][0])
-        strict = self.get_option("strict")
-        self._set_composite_vars(self.get_option("compose"), self.inventory.get_host(name).get_vars(), name, strict=strict)
-        hostvars = self.inventory.get_host(name).get_vars()
-        self._add_host_to_composed_groups(self.get_option("groups"), hostvars, name, strict=strict)
-        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, name, strict=strict)
+            host.set_variable("ansible_host", record["private_ip_addresses"][0])
+        plan.apply(name)
 
     def _populate(self, records, preferences):
         self.inventory.add_group(GROUP)
+        self._checked_names = set()
+        # compose, groups and keyed_groups: parsed once, computed without Jinja where the expression allows
+        plan = Plan(self, self.get_option("compose"), self.get_option("groups"), self.get_option("keyed_groups"),
+                    self.get_option("strict"))
         taken = {}  # host name -> the instance it names
         every = self.get_option("allow_duplicated_hosts")
         for record in records:
@@ -306,7 +316,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 free = [record["instance_id"]]
             for name in free if every else free[:1]:
                 taken[name] = record["instance_id"]
-                self._add(record, name)
+                self._add(record, name, plan)
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
