@@ -502,7 +502,7 @@ class Simulator:
                     self._replayed(task, request_id)
                     return copy.deepcopy(body), task, True
             eni_id, extra = do(self)
-            fault = self.faults.take_task_fault(action, protocol)
+            fault = self.faults.take_task_fault(action, protocol, eni_id)
             task = self.tasks.create(request_id, action, protocol, account, eni_id, None, 0,
                                      self.config["task_seconds"],
                                      fail_output=(fault["output"] if fault else None), extra=extra)
@@ -557,7 +557,7 @@ class Simulator:
                 w.check_attach(eni, ins)
             else:
                 w.check_detach(eni, ins)
-            fault = self.faults.take_task_fault(action, protocol)
+            fault = self.faults.take_task_fault(action, protocol, eni_id)
             task = self.tasks.create(
                 request_id, action, protocol, account, eni_id, ins_id, int(attach_type or 0),
                 self.config["task_seconds"],

@@ -78,14 +78,20 @@ class FaultQueue:
                 entry["code_v2"] = int(spec["code_v2"])
         if fault == "task_failed":
             entry["output"] = str(spec.get("output", spec.get("message", "Injected task failure.")))
+            if spec.get("eni") is not None:  # only a task of this ENI takes it
+                if not isinstance(spec["eni"], str) or not spec["eni"].startswith("eni-"):
+                    raise FaultError("eni must be an ENI id like eni-12345678")
+                entry["eni"] = spec["eni"]
         with self._lock:
             self._faults.append(entry)
         return dict(entry)
 
-    def _take(self, action, protocol, kinds):
+    def _take(self, action, protocol, kinds, eni_id=None):
         with self._lock:
             for entry in self._faults:
                 if entry["fault"] not in kinds:
+                    continue
+                if entry.get("eni") not in (None, eni_id):
                     continue
                 if entry["action"] not in ("*", action):
                     continue
@@ -103,8 +109,8 @@ class FaultQueue:
     def take_request_fault(self, action, protocol):
         return self._take(action, protocol, REQUEST_FAULTS)
 
-    def take_task_fault(self, action, protocol):
-        return self._take(action, protocol, TASK_FAULTS)
+    def take_task_fault(self, action, protocol, eni_id=None):
+        return self._take(action, protocol, TASK_FAULTS, eni_id)
 
     def list(self):
         with self._lock:

@@ -98,6 +98,15 @@ def test_task_failed_fault(api):
     assert api.eni("eni-free0001")["Attachment"]["InstanceId"] == "ins-run00001"
 
 
+def test_task_failed_fault_for_one_eni(api):
+    """A task_failed fault naming an ENI is left for that ENI's task; others end as usual."""
+    api.ok("POST", "faults", {"action": ATTACH, "fault": "task_failed", "output": "no slot", "eni": "eni-free0001"})
+    r = api.v3(ATTACH, {"NetworkInterfaceId": "eni-free0003", "InstanceId": "ins-run00003"})
+    assert api.wait_task(r["RequestId"])["Status"] == "SUCCESS"
+    r = api.v3(ATTACH, P)
+    assert api.wait_task(r["RequestId"])["Output"] == "no slot"
+
+
 def test_tasks_shared_between_protocols(api):
     r = api.v2(ATTACH, {"vpcId": "vpc-gz000001", "networkInterfaceId": "eni-free0001",
                         "instanceId": "ins-run00001"})

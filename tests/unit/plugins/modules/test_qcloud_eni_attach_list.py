@@ -4,45 +4,83 @@
 
 """qcloud_eni_attach with ``attachments``: many ENIs in one run, in both API versions.
 
-main() runs for real (threads and all); only the HTTP session (FakeCloud: a small stateful VPC
-that checks every signature, thread-safe) and the clocks are fakes.
+main() runs for real (threads and all) against the simulator in-process (fixtures/sim.py), on the
+test's clock: ENIs eni-<n> in VPC, instances TARGET, HOLDER and ins-<n> (the busy rule of an
+instance, tasks of task_seconds, faults from its fault queue).
 """
 
 from __future__ import annotations
 
-
 import pytest
 
-
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_attach
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeCloud
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import sim as S
 
-SECRET_ID = "AKIDlistTEST00000000000000000000"
-SECRET_KEY = "LIST-secret-KEY-0123456789abcdef"
 VPC = "vpc-7t9nf3pu"
 TARGET = "ins-xx44545f"
 HOLDER = "ins-holder01"
+ZONE4 = "ins-zone4001"  # in ap-guangzhou-4, its primary ENI eni-zone4001 too
 DESCRIBE, ATTACH, DETACH, TASK = ("DescribeNetworkInterfaces", "AttachNetworkInterface", "DetachNetworkInterface",
                                   "DescribeVpcTaskResult")
-
-
-def eni(n):
-    return "eni-%08d" % n
+eni = S.eni_id
 
 
 def ins(n):
     return "ins-%08d" % n
 
 
+def _world(enis, instances):
+    from qcloud_sim import default_world as dw  # importable once fixtures.sim is imported
+
+    data = dw.default_world()
+    data["vpcs"].append({"vpc_id": VPC, "region": "ap-guangzhou", "name": "attach", "cidr": "10.60.0.0/16"})
+    for sub, zone, cidr in (("subnet-att00003", "ap-guangzhou-3", "10.60.0.0/17"), ("subnet-att00004", "ap-guangzhou-4", "10.60.128.0/17")):
+        data["subnets"].append({"subnet_id": sub, "region": "ap-guangzhou", "vpc_id": VPC, "zone": zone, "cidr": cidr})
+    for i in [TARGET, HOLDER, ZONE4] + [ins(n) for n in range(instances)]:
+        data["instances"].append({"instance_id": i, "region": "ap-guangzhou", "zone": "ap-guangzhou-%d" % (4 if i == ZONE4 else 3),
+                                  "vpc_id": VPC, "state": "RUNNING", "instance_type": "S5.LARGE8"})
+    data["enis"].append({"eni_id": "eni-zone4001", "subnet_id": "subnet-att00004", "primary": True, "private_ip": "10.60.128.10",
+                         "instance_id": ZONE4, "device_index": 0, "attach_time": "2024-01-02 03:05:00"})
+    for n, holder, primary in enis:
+        data["enis"].append({"eni_id": eni(n), "subnet_id": "subnet-att00003", "primary": primary,
+                             "private_ip": "10.60.%d.%d" % (n // 200, n % 200 + 10), "instance_id": holder,
+                             "device_index": (0 if primary else 1 + n % 7) if holder else None,
+                             "attach_time": "2024-01-02 03:05:00" if holder else None})
+    return data
+
+
+def load(sim, enis, instances=10):
+    """The simulator's world with ENIs ``enis`` ({n: holder or None}, or (n, holder, primary) tuples)."""
+    if isinstance(enis, dict):
+        enis = [(n, h, False) for n, h in sorted(enis.items())]
+    sim.set_world(S._built(_world, [list(e) for e in enis], instances))  # pylint: disable=protected-access
+
+
+def untimed(record):
+    """A record without what depends on when and beside which others it was made (its times, the
+    device index an attach takes: the first free one on the instance)."""
+    if not record:
+        return record
+    attachment = record.get("attachment")
+    return dict(record, created_time=None,
+                attachment=dict(attachment, attach_time=None, device_index=None) if attachment else attachment)
+
+
+def holder(sim, eni_id):
+    return sim.world.enis[eni_id]["instance_id"]
+
+
+def writes(sim):
+    return [(e["action"], e["params"]) for e in sim.request_log() if e["action"] in (ATTACH, DETACH)]
+
+
+def calls(sim):
+    return [(e["action"], e["params"]) for e in sim.request_log()]
+
+
 @pytest.fixture(params=["3.0", "2.0"])
 def version(request):
     return request.param
-
-
-@pytest.fixture
-def cloud(version):
-    return FakeCloud(version, SECRET_ID, SECRET_KEY)
 
 
 class Result(dict):
@@ -58,12 +96,11 @@ class Result(dict):
 
 
 @pytest.fixture
-def run(cloud, version, run_module, use_session, clock):
-    """main() with ``attachments`` (or any arguments) against the fake cloud."""
-    use_session(cloud)
+def run(sim, version, run_module, clock):
+    """main() with ``attachments`` (or any arguments) against the simulator."""
 
     def runner(attachments=None, check_mode=False, diff=False, auto_vpc=True, **params):
-        args = {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "region": "ap-guangzhou", "api_version": version}
+        args = {"secret_id": sim.secret_id, "secret_key": sim.secret_key, "region": "ap-guangzhou", "api_version": version}
         if attachments is not None:
             if version == "2.0" and auto_vpc:
                 attachments = [dict({"vpc_id": VPC}, **a) for a in attachments]
@@ -97,29 +134,17 @@ ROWS = [
     ("missing", {"state": "absent"}),
     ("other-vpc", {"vpc_id": "vpc-other001"}),
 ]
-
-
-def arrange(cloud, n, start):
-    if start == "missing":
-        return
-    if start == "primary":
-        cloud.add_eni(eni(n), holder=HOLDER, primary=True)
-    elif start == "other-vpc":
-        cloud.add_eni(eni(n), vpc_id="vpc-7t9nf3pu")
-    else:
-        cloud.add_eni(eni(n), holder=start)
+ROW_ENIS = [(n, HOLDER if start == "primary" else start if start not in ("missing", "other-vpc") else None, start == "primary")
+            for n, (start, options) in enumerate(ROWS) if start != "missing"]
 
 
 @pytest.mark.parametrize("check_mode", [True, False], ids=["check", "apply"])
-def test_each_item_is_decided_exactly_as_the_single_form_decides(run, cloud, version, check_mode):
+def test_each_item_is_decided_exactly_as_the_single_form_decides(run, sim, version, check_mode):
     """One list of every row, against one single-form run per row: same changed, record, sentence, diff."""
-    for n, (start, options) in enumerate(ROWS):
-        arrange(cloud, n, start)
+    load(sim, ROW_ENIS)
     listed = run(attachments=[spec(n, **options) for n, (start, options) in enumerate(ROWS)], check_mode=check_mode, diff=True)
     for n, (start, options) in enumerate(ROWS):
-        fresh = FakeCloud(version, SECRET_ID, SECRET_KEY)
-        arrange(fresh, n, start)
-        cloud.enis, cloud.tasks = fresh.enis, fresh.tasks  # the world as the list found it
+        load(sim, ROW_ENIS)  # the world as the list found it
         single_args = dict(spec(n, **options), check_mode=check_mode, diff=True)
         if version == "2.0":
             single_args.setdefault("vpc_id", VPC)
@@ -133,84 +158,82 @@ def test_each_item_is_decided_exactly_as_the_single_form_decides(run, cloud, ver
             if alone.get("error") and alone["error"]["code"] is None:  # an empty answer: its own request id
                 assert dict(got["error"], request_id=None) == dict(alone["error"], request_id=None)
             else:
-                assert got.get("error") == alone.get("error")
+                assert dict(got.get("error") or {}, request_id=None) == dict(alone.get("error") or {}, request_id=None)
         else:
-            assert got["network_interface"] == alone["network_interface"]
+            assert untimed(got["network_interface"]) == untimed(alone["network_interface"])  # the world was made again
             assert listed["diff"][n] == alone["diff"]
         assert ("task_id" in got) == ("task_id" in alone)
     assert listed.failed  # some rows refuse
     assert listed["changed"] == any(r["changed"] for r in listed["results"])
 
 
-def test_check_mode_writes_nothing_and_predicts_every_item(run, cloud):
-    for n in range(5):
-        cloud.add_eni(eni(n), holder=TARGET if n == 0 else None)
+def test_check_mode_writes_nothing_and_predicts_every_item(run, sim, version):
+    load(sim, {n: TARGET if n == 0 else None for n in range(5)})
     r = run(attachments=[spec(n) for n in range(5)], check_mode=True, diff=True)
     assert not r.failed and r["changed"] is True
-    assert cloud.writes == [] and cloud.actions == [DESCRIBE] * (1 if cloud.v3 else 5)
+    assert writes(sim) == [] and S.actions(sim) == [DESCRIBE] * (1 if version == "3.0" else 5)
     assert [r.holder(eni(n)) for n in range(5)] == [TARGET] * 5
     assert [x["changed"] for x in r["results"]] == [False, True, True, True, True]
     assert r["diff"][1] == {"before": {"network_interface_id": eni(1), "instance_id": None},
                             "after": {"network_interface_id": eni(1), "instance_id": TARGET}}
-    assert all(cloud.holder(eni(n)) is None for n in range(1, 5))
+    assert all(holder(sim, eni(n)) is None for n in range(1, 5))
 
 
 # ================================================================== batching
 
 
-def test_250_enis_are_read_in_three_calls_and_a_rerun_makes_no_other(run, cloud, version):
+def test_250_enis_are_read_in_three_calls_and_a_rerun_makes_no_other(run, sim, version):
     if version == "2.0":
         pytest.skip("API 2.0 takes one id per call (test_v2_reads_one_id_per_call)")
-    for n in range(250):
-        cloud.add_eni(eni(n), holder=ins(n))
+    load(sim, {n: ins(n) for n in range(250)}, instances=250)
     r = run(attachments=[spec(n, instance=ins(n)) for n in range(250)])
     assert not r.failed and r["changed"] is False
-    assert cloud.actions == [DESCRIBE] * 3
-    assert [len(p["NetworkInterfaceIds"]) for a, p in cloud.calls] == [100, 100, 50]
+    assert S.actions(sim) == [DESCRIBE] * 3
+    assert [len(p["NetworkInterfaceIds"]) for a, p in calls(sim)] == [100, 100, 50]
     assert [x["network_interface_id"] for x in r["results"]] == [eni(n) for n in range(250)]  # input order
 
 
-def test_v2_reads_one_id_per_call(run, cloud, version):
+def test_v2_reads_one_id_per_call(run, sim, version):
     if version == "3.0":
         pytest.skip("API 3.0 reads 100 a call")
-    for n in range(4):
-        cloud.add_eni(eni(n), holder=TARGET)
+    load(sim, {n: TARGET for n in range(4)})
     r = run(attachments=[spec(n) for n in range(4)])
-    assert not r.failed and [p["networkInterfaceId"] for a, p in cloud.calls] == [eni(n) for n in range(4)]
+    assert not r.failed and [p["networkInterfaceId"] for a, p in calls(sim)] == [eni(n) for n in range(4)]
 
 
-def test_many_enis_attached_and_waited_for_together(run, cloud, version):
-    for n in range(120):
-        cloud.add_eni(eni(n))
+def test_many_enis_attached_and_waited_for_together(run, sim, version):
+    load(sim, {n: None for n in range(120)}, instances=120)
+    sim.set_config({"task_seconds": 0.2})
     r = run(attachments=[spec(n, instance=ins(n)) for n in range(120)])
     assert not r.failed and r["changed"] is True
-    assert all(cloud.holder(eni(n)) == ins(n) for n in range(120))
+    assert all(holder(sim, eni(n)) == ins(n) for n in range(120))
     assert all(r.holder(eni(n)) == ins(n) for n in range(120))
-    assert len(cloud.writes) == 120 and len(cloud.tasks) == 120
+    assert len(writes(sim)) == 120 and len(sim.tasks.all()) == 120
     # the run's rate limiter, on the module's clock, paced the writes: 5 at once, then 85 a second
     assert r.clock.elapsed >= (120 - 5) / 85.0
     if version == "3.0":  # the ENIs are watched 100 a call, no task is read
-        assert TASK not in cloud.actions
-        assert cloud.actions.count(DESCRIBE) <= 2 + 2 * 6
-        assert {r["task_id"] for r in r["results"]} == set(cloud.task_ids)
-        tokens = [p["ClientToken"] for a, p in cloud.writes]
+        assert TASK not in S.actions(sim)
+        assert S.actions(sim).count(DESCRIBE) <= 2 + 2 * 6
+        assert {r["task_id"] for r in r["results"]} == {t["task_id"] for t in sim.tasks.all()}
+        tokens = [p["ClientToken"] for a, p in writes(sim)]
         assert len(set(tokens)) == 120  # one token per write
 
 
 # ================================================================== one write at a time on an instance
 
 
-def test_several_enis_to_one_instance_go_one_after_the_other(run, cloud):
-    cloud.mutex = True  # the cloud refuses a second task on a busy instance
-    for n in range(8):
-        cloud.add_eni(eni(n), holder=HOLDER if n == 7 else None)
+def test_several_enis_to_one_instance_go_one_after_the_other(run, sim):
+    load(sim, {n: HOLDER if n == 7 else None for n in range(8)})
     items = [spec(n) for n in range(5)] + [spec(5, instance=ins(5)), spec(6, instance=ins(6)), spec(7, force=True)]
     r = run(attachments=items)
     assert not r.failed
-    assert [cloud.holder(eni(n)) for n in range(8)] == [TARGET] * 5 + [ins(5), ins(6), TARGET]
-    assert cloud.mutex_refusals == 0, "two writes met on one instance"
-    assert cloud.running_at_once[TARGET] == 1 and cloud.running_at_once[HOLDER] == 1
-    on_target = [p for a, p in cloud.writes if (p.get("InstanceId") or p.get("instanceId")) == TARGET]
+    assert [holder(sim, eni(n)) for n in range(8)] == [TARGET] * 5 + [ins(5), ins(6), TARGET]
+    assert [e for e in sim.request_log() if e["action"] in (ATTACH, DETACH) and e["outcome"] != "Success"] == [], \
+        "two writes met on one instance (the simulator refuses a second task on a busy instance)"
+    for instance in (TARGET, HOLDER):  # one task at a time on each
+        spans = sorted((t["created"], t["ends_at"]) for t in sim.tasks.all() if t["instance_id"] == instance)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    on_target = [p for a, p in writes(sim) if (p.get("InstanceId") or p.get("instanceId")) == TARGET]
     assert len(on_target) == 6
 
 
@@ -219,47 +242,45 @@ BUSY_CODES = ["UnsupportedOperation.MutexOperationTaskRunning", "UnsupportedOper
 
 
 @pytest.mark.parametrize("code", BUSY_CODES)
-def test_a_busy_instance_outside_the_run_is_waited_out(run, cloud, version, code):
+def test_a_busy_instance_outside_the_run_is_waited_out(run, sim, sim_client, version, code):
     """Another job's task on the instance: the client waits the busy answer out (whichever documented code
     says so; InvalidState and ResourceIsInvalidState after a read of the ENI and the instance), the write
-    is made once."""
-    for n in range(3):
-        cloud.add_eni(eni(n))
-    busy = P.v3_error(code, "another job") if version == "3.0" else P.v2_error(code, 5100, "another job")
-    cloud.script[ATTACH].extend([busy] * 3)
+    is made once. (Attach answers a busy instance with the codes it documents: MutexOperationTaskRunning
+    is not one of them, so the simulator answers InvalidState for it; API 2.0 answers 5100, its retry-later code.)"""
+    load(sim, {n: None for n in range(4)})
+    sim.set_config({"busy_code": code})
+    sim_client().call(ATTACH, {"NetworkInterfaceId": eni(3), "InstanceId": TARGET})  # another job's task
+    first = sim.request_log()[-1]["seq"]
     r = run(attachments=[spec(n) for n in range(3)])
-    assert not r.failed and all(cloud.holder(eni(n)) == TARGET for n in range(3))
-    assert len(cloud.tasks) == 3
+    assert not r.failed and all(holder(sim, eni(n)) == TARGET for n in range(3))
+    assert len([t for t in sim.tasks.all() if t["eni_id"] != eni(3)]) == 3
+    assert any(e["action"] == ATTACH and e["outcome"] != "Success" for e in sim.request_log(first))  # it was busy
     if version == "3.0":  # each ENI's attempts are one logical write
         tokens = {}
-        for action, params in cloud.writes:
+        for action, params in writes(sim)[1:]:
             tokens.setdefault(params["NetworkInterfaceId"], set()).add(params["ClientToken"])
         assert all(len(each) == 1 for each in tokens.values())
-    if code != BUSY_CODES[0]:  # looked at the instance to tell busy from a lasting state
-        assert "DescribeInstances" in cloud.actions
+    if version == "3.0" and code != BUSY_CODES[0]:  # looked at the instance to tell busy from a lasting state
+        assert "DescribeInstances" in S.actions(sim)
 
 
 @pytest.mark.parametrize("code", BUSY_CODES[1:])
-def test_several_enis_to_one_instance_with_any_busy_code(run, cloud, version, code):
+def test_several_enis_to_one_instance_with_any_busy_code(run, sim, version, code):
     """The cloud's own busy answer (its instance mutex) in each documented code: every ENI ends attached."""
-    cloud.mutex, cloud.busy_code = True, code
-    for n in range(5):
-        cloud.add_eni(eni(n))
+    load(sim, {n: None for n in range(5)})
+    sim.set_config({"busy_code": code})
     r = run(attachments=[spec(n) for n in range(5)])
     assert not r.failed, r.msg
-    assert all(cloud.holder(eni(n)) == TARGET for n in range(5)) and len(cloud.tasks) == 5
+    assert all(holder(sim, eni(n)) == TARGET for n in range(5)) and len(sim.tasks.all()) == 5
 
 
 # ================================================================== per-item failures
 
 
-def test_an_item_that_fails_at_the_api_does_not_stop_the_others(run, cloud, version):
-    for n in range(6):
-        cloud.add_eni(eni(n), holder=HOLDER if n == 3 else None, primary=n == 3)
-    cloud.zones[eni(1)] = "ap-guangzhou-3"
-    cloud.instances[ins(1)] = {"zone": "ap-guangzhou-4"}
-    cloud.fail_tasks[eni(2)] = "the hypervisor refused the device"
-    items = [spec(0), spec(1, instance=ins(1)), spec(2, instance=ins(2)), spec(3, force=True), spec(4, instance=ins(4)),
+def test_an_item_that_fails_at_the_api_does_not_stop_the_others(run, sim, version):
+    load(sim, [(n, HOLDER if n == 3 else None, n == 3) for n in range(6)])
+    sim.faults.add({"fault": "task_failed", "action": ATTACH, "eni": eni(2), "output": "the hypervisor refused the device"})
+    items = [spec(0), spec(1, instance=ZONE4), spec(2, instance=ins(2)), spec(3, force=True), spec(4, instance=ins(4)),
              spec(9)]
     r = run(attachments=items)
     assert r.failed
@@ -267,26 +288,25 @@ def test_an_item_that_fails_at_the_api_does_not_stop_the_others(run, cloud, vers
                                % eni(1))
     ok = [eni(0), eni(4)]
     assert [x["network_interface_id"] for x in r["results"] if not x.get("failed")] == ok
-    assert all(cloud.holder(e) == (TARGET if e == eni(0) else ins(4)) for e in ok)
+    assert all(holder(sim, e) == (TARGET if e == eni(0) else ins(4)) for e in ok)
     zone, failed_task, primary, missing = (r.item(eni(n)) for n in (1, 2, 3, 9))
     assert zone["error"]["code"] == "UnsupportedOperation.ZoneMismatch" and zone["changed"] is False
     eni_zone = "ap-guangzhou-3" if version == "3.0" else "id 100003"  # 2.0 gives numeric zone ids
-    assert "is in zone %s but instance %s" % (eni_zone, ins(1)) in zone["msg"]
+    assert "is in zone %s but instance %s" % (eni_zone, ZONE4) in zone["msg"]
     assert "failed (the hypervisor refused the device)" in failed_task["msg"] and failed_task["task_id"] in failed_task["msg"]
-    assert cloud.holder(eni(2)) is None
+    assert holder(sim, eni(2)) is None
     assert primary["msg"] == ("ENI %s is the primary ENI of %s: a primary ENI cannot be detached or moved to another instance."
                               % (eni(3), HOLDER))
     assert primary["network_interface"]["attachment"]["instance_id"] == HOLDER and "task_id" not in primary
     assert missing["msg"] == "ENI %s was not found in region ap-guangzhou: check network_interface_id and region." % eni(9)
     assert missing["network_interface"] is None and missing["error"]["action"] == DESCRIBE
     assert r["changed"] is True
-    assert len(cloud.writes) == 4  # eni 0, 1 (refused), 2, 4
+    assert len(writes(sim)) == 4  # eni 0, 1 (refused), 2, 4
 
 
-def test_a_task_that_outlives_wait_timeout_is_named_and_the_next_on_its_instance_never_starts(run, cloud):
-    for n in range(3):
-        cloud.add_eni(eni(n))
-    cloud.task_plan = ("RUNNING", 0, "")
+def test_a_task_that_outlives_wait_timeout_is_named_and_the_next_on_its_instance_never_starts(run, sim):
+    load(sim, {n: None for n in range(3)})
+    sim.set_config({"task_seconds": 1000})
     r = run(attachments=[spec(0), spec(1), spec(2, instance=ins(2))], wait_timeout=30, api_timeout=5)
     assert r.failed
     first, second, other = (r.item(eni(n)) for n in range(3))
@@ -297,29 +317,32 @@ def test_a_task_that_outlives_wait_timeout_is_named_and_the_next_on_its_instance
                              "the instance was busy with this task's earlier writes; raise wait_timeout, or run again to "
                              "pick up where it is." % (eni(1), TARGET))
     assert second["changed"] is False and "task_id" not in second
-    assert len(cloud.writes) == 2
+    assert len(writes(sim)) == 2
     assert r.clock.elapsed <= 30 + 5
 
 
-def test_an_api_error_on_the_first_read_fails_every_item_with_its_sentence(run, cloud, version):
-    cloud.script[DESCRIBE].append(P.v3_error("AuthFailure.SignatureFailure", "bad", "req-auth") if version == "3.0"
-                                  else P.v2_error("", 4100, "bad"))
+def test_an_api_error_on_the_first_read_fails_every_item_with_its_sentence(run, sim, version):
+    load(sim, {0: None, 1: None})
+    sim.faults.add({"fault": "error", "action": DESCRIBE, "code": "AuthFailure.SignatureFailure", "code_v2": 4100})
     r = run(attachments=[spec(0), spec(1)])
-    assert r.failed and cloud.writes == []
+    assert r.failed and writes(sim) == []
     assert all("rejected the request signature" in x["msg"] for x in r["results"])
     assert r["results"][0]["error"]["action"] == DESCRIBE
 
 
-def test_a_conflict_is_decided_per_item_as_the_single_form_does(run, cloud, version):
+def test_a_conflict_is_decided_per_item_as_the_single_form_does(run, sim, clock, monkeypatch):
     """Someone attached the ENI to the target between the read and the write: the re-read says done."""
-    for n in range(2):
-        cloud.add_eni(eni(n))
+    load(sim, {0: None, 1: None})
+    send = sim.session.adapter.send
 
-    def someone_else_attached_it(params):
-        cloud.enis[eni(0)]["holder"] = TARGET
-        return cloud._AttachNetworkInterface(params)
+    def someone_else_attached_it(request, **kwargs):
+        body = request.body if isinstance(request.body, bytes) else (request.body or "").encode("utf-8")
+        is_attach = request.headers.get("X-TC-Action") == ATTACH or b"Action=AttachNetworkInterface" in body
+        if is_attach and eni(0).encode() in body and holder(sim, eni(0)) is None:
+            sim.world.apply_attach(eni(0), TARGET, 0, clock.time())
+        return send(request, **kwargs)
 
-    cloud.script[ATTACH].append(someone_else_attached_it)
+    monkeypatch.setattr(sim.session.adapter, "send", someone_else_attached_it)
     r = run(attachments=[spec(0), spec(1, instance=ins(1))])
     assert not r.failed
     assert r.item(eni(0))["changed"] is False and r.holder(eni(0)) == TARGET
@@ -329,16 +352,15 @@ def test_a_conflict_is_decided_per_item_as_the_single_form_does(run, cloud, vers
 # ================================================================== wait: false
 
 
-def test_wait_false_returns_the_tasks_but_waits_for_one_a_later_write_on_its_instance_needs(run, cloud):
-    for n in range(3):
-        cloud.add_eni(eni(n))
+def test_wait_false_returns_the_tasks_but_waits_for_one_a_later_write_on_its_instance_needs(run, sim):
+    load(sim, {n: None for n in range(3)})
     r = run(attachments=[spec(0), spec(1), spec(2, instance=ins(2))], wait=False)
     assert not r.failed and r["changed"] is True
     assert all(x["task_id"] for x in r["results"])
     first, second, other = (r.item(eni(n)) for n in range(3))
     assert first["network_interface"]["state"] == "AVAILABLE"  # waited for: eni 1 goes to the same instance
     assert second["network_interface"]["state"] == "ATTACHING" and other["network_interface"]["state"] == "ATTACHING"
-    assert len(cloud.writes) == 3
+    assert len(writes(sim)) == 3
 
 
 # ================================================================== input: fails before any call
@@ -359,45 +381,44 @@ BAD_LISTS = [
 
 
 @pytest.mark.parametrize("attachments,needle", BAD_LISTS)
-def test_an_invalid_item_fails_the_task_before_any_call(run, cloud, attachments, needle):
+def test_an_invalid_item_fails_the_task_before_any_call(run, sim, attachments, needle):
     r = run(attachments=attachments)
     assert r.failed and needle in r["msg"]
-    assert cloud.posts == []
+    assert sim.session.adapter.sent == []
 
 
 @pytest.mark.parametrize("option", [{"network_interface_id": eni(5)}, {"instance_id": TARGET}, {"state": "absent"},
                                     {"force": True}, {"vpc_id": VPC}])
-def test_the_list_and_the_single_form_do_not_mix(run, cloud, option):
+def test_the_list_and_the_single_form_do_not_mix(run, sim, option):
     r = run(attachments=[spec(0)], **option)
     assert r.failed and "mutually exclusive" in r["msg"] and "attachments" in r["msg"]
-    assert cloud.posts == []
+    assert sim.session.adapter.sent == []
 
 
-def test_neither_form_is_a_clear_failure(run, cloud):
+def test_neither_form_is_a_clear_failure(run, sim):
     r = run()
     assert r.failed and "network_interface_id" in r["msg"] and "attachments" in r["msg"]
-    assert cloud.posts == []
+    assert sim.session.adapter.sent == []
 
 
-def test_api_2_needs_vpc_id_for_every_item(run, cloud, version):
+def test_api_2_needs_vpc_id_for_every_item(run, sim, version):
     if version == "3.0":
         pytest.skip("vpc_id is optional with API 3.0")
     r = run(attachments=[spec(0, vpc_id=VPC), spec(1)], auto_vpc=False)
     assert r.failed and r["msg"] == ("ENI %s (attachments[1]) has no vpc_id, which api_version 2.0 needs for every ENI: "
                                      "add it, or use api_version 3.0." % eni(1))
-    assert cloud.posts == []
+    assert sim.session.adapter.sent == []
 
 
-def test_attach_type_applies_to_the_whole_list(run, cloud, version):
+def test_attach_type_applies_to_the_whole_list(run, sim, version):
     if version == "2.0":
         pytest.skip("attach_type is API 3.0 only")
-    for n in range(3):
-        cloud.add_eni(eni(n))
+    load(sim, {n: None for n in range(3)})
     r = run(attachments=[spec(n, instance=ins(n)) for n in range(3)], attach_type="extended")
-    assert not r.failed and [p["AttachType"] for a, p in cloud.writes] == [1, 1, 1]
+    assert not r.failed and [p["AttachType"] for a, p in writes(sim)] == [1, 1, 1]
 
 
-def test_an_empty_list_changes_nothing_and_calls_nothing(run, cloud):
+def test_an_empty_list_changes_nothing_and_calls_nothing(run, sim):
     r = run(attachments=[])
     assert not r.failed and r["changed"] is False and r["results"] == [] and r["diff"] == []
-    assert cloud.posts == []
+    assert sim.session.adapter.sent == []
