@@ -862,6 +862,34 @@ CATALOGUE.update(
     }
 )
 
+# Options of the qcloud_cvm inventory and qcloud_eni_info filters (issue 20)
+INVENTORY_FILTER_SETS = "Inventory.FilterSets"
+INVENTORY_HOSTNAME_DICT = "Inventory.HostnameDict"
+INVENTORY_TAGS_VARIABLE = "Inventory.TagsVariable"
+MODULE_ENI_FILTER_NAME = "Module.EniFilterName"
+MODULE_FILTERS_NEED_V3 = "Module.FiltersNeedApi3"
+
+CATALOGUE.update(
+    {
+        INVENTORY_FILTER_SETS: Entry(
+            "The option {option} must be a list of filter sets, each mapping Tencent Cloud filter names to a value or a list "
+            "of values (entry {index} is {value}), like [{{tag:env: prod}}, {{instance-state: STOPPED}}]."
+        ),
+        INVENTORY_HOSTNAME_DICT: Entry(
+            "The hostnames entry {value} must be a string or a dictionary with name and optionally prefix and separator, "
+            "each a string ({problem}): fix the entry."
+        ),
+        INVENTORY_TAGS_VARIABLE: Entry(
+            "The option tags_variable must be a variable name of letters, digits and underscores not starting with a digit "
+            "(got {value}), like qcloud_tags."
+        ),
+        MODULE_ENI_FILTER_NAME: Entry(
+            "DescribeNetworkInterfaces has no filter {filter}: use one of {known}, or tag:<key>."
+        ),
+        MODULE_FILTERS_NEED_V3: Entry("The filters option needs API 3.0 (its names are Tencent's 3.0 filters): remove filters or api_version."),
+    }
+)
+
 
 def with_code(error: QcloudApiError, context: Optional[Mapping[str, Any]] = None) -> str:
     """The sentence for an API error, followed by what a support ticket needs (code, action, region, request id)."""
