@@ -87,7 +87,7 @@ def ours(count, reps):
         env = lib.ansible_env({"ANSIBLE_INVENTORY_UNPARSED_FAILED": "True"})
         env.pop("TENCENTCLOUD_REGION", None)
         body = {"plugin": "tencent.qcloud.qcloud_cvm", "api_endpoint": sim.url, "regions": OUR_REGIONS,
-                "keyed_groups": [{"key": "tags.env", "prefix": "env"}, {"key": "zone", "prefix": "zone"}]}
+                "keyed_groups": [{"key": "qcloud_tags.env", "prefix": "env"}, {"key": "zone", "prefix": "zone"}]}
         cold_cfg = _config(os.path.join(lib.OUT, "cold-%d.qcloud_cvm.yml" % count), body)
         cold, calls, throttled = [], [], []
         for dummy in range(reps):

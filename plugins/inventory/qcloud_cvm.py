@@ -104,8 +104,8 @@ options:
   tags_variable:
     description:
       - The name of the variable that holds the instance's tags (a dictionary), before O(hostvars_prefix) and O(hostvars_suffix).
-      - The default does not collide with C(tags), which ansible-core reserves for the C(tags) keyword; V(tags) brings
-        back the name of versions before 0.2.0, and with it ansible-core's warning
+      - The default does not collide with C(tags), which ansible-core reserves for the C(tags) keyword; V(tags) opts in to
+        that name (as other clouds' inventories use it), and with it to ansible-core's warning
         C(Found variable using reserved name 'tags') on every run from 2.19 on.
       - Templates in O(hostnames), O(compose), O(groups) and O(keyed_groups) see the tags under this name,
         like C(qcloud_tags.env).
@@ -164,7 +164,7 @@ hostnames:
     separator: "-"
   - instance-id
 
-# The tags under the variable name of versions before 0.2.0 (ansible-core 2.19+ warns about it on every run)
+# The tags under the name tags, as other clouds' inventories have them (ansible-core 2.19+ warns about it on every run)
 plugin: tencent.qcloud.qcloud_cvm
 tags_variable: tags
 
