@@ -247,6 +247,22 @@ def main():
             check("WARNING" not in both, "%s: a warning on ansible-core %s:\n%s" % (name, core, both[-1500:]))
         print("ok: %s: ansible-playbook ran on %d hosts, %s" % (name, len(recap), "warned about tags" if warns else "no warning"))
 
+    step("examples/inventory.qcloud_cvm.yml as written (with the simulator's endpoint)")
+    example = os.path.join(os.getcwd(), "../../../../examples/inventory.qcloud_cvm.yml")
+    if "/tests/output/.tmp/" in os.getcwd() and not os.path.exists(example):  # ansible-test's copy has no examples/
+        example = os.getcwd().split("/tests/output/.tmp/")[0] + "/examples/inventory.qcloud_cvm.yml"
+    check(os.path.exists(example), "examples/inventory.qcloud_cvm.yml is missing")
+    written = yaml.safe_load(open(example))
+    data, dummy, dummy2 = inventory("example", dict(written, plugin="tencent.qcloud.qcloud_cvm"))
+    mine = [i for i in instances if i["region"] in written["regions"]]
+    chosen = [i for i in mine if ((i["state"] not in GONE and i["tags"].get("env") == "prod") or i["state"] == "STOPPED")
+              and i["tags"].get("role") != "cache"]
+    expected = names_first_free(chosen, lambda i: ["%s-%s" % (i["tags"]["env"], i["name"]) if "env" in i["tags"] else i["name"]])
+    check({h: v["instance_id"] for h, v in data["_meta"]["hostvars"].items()} == expected, "example: %s" % hosts_of(data))
+    check(members(data, "role_db") == sorted(h for h, i in expected.items() if next(x for x in chosen if x["instance_id"] == i)
+                                             ["tags"].get("role") == "db"), "example: role_db")
+    print("ok: %s" % ", ".join(sorted(expected)))
+
     step("filters that need splitting: 7 instance ids x 6 roles in two regions")
     ids = [i["instance_id"] for i in instances if i["region"] in ("ap-guangzhou", "ap-beijing")][:5] + \
         ["ins-bj000001", "ins-bj000003"]
