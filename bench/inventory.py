@@ -88,7 +88,7 @@ def _summary(runs, calls):
 
 # -- ours ----------------------------------------------------------------------------------
 
-KEYED = [{"key": "tags.env", "prefix": "env"}, {"key": "zone", "prefix": "zone"}]
+KEYED = [{"key": "qcloud_tags.env", "prefix": "env"}, {"key": "zone", "prefix": "zone"}]
 FLOOR_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "floor_inventory")
 FLOOR_PHASES = re.compile(r"bench_floor: \d+ instances read in ([0-9.]+) s, hosts made in ([0-9.]+) s")
 

@@ -227,7 +227,7 @@ plugin: tencent.qcloud.qcloud_cvm
 api_endpoint: $endpoint
 ca_bundle: $cafile
 keyed_groups:
-  - key: tags.env
+  - key: qcloud_tags.env
     prefix: env
 EOF
 cat > "$PDD/project/inventory-check.yml" <<'EOF'

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import VPC_VERSION_V3, QcloudClient, service_endpoint
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
@@ -234,24 +234,21 @@ def _instance_queries(region: str, filters: Mapping[str, Sequence[str]], ids: Op
     ]
 
 
-def list_instances(
-    pool: ClientPool,
-    regions: Sequence[str],
-    filters: Optional[Mapping[str, Sequence[str]]] = None,
-    ids: Optional[Sequence[str]] = None,
-    workers: int = DEFAULT_WORKERS,
-) -> List[Dict[str, Any]]:
-    """The instance records of ``regions`` matching ``filters`` (or ``ids``), each once, in
-    region order and then the API's order. Without an instance-state filter (and without ids),
-    instances that are gone or going (GONE_STATES) are left out."""
-    filters = dict(filters or {})
+def _instance_plan(regions: Sequence[str], filters: Mapping[str, Sequence[str]],
+                   ids: Optional[Sequence[str]]) -> List[Tuple[str, List[List[Query]]]]:
+    """Per region asked, the groups of queries whose answers (united within a group,
+    intersected between groups) give the instances matching ``filters`` (or ``ids``)."""
     plan: List[Tuple[str, List[List[Query]]]] = []
     for region in dict.fromkeys(regions):
         regional = filters_for_region(filters, region)
         if regional is not None:
             plan.append((region, _instance_queries(region, regional, ids)))
-    flat = [q for dummy, groups in plan for group in groups for q in group]
-    answers = iter(fetch_all(pool, flat, workers))
+    return plan
+
+
+def _assemble(plan: List[Tuple[str, List[List[Query]]]], answers: Iterator[List[Dict[str, Any]]],
+              keep_gone: bool) -> List[Dict[str, Any]]:
+    """The records of one plan from the answers (in plan order), gone ones left out unless ``keep_gone``."""
     records: List[Dict[str, Any]] = []
     for region, groups in plan:
         kept: Optional[Dict[str, Dict[str, Any]]] = None
@@ -263,9 +260,53 @@ def list_instances(
             kept = united if kept is None else {k: v for k, v in kept.items() if k in united}
         for raw in (kept or {}).values():
             record = normalise_instance(raw, region)
-            if ids or STATE_FILTER in filters or record["instance_state"] not in GONE_STATES:
+            if keep_gone or record["instance_state"] not in GONE_STATES:
                 records.append(record)
     return records
+
+
+def list_instances(
+    pool: ClientPool,
+    regions: Sequence[str],
+    filters: Optional[Mapping[str, Sequence[str]]] = None,
+    ids: Optional[Sequence[str]] = None,
+    workers: int = DEFAULT_WORKERS,
+) -> List[Dict[str, Any]]:
+    """The instance records of ``regions`` matching ``filters`` (or ``ids``), each once, in
+    region order and then the API's order. Without an instance-state filter (and without ids),
+    instances that are gone or going (GONE_STATES) are left out."""
+    filters = dict(filters or {})
+    plan = _instance_plan(regions, filters, ids)
+    answers = iter(fetch_all(pool, [q for dummy, groups in plan for group in groups for q in group], workers))
+    return _assemble(plan, answers, bool(ids) or STATE_FILTER in filters)
+
+
+def list_instances_of_sets(
+    pool: ClientPool,
+    regions: Sequence[str],
+    include: Sequence[Mapping[str, Sequence[str]]],
+    exclude: Sequence[Mapping[str, Sequence[str]]] = (),
+    workers: int = DEFAULT_WORKERS,
+) -> List[Dict[str, Any]]:
+    """The instances matching at least one filter set of ``include`` and none of ``exclude``,
+    each once, in the order of the include sets (then region, then the API's order).
+
+    Every set is its own query (split within Tencent's limits as :func:`list_instances` does), and
+    all of them are read at once. An include set without an instance-state filter leaves gone
+    instances out; an exclude set matches an instance whatever its state."""
+    include = [dict(f) for f in include] or [{}]
+    sets = [(_instance_plan(regions, f, None), STATE_FILTER in f) for f in include]
+    sets += [(_instance_plan(regions, dict(f), None), True) for f in exclude]
+    flat = [q for plan, dummy in sets for dummy2, groups in plan for group in groups for q in group]
+    answers = iter(fetch_all(pool, flat, workers))
+    found = [_assemble(plan, answers, keep_gone) for plan, keep_gone in sets]
+    excluded = {(r["region"], r["instance_id"]) for records in found[len(include):] for r in records}
+    records: Dict[Tuple[str, str], Dict[str, Any]] = {}
+    for record in (r for rs in found[:len(include)] for r in rs):
+        key = (record["region"], record["instance_id"])
+        if key not in excluded:
+            records.setdefault(key, record)
+    return list(records.values())
 
 
 def list_regions(client: QcloudClient) -> List[str]:

@@ -16,7 +16,14 @@ import uuid
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient, service_endpoint
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import CLIENT_BAD_RESPONSE, QcloudApiError
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    CLIENT_BAD_RESPONSE,
+    MODULE_ENI_FILTER_NAME,
+    MODULE_FILTERS_NEED_V3,
+    QcloudApiError,
+    QcloudError,
+    sentence,
+)
 
 TRANSITIONAL_STATES = frozenset(("ATTACHING", "DETACHING", "PENDING", "DELETING"))
 
@@ -345,6 +352,23 @@ class VpcApi:
             return None, None
         return (found[0]["vpc_id"], zone_phrase(found[0])) if found else (None, None)
 
+    # DescribeNetworkInterfaces' filters (the SDK's DescribeNetworkInterfacesRequest), besides tag:<key>;
+    # ids asked with filters go in a network-interface-id filter (3.0 refuses both), 5 a request.
+    ENI_FILTERS = (
+        "vpc-id", "subnet-id", "network-interface-id", "attachment.instance-id", "groups.security-group-id",
+        "network-interface-name", "network-interface-description", "address-ip", "ip-exact-match", "tag-key",
+        "is-primary", "eni-type", "eni-qos", "address-ipv6", "public-address-ip", "address-type",
+        "termination-protection", "traffic-protection",
+    )
+    ENI_FILTER_IDS = 5
+
+    @classmethod
+    def check_eni_filters(cls, filters: Mapping[str, Any]) -> None:
+        """Fails on a name DescribeNetworkInterfaces does not document (before any call)."""
+        for name in filters:
+            if name not in cls.ENI_FILTERS and not (name.startswith("tag:") and len(name) > len("tag:")):
+                raise QcloudError(sentence(MODULE_ENI_FILTER_NAME, {"filter": name, "known": ", ".join(cls.ENI_FILTERS)}))
+
     def list_network_interfaces(self, ids: Optional[List[str]] = None, filters: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
         """Every ENI matching ``ids`` or ``filters`` (3.0 names or 2.0 names), all pages."""
         return [self.normalise(item) for item in self.read_network_interfaces(ids, filters)]
@@ -380,26 +404,44 @@ class VpcApi:
         name: Optional[str] = None,
         primary: Optional[bool] = None,
         tags: Optional[Mapping[str, str]] = None,
+        filters: Optional[Mapping[str, List[str]]] = None,
     ) -> List[Dict[str, Any]]:
         """ENIs matching every criterion given (AND), as records; unknown ids are left out.
         ``tags``: every one of these tags (API 3.0 only; 2.0 reports no tags).
+        ``filters``: Tencent's DescribeNetworkInterfaces filters, name -> values (API 3.0 only).
 
         What the protocol can filter on is sent to the API; the rest (and everything when
-        ids are given, since 3.0 refuses ids and filters together) is checked here.
+        ids are given without ``filters``, since 3.0 refuses ids and filters together) is checked
+        here. With ``filters``, ids are asked as a network-interface-id filter, and a filter of
+        the same name as an option above is sent as given and the option checked here.
         """
         wanted = {"vpc_id": vpc_id, "subnet_id": subnet_id, "name": name}
-        if ids:
+        extra = dict(filters or {})
+        if extra and not self.v3:
+            raise QcloudError(sentence(MODULE_FILTERS_NEED_V3))
+        self.check_eni_filters(extra)
+        if ids and not extra:
             by_id = self.describe_many(ids)[0]
             records = [by_id[eni_id] for eni_id in dict.fromkeys(ids) if eni_id in by_id]
         elif self.v3:
             names = {"vpc-id": vpc_id, "subnet-id": subnet_id, "attachment.instance-id": instance_id,
                      "network-interface-name": name}
-            filters: Dict[str, Any] = {k: v for k, v in names.items() if v is not None}
+            wire: Dict[str, Any] = {k: v for k, v in names.items() if v is not None}
             if primary is not None:
-                filters["is-primary"] = "true" if primary else "false"
+                wire["is-primary"] = "true" if primary else "false"
             for key, value in (tags or {}).items():
-                filters["tag:%s" % key] = value
-            records = self.list_network_interfaces(filters=filters)
+                wire["tag:%s" % key] = value
+            wire.update(extra)
+            if ids:
+                asked = [i for i in dict.fromkeys(ids) if i in extra.get("network-interface-id", [i])]
+                records = []
+                for start in range(0, len(asked), self.ENI_FILTER_IDS):
+                    chunk = {"network-interface-id": asked[start:start + self.ENI_FILTER_IDS]}
+                    records.extend(self.list_network_interfaces(filters=dict(wire, **chunk)))
+                order = {eni_id: index for index, eni_id in enumerate(asked)}
+                records.sort(key=lambda r: order.get(r["network_interface_id"], len(order)))
+            else:
+                records = self.list_network_interfaces(filters=wire)
         else:
             # 2.0 knows vpcId, instanceId and a substring eniName; no subnet or primary filter.
             native = {"vpcId": vpc_id, "instanceId": instance_id, "eniName": name}

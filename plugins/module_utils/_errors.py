@@ -191,6 +191,13 @@ OPTION_ID = "Option.Id"
 OPTION_PLAIN_HTTP = "Option.PlainHttp"
 OPTION_CA_BUNDLE_PEM = "Option.CaBundleNotPem"
 
+# Options of the qcloud_cvm inventory and qcloud_eni_info filters
+INVENTORY_FILTER_SETS = "Inventory.FilterSets"
+INVENTORY_HOSTNAME_DICT = "Inventory.HostnameDict"
+INVENTORY_TAGS_VARIABLE = "Inventory.TagsVariable"
+MODULE_ENI_FILTER_NAME = "Module.EniFilterName"
+MODULE_FILTERS_NEED_V3 = "Module.FiltersNeedApi3"
+
 # qcloud_eni_guest: configuring attached ENIs inside the instance
 GUEST_METADATA_UNREACHABLE = "Guest.MetadataUnreachable"
 GUEST_METADATA_BAD = "Guest.MetadataBad"
@@ -917,6 +924,20 @@ CATALOGUE: Dict[str, Entry] = {
         "The rule_priority {priority} is not usable: give a number from 1 to 32765, so that the rules come after "
         "the local table's rule (0) and before the main table's (32766)."
     ),
+    INVENTORY_FILTER_SETS: Entry(
+        "The option {option} must be a list of filter sets, each mapping Tencent Cloud filter names to a value or a list "
+        "of values (entry {index} is {value}), like [{{tag:env: prod}}, {{instance-state: STOPPED}}]."
+    ),
+    INVENTORY_HOSTNAME_DICT: Entry(
+        "The hostnames entry {value} must be a string or a dictionary with name and optionally prefix and separator, "
+        "each a string ({problem}): fix the entry."
+    ),
+    INVENTORY_TAGS_VARIABLE: Entry(
+        "The option tags_variable must be a variable name of letters, digits and underscores not starting with a digit "
+        "(got {value}), like qcloud_tags."
+    ),
+    MODULE_ENI_FILTER_NAME: Entry("DescribeNetworkInterfaces has no filter {filter}: use one of {known}, or tag:<key>."),
+    MODULE_FILTERS_NEED_V3: Entry("The filters option needs API 3.0 (its names are Tencent's 3.0 filters): remove filters or api_version."),
 }
 
 

@@ -51,6 +51,22 @@ options:
       - API 3.0 only, since API 2.0 reports no tags; with O(api_version=2.0) the module fails before any call.
     type: dict
     version_added: 0.2.0
+  filters:
+    description:
+      - Tencent's C(DescribeNetworkInterfaces) filters, each name mapped to a value or a list of values
+        (filters combine with AND, a filter's values with OR); Tencent filters on its side.
+      - V(vpc-id), V(subnet-id), V(network-interface-id), V(attachment.instance-id), V(groups.security-group-id),
+        V(network-interface-name), V(network-interface-description), V(tag-key), V(tag:<key>) (that tag's value),
+        V(is-primary) (V(true) or V(false)), V(eni-type) (V(0) secondary, V(1) primary, V(2) trunking),
+        V(eni-qos) (V(PT), V(AU), V(AG), V(DEFAULT)), V(address-ipv6), V(address-type) (V(GUA) or V(ULA), of the IPv6 CIDR),
+        V(public-address-ip), V(termination-protection), V(traffic-protection) (V(true) or V(false)).
+      - V(address-ip) finds the ENI that holds an address (primary or secondary); Tencent matches one address as a suffix
+        (V(1.13) finds V(10.0.1.13)) and several exactly; add V(ip-exact-match=true) to match one address exactly.
+      - Another name fails before any call, with the list of names. Given with the options above, both must match;
+        with O(network_interface_ids), the ENIs are looked for among those ids.
+      - API 3.0 only (the names are Tencent's 3.0 filters); with O(api_version=2.0) the module fails before any call.
+    type: dict
+    version_added: 0.2.0
 extends_documentation_fragment:
   - tencent.qcloud.qcloud
 attributes:
@@ -94,6 +110,21 @@ EXAMPLES = r"""
 - name: Which instances hold them
   ansible.builtin.debug:
     msg: "{{ two.network_interfaces | map(attribute='attachment') | map('default', {}, true) | map(attribute='instance_id', default='none') }}"
+
+- name: Which ENI holds the address 10.0.1.200 (primary or secondary), wherever it is in the region
+  tencent.qcloud.qcloud_eni_info:
+    filters:
+      address-ip: 10.0.1.200
+      ip-exact-match: true
+  register: holder
+
+- name: The secondary ENIs of a security group, in two subnets
+  tencent.qcloud.qcloud_eni_info:
+    filters:
+      groups.security-group-id: sg-web00001
+      subnet-id: [subnet-gz3a0001, subnet-gz4a0001]
+      eni-type: 0
+  register: grouped
 
 - name: The ENIs of the web team in staging
   tencent.qcloud.qcloud_eni_info:
@@ -215,8 +246,17 @@ error:
       type: str
 """
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import MODULE_BAD_TAG, MODULE_TAGS_NEED_V3, TAG_PROBLEMS, QcloudError, sentence
+from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import filter_map
+from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
+    MODULE_BAD_TAG,
+    MODULE_FILTERS_NEED_V3,
+    MODULE_TAGS_NEED_V3,
+    TAG_PROBLEMS,
+    QcloudError,
+    sentence,
+)
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 
 
 def check_tags(qm, tags):
@@ -237,6 +277,7 @@ def main():
             name=dict(type="str"),
             primary=dict(type="bool"),
             tags=dict(type="dict"),
+            filters=dict(type="dict"),
         ),
         supports_check_mode=True,
     )
@@ -250,6 +291,15 @@ def main():
         if params["api_version"] != "3.0":
             qm.module.fail_json(msg=sentence(MODULE_TAGS_NEED_V3))
         check_tags(qm, params["tags"])
+    filters = None
+    if params["filters"] is not None:
+        if params["api_version"] != "3.0":
+            qm.module.fail_json(msg=sentence(MODULE_FILTERS_NEED_V3))
+        try:
+            filters = filter_map(params["filters"])
+            VpcApi.check_eni_filters(filters)
+        except QcloudError as err:
+            qm.module.fail_json(msg=err.msg)
     api = qm.vpc()
     try:
         found = api.find_network_interfaces(
@@ -260,6 +310,7 @@ def main():
             name=params["name"],
             primary=params["primary"],
             tags=params["tags"],
+            filters=filters,
         )
     except QcloudError as err:
         qm.fail_api(err, credential_source=qm.credential_source)

@@ -28,9 +28,11 @@ ACTIONS = {
     "DescribeSecurityGroups": {"SecurityGroupIds", "Filters", "Offset", "Limit", "OrderField", "OrderDirection"},
     "DescribeSubnets": {"SubnetIds", "Filters", "Offset", "Limit"},
 }
+# Every filter the SDK's DescribeNetworkInterfacesRequest documents (vpc/v20170312/models.py)
 FILTERS = {"vpc-id", "subnet-id", "network-interface-id", "attachment.instance-id",
-           "network-interface-name", "network-interface-description", "address-ip", "is-primary",
-           "groups.security-group-id", "tag-key"}  # and tag:<key>
+           "network-interface-name", "network-interface-description", "address-ip", "ip-exact-match", "is-primary",
+           "groups.security-group-id", "tag-key", "eni-type", "eni-qos", "address-ipv6", "public-address-ip",
+           "address-type", "termination-protection", "traffic-protection"}  # and tag:<key>
 SG_FILTERS = {"security-group-id", "security-group-name", "project-id", "tag-key"}  # and tag:<key>
 SUBNET_FILTERS = {"subnet-id", "vpc-id", "subnet-name", "zone", "cidr-block"}
 ADDRESSES_PER_CALL = 10  # PrivateIpAddresses and SecondaryPrivateIpAddressCount: at most 10 a call
@@ -58,6 +60,24 @@ def tag_set(tags):
     return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
+def _eni_type(e):
+    """EniType: 0 secondary, 1 primary, 2 trunking (a world's ENI with "trunking")."""
+    return 2 if e.get("trunking") else 1 if e["primary"] else 0
+
+
+def _ipv6_type(e):
+    """The type of an ENI's IPv6 CIDR: GUA (global unicast, the default) or ULA (unique local)."""
+    return e.get("ipv6_address_type") or "GUA"
+
+
+def public_ips(sim, e):
+    """The public addresses an ENI shows: a primary ENI's primary address carries its instance's."""
+    if not (e["primary"] and e["instance_id"]):
+        return []
+    ins = sim.world.instance(e["region"], e["instance_id"])
+    return list((ins or {}).get("public_ips") or [])[:1]
+
+
 def _eni_v3(e, state, sim):
     att = None
     if e["instance_id"]:
@@ -67,6 +87,7 @@ def _eni_v3(e, state, sim):
         att = {"InstanceId": "", "DeviceIndex": 0, "InstanceAccountId": "", "AttachTime": ""}
     ip_states = e.get("ip_states") or {}
     addresses = [_ip_v3(e["private_ip"], True, ip_states.get(e["private_ip"], "AVAILABLE"))]
+    addresses[0]["PublicIpAddress"] = (public_ips(sim, e) or [""])[0]
     addresses += [_ip_v3(ip, False, ip_states.get(ip, "AVAILABLE")) for ip in e.get("secondary_ips", [])]
     return {
         "NetworkInterfaceId": e["eni_id"],
@@ -83,14 +104,16 @@ def _eni_v3(e, state, sim):
         "Attachment": att,
         "Zone": e["zone"],
         "CreatedTime": e["created_time"],
-        "Ipv6AddressSet": [],
+        "Ipv6AddressSet": [{"Address": a, "Primary": False, "AddressId": "", "Description": "", "IsWanIpBlocked": False,
+                            "State": "AVAILABLE", "PublicIpAddress": "", "AddressType": _ipv6_type(e)}
+                           for a in e.get("ipv6_addresses") or []],
         "TagSet": tag_set(e.get("tags") or {}),
-        "EniType": 1 if e["primary"] else 0,
+        "EniType": _eni_type(e),
         "Business": "cvm",
         "CdcId": "",
         "AttachType": int(e.get("attach_type") or 0),
         "ResourceId": "",
-        "QosLevel": "",
+        "QosLevel": e.get("qos") or "",
     }
 
 
@@ -102,7 +125,16 @@ def _tag_match(tags, name, values):
     return key in tags and tags[key] in values
 
 
-def _filter_match(e, state, name, values):
+def _flag(value):
+    return "true" if value else "false"
+
+
+def _filter_match(e, state, name, values, sim=None, exact=False):
+    """Whether ENI ``e`` passes one filter, as Tencent documents each (DescribeNetworkInterfacesRequest).
+
+    ``exact``: an ip-exact-match filter asked for exact addresses (its first value is true)."""
+    if name == "ip-exact-match":  # not a test of its own: it changes how address-ip matches
+        return True
     if name == "vpc-id":
         return e["vpc_id"] in values
     if name == "subnet-id":
@@ -116,9 +148,27 @@ def _filter_match(e, state, name, values):
     if name == "network-interface-description":
         return e["description"] in values
     if name == "address-ip":
-        return any(ip in values for ip in [e["private_ip"]] + list(e.get("secondary_ips", [])))
+        # one address: a suffix match (unless ip-exact-match); several: exact ones
+        ips = [e["private_ip"]] + list(e.get("secondary_ips", []))
+        if len(values) == 1 and not exact:
+            return any(ip.endswith(values[0]) for ip in ips)
+        return any(ip in values for ip in ips)
     if name == "is-primary":
-        return ("true" if e["primary"] else "false") in [str(v).lower() for v in values]
+        return _flag(e["primary"]) in [str(v).lower() for v in values]
+    if name == "eni-type":
+        return str(_eni_type(e)) in values
+    if name == "eni-qos":
+        return (e.get("qos") or "") in values
+    if name == "address-ipv6":  # several addresses may be asked; IPv6 exists only in a world given with it
+        return any(ip in values for ip in e.get("ipv6_addresses") or [])
+    if name == "address-type":  # the type of the ENI's IPv6 CIDR (GUA or ULA): none without IPv6
+        return bool(e.get("ipv6_addresses")) and _ipv6_type(e) in values
+    if name == "public-address-ip":
+        return any(ip in values for ip in (public_ips(sim, e) if sim is not None else []))
+    if name == "termination-protection":
+        return _flag(e.get("termination_protection")) in [str(v).lower() for v in values]
+    if name == "traffic-protection":
+        return _flag(e.get("traffic_protection")) in [str(v).lower() for v in values]
     if name == "groups.security-group-id":
         return any(g in values for g in e.get("groups", []))
     if name == "tag-key" or name.startswith("tag:"):
@@ -181,11 +231,13 @@ def describe_network_interfaces(sim, call, request_id):
     parsed_filters = parse_filters(p.get("Filters"), FILTERS)
     offset, limit = _page(p)
     id_set = set(ids) if ids is not None else None
+    # ip-exact-match: with several values only the first counts
+    exact = any(n == "ip-exact-match" and v and str(v[0]).lower() == "true" for n, v in parsed_filters)
 
     def wanted(e):
         if id_set is not None and e["eni_id"] not in id_set:
             return False
-        return all(_filter_match(e, None, n, v) for n, v in parsed_filters)
+        return all(_filter_match(e, None, n, v, sim, exact) for n, v in parsed_filters)
 
     total, page = sim.select_enis(call.region, wanted, offset, limit)
     return ({"TotalCount": total,

@@ -131,8 +131,8 @@ def main():
     step("every region (DescribeRegions), gone instances left out, the record as host variables; names; groups")
     data, dummy, dummy2 = inventory("all", {
         "hostnames": ["instance-name", "instance-id"],
-        "keyed_groups": [{"key": "tags.env", "prefix": "env"}, {"key": "zone", "prefix": "zone"},
-                         {"key": "tags.role | default('none')", "prefix": "role"}],
+        "keyed_groups": [{"key": "qcloud_tags.env", "prefix": "env"}, {"key": "zone", "prefix": "zone"},
+                         {"key": "qcloud_tags.role | default('none')", "prefix": "role"}],
         "groups": {"reachable": "public_ip_addresses | length > 0"},
         "compose": {"ansible_host": "public_ip_addresses[0] | default(private_ip_addresses[0])",
                     "ansible_user": "'ubuntu' if 'Ubuntu' in os_name else 'root'"}})
@@ -147,12 +147,13 @@ def main():
         v = data["_meta"]["hostvars"][named[ins["instance_id"]]]
         expected = {"instance_name": ins["name"], "instance_state": ins["state"], "instance_type": ins["instance_type"],
                     "region": ins["region"], "zone": ins["zone"], "vpc_id": ins["vpc_id"], "subnet_id": ins["subnet_id"],
-                    "private_ip_addresses": ins["private"], "public_ip_addresses": ins["public_ips"], "tags": ins["tags"],
+                    "private_ip_addresses": ins["private"], "public_ip_addresses": ins["public_ips"], "qcloud_tags": ins["tags"],
                     "security_group_ids": ins["security_group_ids"], "image_id": ins["image_id"], "os_name": ins["os_name"],
                     "created_time": ins["created_time"], "ansible_host": (ins["public_ips"] or ins["private"])[0],
                     "ansible_user": "ubuntu" if "Ubuntu" in ins["os_name"] else "root"}
         got = {k: v.get(k) for k in expected}
         check(got == expected, "%s: %s != %s" % (ins["instance_id"], got, expected))
+        check("tags" not in v, "%s: the reserved name tags is a host variable" % ins["instance_id"])
     print("ok: %d hosts of %d instances in %s, their records, compose" % (len(want), len(instances), ", ".join(regions)))
     expected = names_first_free(want, lambda i: [i["name"], i["instance_id"]])
     check({h: v["instance_id"] for h, v in data["_meta"]["hostvars"].items()} == expected, "names %s" % hosts_of(data))
@@ -170,7 +171,7 @@ def main():
         check(members(data, "zone_" + zone.replace("-", "_")) == group(lambda i, z=zone: i["zone"] == z), zone)
     check(members(data, "role_none") == group(lambda i: "role" not in i["tags"]), "role_none")
     check(members(data, "reachable") == group(lambda i: bool(i["public_ips"])), "reachable")
-    graph = subprocess.run(["ansible-inventory", "-i", write_config("graph", {"keyed_groups": [{"key": "tags.env", "prefix": "env"}]}),
+    graph = subprocess.run(["ansible-inventory", "-i", write_config("graph", {"keyed_groups": [{"key": "qcloud_tags.env", "prefix": "env"}]}),
                             "--graph", "env_prod"], env=ENV, capture_output=True, text=True, timeout=300, check=False)
     OUTPUTS.extend([graph.stdout, graph.stderr])
     shown = sorted(line.strip(" |-") for line in graph.stdout.splitlines()[1:])
@@ -189,6 +190,78 @@ def main():
     got = {h: v["instance_id"] for h, v in data["_meta"]["hostvars"].items()}
     check(got == expected, "names %s != %s" % (got, expected))
     print("ok: %d names for %d instances" % (len(got), len(gz)))
+
+    step("hostnames as dictionaries: a tag before the name, a template before the id")
+    dicts = [{"name": "instance-name", "prefix": "tag:team", "separator": "."}, {"name": "instance-id", "prefix": "{{ zone }}"}]
+    data, dummy, dummy2 = inventory("hostdict", {"regions": ["ap-guangzhou"], "allow_duplicated_hosts": True, "hostnames": dicts})
+    expected = {}
+    for ins in gz:
+        team = ins["tags"].get("team")
+        for name in ("%s.%s" % (team, ins["name"]) if team else ins["name"], "%s_%s" % (ins["zone"], ins["instance_id"])):
+            expected.setdefault(name, ins["instance_id"])
+    got = {h: v["instance_id"] for h, v in data["_meta"]["hostvars"].items()}
+    check(got == expected, "names %s != %s" % (got, expected))
+    check(any("." in n for n in got) and any(i["name"] in got for i in gz), "prefixed names and names alone")
+    print("ok: %s" % ", ".join(sorted(got)[:4]) + ", ...")
+
+    step("include_filters and exclude_filters: each set a query, united, then the excluded sets taken away")
+    two = ["ap-guangzhou", "ap-beijing"]
+    include = [{"instance-state": ["STOPPED", "SHUTDOWN"]}, {"tag:role": "db"}]
+    exclude = [{"tag:role": "web", "zone": "ap-guangzhou-3"}, {"instance-state": "SHUTDOWN"}]
+    data, dummy, dummy2 = inventory("sets", {"regions": two, "filters": {"tag:env": "prod"},
+                                             "include_filters": include, "exclude_filters": exclude})
+    mine = [i for i in instances if i["region"] in two]
+    wanted = [i for i in mine
+              if (i["state"] not in GONE and i["tags"].get("env") == "prod") or i["state"] in ("STOPPED", "SHUTDOWN")
+              or (i["state"] not in GONE and i["tags"].get("role") == "db")]
+    dropped = [i for i in wanted if (i["tags"].get("role") == "web" and i["zone"] == "ap-guangzhou-3") or i["state"] == "SHUTDOWN"]
+    expected = sorted(i["instance_id"] for i in wanted if i not in dropped)
+    check(hosts_of(data) == expected, "sets: %s != %s" % (hosts_of(data), expected))
+    check(expected and dropped and any(i["state"] == "STOPPED" for i in wanted if i not in dropped), "the world exercises every set")
+    sets = [{"tag:env": "prod"}] + include + exclude
+    asked = sorted((c["region"], sorted((f["Name"], sorted(f["Values"])) for f in c["params"]["Filters"])) for c in calls("DescribeInstances"))
+    want_asked = sorted((r, sorted((n, sorted(v if isinstance(v, list) else [v])) for n, v in f.items()))
+                        for f in sets for r in two if "zone" not in f or f["zone"].startswith(r + "-"))
+    check(asked == want_asked, "requests %s != %s" % (asked, want_asked))
+    print("ok: %s from %d requests (%d instances dropped by exclude_filters)" % (", ".join(expected), len(asked), len(dropped)))
+
+    step("a plain ansible-playbook over the inventory prints no warning; tags_variable: tags opts back in")
+    core = tuple(int(p) for p in subprocess.run(["ansible-playbook", "--version"], env=ENV, capture_output=True, text=True,
+                                                check=True).stdout.split("core ")[1].split("]")[0].split(".")[:2])
+    for name, config, warns in (("plain", {"keyed_groups": [{"key": "qcloud_tags.env", "prefix": "env"}]}, False),
+                                ("optin", {"tags_variable": "tags"}, core >= (2, 19))):
+        with open(os.path.join(WORK, name + ".yml"), "w") as handle:  # each host's env tag, under the name asked for
+            yaml.safe_dump([{"hosts": "qcloud_cvm", "gather_facts": False, "tasks": [{"ansible.builtin.debug": {
+                "msg": "{{ inventory_hostname }} env={{ %s.env }}" % config.get("tags_variable", "qcloud_tags")}}]}], handle)
+        play = subprocess.run(["ansible-playbook", "-i", write_config(name, config), os.path.join(WORK, name + ".yml")],
+                              env=ENV, capture_output=True, text=True, timeout=300, check=False)
+        OUTPUTS.extend([play.stdout, play.stderr])
+        both = play.stdout + play.stderr
+        check(play.returncode == 0, "%s: ansible-playbook exit %d: %s" % (name, play.returncode, both[-1500:]))
+        recap = [line for line in play.stdout.splitlines() if " : ok=1 " in line]
+        check(all('env=%s"' % i["tags"]["env"] in play.stdout for i in visible(instances)), "%s: the env tags shown" % name)
+        check(len(recap) == len(visible(instances)), "%s: %d hosts ran the play, %d expected" % (name, len(recap), len(visible(instances))))
+        if warns:
+            check("Found variable using reserved name 'tags'" in both, "%s: ansible-core %s did not warn about tags" % (name, core))
+        else:
+            check("WARNING" not in both, "%s: a warning on ansible-core %s:\n%s" % (name, core, both[-1500:]))
+        print("ok: %s: ansible-playbook ran on %d hosts, %s" % (name, len(recap), "warned about tags" if warns else "no warning"))
+
+    step("examples/inventory.qcloud_cvm.yml as written (with the simulator's endpoint)")
+    example = os.path.join(os.getcwd(), "../../../../examples/inventory.qcloud_cvm.yml")
+    if "/tests/output/.tmp/" in os.getcwd() and not os.path.exists(example):  # ansible-test's copy has no examples/
+        example = os.getcwd().split("/tests/output/.tmp/")[0] + "/examples/inventory.qcloud_cvm.yml"
+    check(os.path.exists(example), "examples/inventory.qcloud_cvm.yml is missing")
+    written = yaml.safe_load(open(example))
+    data, dummy, dummy2 = inventory("example", dict(written, plugin="tencent.qcloud.qcloud_cvm"))
+    mine = [i for i in instances if i["region"] in written["regions"]]
+    chosen = [i for i in mine if ((i["state"] not in GONE and i["tags"].get("env") == "prod") or i["state"] == "STOPPED")
+              and i["tags"].get("role") != "cache"]
+    expected = names_first_free(chosen, lambda i: ["%s-%s" % (i["tags"]["env"], i["name"]) if "env" in i["tags"] else i["name"]])
+    check({h: v["instance_id"] for h, v in data["_meta"]["hostvars"].items()} == expected, "example: %s" % hosts_of(data))
+    check(members(data, "role_db") == sorted(h for h, i in expected.items() if next(x for x in chosen if x["instance_id"] == i)
+                                             ["tags"].get("role") == "db"), "example: role_db")
+    print("ok: %s" % ", ".join(sorted(expected)))
 
     step("filters that need splitting: 7 instance ids x 6 roles in two regions")
     ids = [i["instance_id"] for i in instances if i["region"] in ("ap-guangzhou", "ap-beijing")][:5] + \

@@ -127,7 +127,7 @@ def test_host_variables_and_ansible_host(cloud, parse):
     v = hostvars(inventory, "ins-c0000001")
     assert v["ansible_host"] == "10.0.0.3"
     assert v["instance_name"] == "web-1" and v["region"] == "ap-guangzhou" and v["zone"] == "ap-guangzhou-3"
-    assert v["tags"] == {"env": "prod", "role": "web", "Name": "alpha"}
+    assert v["qcloud_tags"] == {"env": "prod", "role": "web", "Name": "alpha"} and "tags" not in v
     assert v["public_ip_addresses"] == ["203.0.113.1"] and v["security_group_ids"] == ["sg-web00001"]
     assert "network_interfaces" not in v
     assert [c["region"] for c in cloud.calls] == ["ap-guangzhou"]  # regions given: no DescribeRegions
@@ -140,7 +140,7 @@ def test_host_variables_and_ansible_host(cloud, parse):
                                      "web-1": "ins-c0000004"}),
     (["public-ip", "private-ip"], {"203.0.113.1": "ins-c0000001", "10.0.0.4": "ins-c0000002", "10.0.0.5": "ins-c0000003",
                                    "10.0.0.6": "ins-c0000004"}),
-    (["{{ tags.role }}-{{ instance_id[-1] }}", "instance-id"],
+    (["{{ qcloud_tags.role }}-{{ instance_id[-1] }}", "instance-id"],
      {"web-1": "ins-c0000001", "web-2": "ins-c0000002", "db-3": "ins-c0000003", "ins-c0000004": "ins-c0000004"}),
 ])
 def test_hostname_preferences(cloud, parse, hostnames, expected):
@@ -165,7 +165,7 @@ def test_prefix_suffix_compose_and_keyed_groups(cloud, parse):
     inventory = parse(
         regions=["ap-guangzhou"], hostvars_prefix="qc_", hostvars_suffix="_x",
         compose={"ansible_host": "qc_public_ip_addresses_x[0] | default(qc_private_ip_addresses_x[0])"},
-        keyed_groups=[{"key": "qc_tags_x.env", "prefix": "env"}, {"key": "qc_zone_x", "prefix": "zone"}],
+        keyed_groups=[{"key": "qc_qcloud_tags_x.env", "prefix": "env"}, {"key": "qc_zone_x", "prefix": "zone"}],
         groups={"web": "'web' in qc_instance_name_x"},
     )
     v = hostvars(inventory, "ins-c0000001")
@@ -262,3 +262,69 @@ def test_instance_names_are_never_templated(cloud, parse, bare_sim):
     inventory = parse(regions=["ap-guangzhou"], hostnames=["instance-name"], compose={"shown": "instance_name"})
     assert "{{ 7 * 6 }}" in hosts(inventory)
     assert hostvars(inventory, "{{ 7 * 6 }}")["shown"] == "{{ 7 * 6 }}"
+
+
+def test_include_and_exclude_filter_sets(cloud, parse):
+    """filters OR each include set, minus every exclude set; each set its own query, each instance once."""
+    inventory = parse(regions=["ap-guangzhou"], filters={"tag:role": "web"},
+                      include_filters=[{"tag:env": "dev"}, {"instance-state": "SHUTDOWN"}],
+                      exclude_filters=[{"instance-name": "web-1", "tag:env": "dev"}])
+    # web: 1, 2; dev: 3, 4; SHUTDOWN: 5; excluded: 4 (web-1 and dev)
+    assert hosts(inventory) == ["ins-c0000001", "ins-c0000002", "ins-c0000003", "ins-c0000005"]
+    sent = [sorted((f["Name"], tuple(f["Values"])) for f in c["params"].get("Filters") or []) for c in cloud.of("DescribeInstances")]
+    assert sorted(sent) == sorted([[("tag:role", ("web",))], [("tag:env", ("dev",))], [("instance-state", ("SHUTDOWN",))],
+                                   [("instance-name", ("web-1",)), ("tag:env", ("dev",))]])
+
+
+def test_include_filters_alone_and_exclude_alone(cloud, parse):
+    assert hosts(parse(regions=["ap-guangzhou"], include_filters=[{"tag:env": "dev"}])) == ["ins-c0000003", "ins-c0000004"]
+    assert hosts(parse(regions=["ap-guangzhou"], exclude_filters=[{"tag:env": "prod"}])) == ["ins-c0000003", "ins-c0000004"]
+
+
+@pytest.mark.parametrize("config,needle", [
+    ({"include_filters": ["tag:env=prod"]}, "The option include_filters must be a list of filter sets"),
+    ({"exclude_filters": [{}]}, "The option exclude_filters must be a list of filter sets"),
+    ({"include_filters": [{"tag:env": []}]}, "Filter tag:env has no value"),
+    ({"hostnames": [{"prefix": "tag:env"}]}, "name is missing"),
+    ({"hostnames": [{"name": "instance-name", "sep": "-"}]}, "sep is not one of them"),
+    ({"hostnames": [{"name": "dns-name"}]}, "The hostnames entry 'dns-name' is not one of"),
+    ({"hostnames": [7]}, "must be a string or a dictionary"),
+    ({"tags_variable": "qcloud-tags"}, "The option tags_variable must be a variable name"),
+])
+def test_bad_new_options_fail_before_any_call(cloud, parse, config, needle):
+    with pytest.raises(AnsibleParserError) as exc:
+        parse(**config)
+    assert needle in str(exc.value)
+    assert cloud.calls == []
+
+
+def test_hostnames_dict_form(cloud, parse):
+    inventory = parse(regions=["ap-guangzhou"], hostnames=[
+        {"name": "instance-name", "prefix": "tag:role", "separator": "-"},  # 4 has no role: its name alone
+        {"name": "instance-id", "prefix": "{{ zone }}"}])
+    got = {h: hostvars(inventory, h)["instance_id"] for h in hosts(inventory)}
+    assert got == {"web-web-1": "ins-c0000001", "web-web-2": "ins-c0000002", "db-db-1": "ins-c0000003",
+                   "web-1": "ins-c0000004"}
+    inventory = parse(regions=["ap-guangzhou"], filters={"instance-id": "ins-c0000002"},
+                      hostnames=[{"name": "instance-id", "prefix": "zone-{{ zone }}"}])
+    assert hosts(inventory) == ["zone-ap-guangzhou-4_ins-c0000002"]
+
+
+def test_tags_variable_opt_in_and_the_cache_keeps_api_records(cloud, parse, tmp_path):
+    first = parse(**cached(tmp_path, regions=["ap-guangzhou"], tags_variable="tags", hostnames=["{{ tags.env }}-{{ instance_id }}"]))
+    assert hostvars(first, "prod-ins-c0000001")["tags"]["role"] == "web"
+    calls = len(cloud.calls)
+    second = parse(**cached(tmp_path, regions=["ap-guangzhou"], hostnames=["tag:env", "instance-id"]))
+    assert len(cloud.calls) == calls, "tags_variable changed the cache key"
+    v = hostvars(second, "prod")
+    assert v["qcloud_tags"] == {"env": "prod", "role": "web", "Name": "alpha"} and "tags" not in v
+
+
+def test_cache_key_changes_with_filter_sets(cloud, parse, tmp_path):
+    parse(**cached(tmp_path, regions=["ap-guangzhou"]))
+    calls = len(cloud.calls)
+    assert hosts(parse(**cached(tmp_path, regions=["ap-guangzhou"], exclude_filters=[{"tag:env": "dev"}]))) == [
+        "ins-c0000001", "ins-c0000002"]
+    assert len(cloud.calls) == calls + 2
+    parse(**cached(tmp_path, regions=["ap-guangzhou"], include_filters=[{"tag:env": "dev"}]))
+    assert len(cloud.calls) == calls + 3

@@ -329,3 +329,49 @@ def test_the_secret_key_and_token_never_appear_in_a_result(run, cloud, version, 
     for secret in (SECRET_KEY, TOKEN):
         assert secret not in printed
         assert secret not in passed
+
+
+# ================================================================== filters (Tencent's names)
+
+
+def test_filters_option_is_sent_as_given(run, version):
+    subnets = [subnet_of(VPC_A, 0), subnet_of(VPC_B, 1)]
+    r = run(filters={"subnet-id": subnets, "is-primary": False, "tag:team": "web"})
+    if version == "2.0":
+        assert r.failed and "The filters option needs API 3.0" in r.msg and r.calls == []
+        return
+    assert not r.failed
+    assert r.ids == [e["id"] for e in world() if e["subnet"] in subnets and not e["primary"]
+                     and e["tags"].get("team") == "web"]
+    assert r.ids
+    sent = {f["Name"]: f["Values"] for f in r.calls[0]["params"]["Filters"]}
+    assert sent == {"subnet-id": subnets, "is-primary": ["false"], "tag:team": ["web"]}
+
+
+def test_an_unknown_filter_name_fails_before_any_call(run):
+    r = run(api_version="3.0", filters={"instance-state": "RUNNING"})
+    assert r.failed and r.calls == []
+    assert r.msg.startswith("DescribeNetworkInterfaces has no filter instance-state: use one of vpc-id, subnet-id")
+    assert "address-ip" in r.msg and "tag:<key>" in r.msg
+
+
+def test_a_filter_value_of_the_wrong_type_fails_before_any_call(run):
+    r = run(api_version="3.0", filters={"vpc-id": {"a": 1}})
+    assert r.failed and r.calls == [] and "The value of filter vpc-id must be a string" in r.msg
+
+
+def test_ids_with_filters_become_a_network_interface_id_filter(run, version):
+    if version == "2.0":
+        pytest.skip("filters are API 3.0's")
+    r = run(network_interface_ids=[eni_id(n) for n in range(12)] + [eni_id(99999)], filters={"vpc-id": VPC_B})
+    assert not r.failed and r.ids == [eni_id(n) for n in range(1, 12, 2)]
+    assert all("NetworkInterfaceIds" not in c["params"] for c in r.calls)
+    asked = [{f["Name"]: f["Values"] for f in c["params"]["Filters"]} for c in r.calls]
+    assert [len(a["network-interface-id"]) for a in asked] == [5, 5, 3] and all(a["vpc-id"] == [VPC_B] for a in asked)
+
+
+def test_an_option_and_a_filter_of_the_same_name_both_hold(run, version):
+    if version == "2.0":
+        pytest.skip("filters are API 3.0's")
+    r = run(vpc_id=VPC_A, filters={"vpc-id": [VPC_A, VPC_B], "network-interface-name": "web-3"})
+    assert not r.failed and r.ids == [e["id"] for e in world() if e["vpc"] == VPC_A and e["name"] == "web-3"] and r.ids
