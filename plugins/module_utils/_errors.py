@@ -925,8 +925,8 @@ CATALOGUE: Dict[str, Entry] = {
         "the local table's rule (0) and before the main table's (32766)."
     ),
     INVENTORY_FILTER_SETS: Entry(
-        "The option {option} must be a list of filter sets, each mapping Tencent Cloud filter names to a value or a list "
-        "of values (entry {index} is {value}), like [{{tag:env: prod}}, {{instance-state: STOPPED}}]."
+        "The option {option} must be a list of filter sets, each a dictionary mapping Tencent Cloud filter names (such as "
+        "tag:env or instance-state) to a value or a list of values (entry {index} is {value}): fix that entry."
     ),
     INVENTORY_HOSTNAME_DICT: Entry(
         "The hostnames entry {value} must be a string or a dictionary with name and optionally prefix and separator, "
