@@ -156,12 +156,11 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
     CVM_SERVICE,
-    ClientPool,
     attach_network_interfaces,
+    cvm_pool,
     filter_map,
     list_instances,
     list_regions,
-    service_endpoints,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     INVENTORY_HOSTNAME,
@@ -250,7 +249,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             keys = CredentialChain(params).resolve()
             base = open_client(params, CVM_SERVICE, home, credentials=keys)
             context.update(endpoint=base.endpoint, secret_id=keys.secret_id, credential_source=keys.source)
-            pool = ClientPool(base, service_endpoints(params["api_endpoint"]))
+            pool = cvm_pool(base, params["api_endpoint"])
             records = list_instances(pool, regions or list_regions(pool.get(home, CVM_SERVICE)), filters)
             if self.get_option("include_network_interfaces"):
                 attach_network_interfaces(pool, records)

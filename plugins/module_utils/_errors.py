@@ -57,8 +57,8 @@ class QcloudApiError(QcloudError):
         # decision fall back to it when the catalogue does not know the codeDesc.
         self.number = number
         self.region = region
-        # Set by the client: an earlier attempt of the same call may have been applied
-        # (its answer was lost), so this final answer may be about our own write.
+        # Set by the client: an earlier attempt of the same call may have been applied (its
+        # answer was lost); _eni.maybe_ours decides whether a refusal is then our own write.
         self.after_lost_answer = False
         # Set by the client: this answer meant "busy" and was waited out until the deadline.
         self.busy_wait = False

@@ -402,7 +402,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 from ansible_collections.tencent.qcloud.plugins.module_utils._tag import tag_changes, tag_problem
-from ansible_collections.tencent.qcloud.plugins.module_utils._eni import WriteRefused
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi, WriteRefused
 from ansible_collections.tencent.qcloud.plugins.module_utils._lifecycle import ADDRESSES_PER_CALL, EniLifecycle, chunked
 
 NAME_MAX_BYTES = 60
@@ -652,7 +652,7 @@ class EniManager:
         self.present = qm.params["state"] == "present"
         qm.context.update(eni=qm.params["network_interface_id"], subnet=qm.params["subnet_id"], name=qm.params["name"],
                           wait_timeout=qm.params["wait_timeout"])
-        self.vpc = qm.vpc(wait_timeout=qm.params["wait_timeout"])
+        self.vpc = VpcApi(qm.client("vpc", wait_timeout=qm.params["wait_timeout"]))
         self.deadline = qm.wait_deadline
         self.life = EniLifecycle(self.vpc)
         self.result = {"changed": False, "task_ids": [], "credential_source": qm.credential_source}

@@ -463,6 +463,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ITEMS_FAILED,
     sentence,
 )
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 
 # -- the two forms ---------------------------------------------------------------------------
@@ -567,7 +568,7 @@ def main():
     qm.context.update(wait_timeout=params["wait_timeout"])
     if single:
         qm.context.update(eni=params["network_interface_id"], instance=params["instance_id"], vpc=params["vpc_id"])
-    api = qm.vpc(wait_timeout=params["wait_timeout"])
+    api = VpcApi(qm.client("vpc", wait_timeout=params["wait_timeout"]))
     specs = [params] if single else params["attachments"]
     items = [Item(spec, qm.context) for spec in specs]
     Run(qm, api, items, params["wait"], params["attach_type"], threads=1 if single else THREADS).run()

@@ -216,6 +216,7 @@ error:
 """
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import MODULE_BAD_TAG, MODULE_TAGS_NEED_V3, TAG_PROBLEMS, QcloudError, sentence
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 
 
@@ -250,7 +251,7 @@ def main():
         if params["api_version"] != "3.0":
             qm.module.fail_json(msg=sentence(MODULE_TAGS_NEED_V3))
         check_tags(qm, params["tags"])
-    api = qm.vpc()
+    api = VpcApi(qm.client("vpc"))
     try:
         found = api.find_network_interfaces(
             ids=params["network_interface_ids"],
