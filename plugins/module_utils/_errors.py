@@ -234,10 +234,6 @@ _TAG_RULES = (
     "Tencent Cloud refused a tag ({message}): use keys of up to 127 and values of up to 255 letters, digits, "
     "spaces and + - = . _ : / @ ( ) [ ]."
 )
-_IP_QUOTA = (
-    "ENI {eni} would hold more private addresses than its quota allows ({message}): ask for fewer with "
-    "private_ip_addresses or secondary_private_ip_count, or raise the quota."
-)
 _RESERVED_TAG = "Tag keys starting with qcloud, tencent or project are reserved ({message}): rename the tag."
 _TOO_MANY_TAGS = "ENI {eni} would have more tags than a resource may have ({message}): set fewer tags (purge_tags=true removes the others)."
 _TAG_QUOTA = "The account's tag quota is used up ({message}): delete unused tag keys or values in the Tag console."
