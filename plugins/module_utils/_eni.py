@@ -4,9 +4,10 @@
 
 """The ENI record and the VPC calls that read ENIs and attach or detach them, over API 3.0 and API 2.0.
 
-Above this file nobody knows which protocol is spoken: ENIs come back as one
-normalised, snake_case record, task ids as strings, task states as
-``RUNNING``/``SUCCESS``/``FAILED``.
+Callers build no request of either protocol: ENIs come back as one normalised, snake_case
+record, task ids as strings, task states as ``RUNNING``/``SUCCESS``/``FAILED``. Only
+``VpcApi.v3`` tells them which protocol is spoken (the watch waits differently); the
+lifecycle (_lifecycle.py) and the CVM reads (_cvm.py) are API 3.0 only.
 """
 
 from __future__ import annotations
@@ -43,8 +44,6 @@ BINDING_CODES = frozenset(
 )
 # Answers to a write that mean "the ENI or the instance does not exist".
 MISSING_CODES = NOT_FOUND_CODES | frozenset(("InvalidInstance.NotFound",))
-# A look at an ENI still throttled after the client's retries (either code: _errors.throttled) is
-# no news, not a failure (the ENI is looked at again at its next time).
 # Answers to an attach that mean "the instance is in another VPC or zone than the ENI".
 PLACEMENT_CODES = frozenset(("UnsupportedOperation.VpcMismatch", "UnsupportedOperation.ZoneMismatch"))
 

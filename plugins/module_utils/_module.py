@@ -2,8 +2,8 @@
 # Copyright (c) tencent.qcloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What every tencent.qcloud module shares: connection options, input checks, the client,
-and failures that carry a mapped sentence plus ``error: {code, message, request_id, action}``."""
+"""What every tencent.qcloud module shares: connection options, input checks, its clients
+(``QcloudModule.client``, made by ``client_factory``), and failures that carry a mapped sentence plus ``error: {code, message, request_id, action}``."""
 
 from __future__ import annotations
 
