@@ -212,12 +212,11 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._credentials import
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
     CVM_SERVICE,
-    ClientPool,
     attach_network_interfaces,
+    cvm_pool,
     filter_map,
     list_instances_of_sets,
     list_regions,
-    service_endpoints,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     INVENTORY_FILTER_SETS,
@@ -357,7 +356,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             keys = CredentialChain(params).resolve()
             base = open_client(params, CVM_SERVICE, home, credentials=keys)
             context.update(endpoint=base.endpoint, secret_id=keys.secret_id, credential_source=keys.source)
-            pool = ClientPool(base, service_endpoints(params["api_endpoint"]))
+            pool = cvm_pool(base, params["api_endpoint"])
             sets = ([filters] if filters or not include else []) + list(include)
             records = list_instances_of_sets(pool, regions or list_regions(pool.get(home, CVM_SERVICE)), sets, exclude)
             if self.get_option("include_network_interfaces"):

@@ -81,6 +81,9 @@ VPC_VERSION_V3 = "2017-03-12"
 # Answers that mean "the temporary keys are no longer valid".
 TOKEN_EXPIRED_CODES = frozenset(("AuthFailure.TokenFailure", "4105"))
 
+# The defaults of api_timeout and api_retries (_connection and the modules' options take them from here).
+API_TIMEOUT = 30.0
+API_RETRIES = 5
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 # Waiting out a busy resource: tasks take seconds, so look again at least this often.
@@ -260,8 +263,8 @@ class QcloudClient:
         endpoint: Optional[str] = None,
         validate_certs: bool = True,
         ca_bundle: Optional[str] = None,
-        timeout: float = 30.0,
-        retries: int = 5,
+        timeout: float = API_TIMEOUT,
+        retries: int = API_RETRIES,
         service: str = "vpc",
         version: str = VPC_VERSION_V3,
         deadline: Optional[float] = None,

@@ -4,11 +4,14 @@
 
 """The one connection path: the shared connection options checked, then a client of a service.
 
-Modules (``QcloudModule.client``), the inventory plugin and STS (``_credentials.assume_role``)
-all come through here: :func:`check_connection` checks the options once (failures are
-``QcloudError`` with the catalogue's sentence, for the caller to raise its own way), and
-:func:`open_client` gives a client of one service in one region, with the run's deadline.
-Each default (timeout, retries, region) is defined here and nowhere else.
+Modules (``QcloudModule.client``), the inventory plugin and STS (``_credentials``) all come
+through here: :func:`check_connection` checks the options once (failures are ``QcloudError``
+with the catalogue's sentence, for the caller to raise its own way), and :func:`open_client`
+gives a client of one service in one region, with the run's deadline. The clients a job needs
+beside it (a thread's, another region's or service's: ``_cvm.ClientPool``, ``_tag.tag_client``,
+``VpcApi.instance_state``) are clones of one made here, with its keys, policy and deadline.
+The defaults of the region and the endpoints are defined here; those of the timeout and the
+retries in ``_client``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import ssl
 from typing import Any, List, Mapping, Optional
 from urllib.parse import urlparse
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import SERVICE_ENDPOINT, QcloudClient, service_endpoint
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import API_RETRIES, API_TIMEOUT, SERVICE_ENDPOINT, QcloudClient, service_endpoint
 from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import VERSIONS as CVM_AND_VPC_VERSIONS
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_NEGATIVE,
@@ -37,8 +40,6 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._guest_metadata imp
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._tag import SERVICE as TAG_SERVICE, VERSION as TAG_VERSION
 
-API_TIMEOUT = 30.0
-API_RETRIES = 5
 ROLE_DURATION = 7200
 # DescribeRegions and STS answer in every region: this one is asked when none is configured.
 FALLBACK_REGION = "ap-guangzhou"

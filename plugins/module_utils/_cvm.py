@@ -357,7 +357,5 @@ def service_endpoints(endpoint: Optional[str]) -> Dict[str, Optional[str]]:
 
 def cvm_pool(client: QcloudClient, endpoint: Optional[str] = None, new_session: Optional[Callable[[], Any]] = None) -> ClientPool:
     """CVM clients (and VPC ones, for network interfaces) with the keys, region and retry policy
-    of ``client`` (a module's VPC client); ``endpoint`` (api_endpoint) gives each service's endpoint."""
-    endpoints = service_endpoints(endpoint)
-    base = client.clone(service=CVM_SERVICE, version=CVM_VERSION, endpoint=endpoints[CVM_SERVICE], session=client.session)
-    return ClientPool(base, endpoints, new_session)
+    of ``client`` (the run's CVM client); ``endpoint`` (api_endpoint) gives each service's endpoint."""
+    return ClientPool(client, service_endpoints(endpoint), new_session)

@@ -4,16 +4,16 @@
 
 """The ENI record and the VPC calls that read ENIs and attach or detach them, over API 3.0 and API 2.0.
 
-Above this file nobody knows which protocol is spoken: ENIs come back as one
-normalised, snake_case record, task ids as strings, task states as
-``RUNNING``/``SUCCESS``/``FAILED``.
+Callers build no request of either protocol: ENIs come back as one normalised, snake_case
+record, task ids as strings, task states as ``RUNNING``/``SUCCESS``/``FAILED``. Only
+``VpcApi.v3`` tells them which protocol is spoken (the watch waits differently); the
+lifecycle (_lifecycle.py) and the CVM reads (_cvm.py) are API 3.0 only.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
-from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient, service_endpoint
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
@@ -51,8 +51,6 @@ BINDING_CODES = frozenset(
 )
 # Answers to a write that mean "the ENI or the instance does not exist".
 MISSING_CODES = NOT_FOUND_CODES | frozenset(("InvalidInstance.NotFound",))
-# A look at an ENI still throttled after the client's retries (either code: _errors.throttled) is
-# no news, not a failure (the ENI is looked at again at its next time).
 # Answers to an attach that mean "the instance is in another VPC or zone than the ENI".
 PLACEMENT_CODES = frozenset(("UnsupportedOperation.VpcMismatch", "UnsupportedOperation.ZoneMismatch"))
 
@@ -112,24 +110,32 @@ class WriteRefused(QcloudApiError):
     It is the API's error itself (so a caller that does not care handles it as any other),
     with ``kind``: ``conflict`` (the binding differs from what was read), ``missing`` (the
     ENI or the instance does not exist) or ``placement`` (another VPC or zone).
-    ``maybe_applied``: an earlier attempt of this very write may have been applied (its
-    answer was lost), so the refusal may be about our own work.
+    ``maybe_applied``: the refusal may be our own earlier attempt of this write that went
+    through (:func:`maybe_ours`, with ``own_codes``).
     """
 
-    def __init__(self, kind: str, error: QcloudApiError) -> None:
+    def __init__(self, kind: str, error: QcloudApiError, own_codes: Optional[FrozenSet[str]] = None) -> None:
         super().__init__(error.code, error.message, error.action, request_id=error.request_id,
                          http_status=error.http_status, processed=error.processed, number=error.number, region=error.region)
         self.after_lost_answer = error.after_lost_answer
         self.busy_wait = error.busy_wait
         self.instance_state = error.instance_state
         self.kind = kind
-        self.maybe_applied = error.after_lost_answer
+        self.maybe_applied = maybe_ours(error, own_codes)
         # the refusal names the ENI's binding (a read that disagrees with it is late)
         self.about_binding = error.code in BINDING_CODES
 
     @property
     def error(self) -> QcloudApiError:
         return self
+
+
+def maybe_ours(error: QcloudApiError, own_codes: Optional[FrozenSet[str]] = None) -> bool:
+    """The one "lost answer" rule: a refusal may be our own earlier write that went through when an
+    earlier attempt of the same call lost its answer (the client's ``after_lost_answer``) and the
+    refusal is one that write's effect explains: a code of ``own_codes`` (None: any refusal the
+    caller decides about, as the attach layer reads its conflict, missing and placement answers)."""
+    return bool(error.after_lost_answer) and (own_codes is None or error.code in own_codes)
 
 
 def _refusal(error: QcloudApiError) -> Optional[WriteRefused]:
@@ -254,14 +260,15 @@ class VpcApi:
     def __init__(
         self,
         client: QcloudClient,
-        sleep: Callable[[float], None] = time.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Optional[Callable[[float], None]] = None,
+        monotonic: Optional[Callable[[], float]] = None,
     ) -> None:
+        """The VPC calls over ``client``, waiting on its clock unless ``sleep``/``monotonic`` are given."""
         self.client = client
         self.v3 = client.api_version == "3.0"
         self.normalise = normalise_v3 if self.v3 else normalise_v2
-        self.sleep = sleep
-        self.monotonic = monotonic
+        self.sleep = sleep or client.sleep
+        self.monotonic = monotonic or client.monotonic
         # What the API answered when the last describe found no ENI, for the failure's ``error``.
         self.last_miss: Optional[Dict[str, Any]] = None
 

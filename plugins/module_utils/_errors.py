@@ -57,8 +57,8 @@ class QcloudApiError(QcloudError):
         # decision fall back to it when the catalogue does not know the codeDesc.
         self.number = number
         self.region = region
-        # Set by the client: an earlier attempt of the same call may have been applied
-        # (its answer was lost), so this final answer may be about our own write.
+        # Set by the client: an earlier attempt of the same call may have been applied (its
+        # answer was lost); _eni.maybe_ours decides whether a refusal is then our own write.
         self.after_lost_answer = False
         # Set by the client: this answer meant "busy" and was waited out until the deadline.
         self.busy_wait = False
@@ -240,10 +240,6 @@ _AUTH_KEYS = (
 _TAG_RULES = (
     "Tencent Cloud refused a tag ({message}): use keys of up to 127 and values of up to 255 letters, digits, "
     "spaces and + - = . _ : / @ ( ) [ ]."
-)
-_IP_QUOTA = (
-    "ENI {eni} would hold more private addresses than its quota allows ({message}): ask for fewer with "
-    "private_ip_addresses or secondary_private_ip_count, or raise the quota."
 )
 _RESERVED_TAG = "Tag keys starting with qcloud, tencent or project are reserved ({message}): rename the tag."
 _TOO_MANY_TAGS = "ENI {eni} would have more tags than a resource may have ({message}): set fewer tags (purge_tags=true removes the others)."

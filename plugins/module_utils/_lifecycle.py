@@ -18,6 +18,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._eni import (
     TaskStatus,
     VpcApi,
     WriteRefused,
+    maybe_ours,
     normalise_v3,
     task_of,
 )
@@ -113,10 +114,11 @@ def _seen(raw: Mapping[str, Any]) -> Seen:
 
 def lifecycle_refusal(error: QcloudApiError) -> QcloudApiError:
     """``error`` of a lifecycle write as a :class:`WriteRefused` when it is one the caller decides
-    about, else as it is. ``maybe_applied``: an asynchronous write whose answer was lost was refused
-    in a way our own earlier attempt explains."""
+    about, else as it is. Only an asynchronous write's refusal may be our own lost-answer attempt
+    (``maybe_applied``, by :func:`_eni.maybe_ours` with its codes: a create carries a ClientToken)."""
     action = error.action
-    maybe = action in _ASYNC_WRITES and error.after_lost_answer and error.code in _AFTER_LOST_ANSWER
+    own_codes = _AFTER_LOST_ANSWER if action in _ASYNC_WRITES else frozenset()
+    maybe = maybe_ours(error, own_codes)
     kind = None
     if action != ACTIONS["detach"]:  # a detach's refusals are the attach layer's (its WriteRefused)
         if action == LIFECYCLE_ACTIONS["delete"] and error.code in _DELETE_REFUSED_CODES:
@@ -129,9 +131,7 @@ def lifecycle_refusal(error: QcloudApiError) -> QcloudApiError:
         kind = "conflict"  # the ENI's state is not what the write needs (our own write changed it)
     if kind is None:
         return error
-    refusal = WriteRefused(kind, error)
-    refusal.maybe_applied = maybe
-    return refusal
+    return WriteRefused(kind, error, own_codes)
 
 
 class EniLifecycle:

@@ -2,8 +2,8 @@
 # Copyright (c) tencent.qcloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What every tencent.qcloud module shares: connection options, input checks, the client,
-and failures that carry a mapped sentence plus ``error: {code, message, request_id, action}``."""
+"""What every tencent.qcloud module shares: connection options, input checks, its clients
+(``QcloudModule.client``, made by ``client_factory``), and failures that carry a mapped sentence plus ``error: {code, message, request_id, action}``."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     explain,
     sentence,
 )
-from ansible_collections.tencent.qcloud.plugins.module_utils._eni import RATE_LIMITS, VpcApi
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import RATE_LIMITS
 
 # Mirrors plugins/doc_fragments/qcloud.py; sanity's validate-modules keeps the two equal. The options
 # set once per environment (_connection.ENV_OPTIONS) fall back to their variable in QcloudModule.
@@ -82,7 +82,7 @@ class QcloudModule:
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.context: Dict[str, Any] = {"timeout": self.params["api_timeout"]}
-        # Set by client(wait_timeout=...) or vpc(wait_timeout=...): when waiting must stop.
+        # Set by client(wait_timeout=...): when waiting must stop.
         self.wait_deadline: Optional[float] = None
         self.credential_source: Optional[str] = None
         self._keys: Any = None  # found once per run, by the first client
@@ -137,11 +137,6 @@ class QcloudModule:
         if service == "vpc":
             self.context["endpoint"] = client.endpoint
         return client
-
-    def vpc(self, wait_timeout: Optional[float] = None) -> VpcApi:
-        """The VPC operations over ``client("vpc")`` (kept for the modules that still ask so)."""
-        client = self.client("vpc", wait_timeout=wait_timeout)
-        return VpcApi(client, sleep=client.sleep, monotonic=client.monotonic)
 
     # -- failing -----------------------------------------------------------------------------
 

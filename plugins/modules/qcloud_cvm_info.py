@@ -233,13 +233,13 @@ def main():
         filters = filter_map(params["filters"])
     except QcloudError as err:
         qm.fail_api(err)
-    api = qm.vpc()
+    client = qm.client("cvm")
     if params["instance_ids"] == []:
         qm.module.exit_json(changed=False, instances=[], credential_source=qm.credential_source)
-    pool = cvm_pool(api.client, params["api_endpoint"])
-    qm.context["endpoint"] = pool.base.endpoint
+    pool = cvm_pool(client, params["api_endpoint"])
+    qm.context["endpoint"] = client.endpoint
     try:
-        found = list_instances(pool, [api.client.region], filters=filters, ids=params["instance_ids"])
+        found = list_instances(pool, [client.region], filters=filters, ids=params["instance_ids"])
         if params["include_network_interfaces"]:
             attach_network_interfaces(pool, found)
     except QcloudError as err:

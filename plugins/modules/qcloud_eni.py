@@ -400,9 +400,10 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     explain,
     sentence,
 )
+from ansible_collections.tencent.qcloud.plugins.module_utils._connection import show
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 from ansible_collections.tencent.qcloud.plugins.module_utils._tag import tag_changes, tag_problem
-from ansible_collections.tencent.qcloud.plugins.module_utils._eni import WriteRefused
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi, WriteRefused
 from ansible_collections.tencent.qcloud.plugins.module_utils._lifecycle import ADDRESSES_PER_CALL, EniLifecycle, chunked
 
 NAME_MAX_BYTES = 60
@@ -412,12 +413,6 @@ _IPV4 = re.compile(r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[
 # Options that only say what an ENI should look like: with state=absent they have no use.
 SHAPE_OPTIONS = ("description", "security_group_ids", "primary_private_ip_address", "private_ip_addresses",
                  "secondary_private_ip_count", "tags")
-
-
-def shown(value):
-    """A user value, quoted and cut short, safe to put in a message."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # -- what the ENI is, and what it should be ---------------------------------------------------------
@@ -578,7 +573,7 @@ class Checks:
             return
         for char in value:
             if unicodedata.category(char)[0] == "C":
-                self.fail(MODULE_BAD_TEXT, option=option, value=shown(char))
+                self.fail(MODULE_BAD_TEXT, option=option, value=show(char))
         length = len(value.encode("utf-8")) if in_bytes else len(value)
         if length > limit:
             self.fail(MODULE_TOO_LONG, option=option, length=length, unit="bytes" if in_bytes else "characters", limit=limit)
@@ -587,7 +582,7 @@ class Checks:
         seen = set()
         for value in self.params[option] or []:
             if value in seen:
-                self.fail(MODULE_DUPLICATE, option=option, value=shown(value))
+                self.fail(MODULE_DUPLICATE, option=option, value=show(value))
             seen.add(value)
 
     def run(self):
@@ -606,15 +601,15 @@ class Checks:
         self.text("description", DESCRIPTION_MAX, in_bytes=False)
         for address in p["private_ip_addresses"] or []:
             if not _IPV4.fullmatch(address):
-                self.fail(MODULE_BAD_ADDRESS, option="private_ip_addresses", value=shown(address))
+                self.fail(MODULE_BAD_ADDRESS, option="private_ip_addresses", value=show(address))
         self.unique("private_ip_addresses")
         primary = p["primary_private_ip_address"]
         if primary is not None and not _IPV4.fullmatch(primary):
-            self.fail(MODULE_BAD_ADDRESS, option="primary_private_ip_address", value=shown(primary))
+            self.fail(MODULE_BAD_ADDRESS, option="primary_private_ip_address", value=show(primary))
         if primary is not None and primary in (p["private_ip_addresses"] or []):
             self.fail(MODULE_PRIMARY_LISTED, value=primary)
         if p["secondary_private_ip_count"] is not None and p["secondary_private_ip_count"] < 0:
-            self.fail(MODULE_NEGATIVE, option="secondary_private_ip_count", value=shown(p["secondary_private_ip_count"]))
+            self.fail(MODULE_NEGATIVE, option="secondary_private_ip_count", value=show(p["secondary_private_ip_count"]))
         if p["purge_private_ip_addresses"] and p["private_ip_addresses"] is None:
             self.fail(MODULE_PURGE_NEEDS_LIST)
         tags = p["tags"]
@@ -624,7 +619,7 @@ class Checks:
             for key, value in tags.items():
                 code, detail = tag_problem(key, value)
                 if code:
-                    self.fail(MODULE_BAD_TAG, tag=shown(key), why=TAG_PROBLEMS[code].format(detail=detail))
+                    self.fail(MODULE_BAD_TAG, tag=show(key), why=TAG_PROBLEMS[code].format(detail=detail))
         qm.check_positive("wait_timeout")
         if not p["network_interface_id"] and not (p["name"] and p["subnet_id"]):
             self.fail(MODULE_ENI_IDENTITY)
@@ -652,7 +647,7 @@ class EniManager:
         self.present = qm.params["state"] == "present"
         qm.context.update(eni=qm.params["network_interface_id"], subnet=qm.params["subnet_id"], name=qm.params["name"],
                           wait_timeout=qm.params["wait_timeout"])
-        self.vpc = qm.vpc(wait_timeout=qm.params["wait_timeout"])
+        self.vpc = VpcApi(qm.client("vpc", wait_timeout=qm.params["wait_timeout"]))
         self.deadline = qm.wait_deadline
         self.life = EniLifecycle(self.vpc)
         self.result = {"changed": False, "task_ids": [], "credential_source": qm.credential_source}

@@ -463,6 +463,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ITEMS_FAILED,
     sentence,
 )
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 
 # -- the two forms ---------------------------------------------------------------------------
@@ -474,6 +475,8 @@ ITEM_OPTIONS = dict(
     state=dict(type="str", default="present", choices=["present", "absent"]),
     force=dict(type="bool", default=False),
 )
+# The single form: the same options at the top level, where network_interface_id may give way to attachments.
+SINGLE_OPTIONS = dict((name, dict((k, v) for k, v in spec.items() if k != "required")) for name, spec in ITEM_OPTIONS.items())
 SINGLE_RULES = [("state", "present", ("instance_id",)), ("api_version", "2.0", ("vpc_id",))]
 
 
@@ -541,11 +544,7 @@ def report_list(qm, items, credential_source):
 def main():
     qm = QcloudModule(
         argument_spec=dict(
-            network_interface_id=dict(type="str", aliases=["eni_id"]),
-            instance_id=dict(type="str"),
-            vpc_id=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            force=dict(type="bool", default=False),
+            SINGLE_OPTIONS,
             attachments=dict(type="list", elements="dict", options=ITEM_OPTIONS),
             attach_type=dict(type="str", choices=["standard", "extended"]),
             wait=dict(type="bool", default=True),
@@ -567,7 +566,7 @@ def main():
     qm.context.update(wait_timeout=params["wait_timeout"])
     if single:
         qm.context.update(eni=params["network_interface_id"], instance=params["instance_id"], vpc=params["vpc_id"])
-    api = qm.vpc(wait_timeout=params["wait_timeout"])
+    api = VpcApi(qm.client("vpc", wait_timeout=params["wait_timeout"]))
     specs = [params] if single else params["attachments"]
     items = [Item(spec, qm.context) for spec in specs]
     Run(qm, api, items, params["wait"], params["attach_type"], threads=1 if single else THREADS).run()

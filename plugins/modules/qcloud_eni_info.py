@@ -300,7 +300,7 @@ def main():
             VpcApi.check_eni_filters(filters)
         except QcloudError as err:
             qm.module.fail_json(msg=err.msg)
-    api = qm.vpc()
+    api = VpcApi(qm.client("vpc"))
     try:
         found = api.find_network_interfaces(
             ids=params["network_interface_ids"],
