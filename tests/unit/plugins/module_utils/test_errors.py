@@ -56,7 +56,6 @@ FULL_CONTEXT = {
     "failure": "Tencent Cloud refused AssignPrivateIpAddresses for a quota (the API's own words): ask for fewer addresses",
     # the CVM API and the inventory plugin
     "filter": "tag:env",
-    "index": 2,
     "problem": "prefix is a list",
     "known": "vpc-id, subnet-id, address-ip",
     "what": "qcloud_cvm_info",
