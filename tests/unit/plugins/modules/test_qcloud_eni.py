@@ -19,7 +19,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
 from ansible_collections.tencent.qcloud.plugins.module_utils._lifecycle import EniLifecycle
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni
 from ansible_collections.tencent.qcloud.tests.unit.plugins.conftest import ModuleRun
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, api_log, dw
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, _built, api_log, dw
 
 SECRET_ID = DEFAULT_SECRET_ID
 SECRET_KEY = DEFAULT_SECRET_KEY
@@ -30,9 +30,13 @@ ETH1 = {"name": "web-1-eth1", "subnet_id": SUBNET, "description": "second leg of
 DESCRIBE = "DescribeNetworkInterfaces"
 
 
-def world(enis=(), groups=()):
+def world(enis=(), groups=(), max_ips=None):
     """The default world with the ENIs of subnet-gz3a0001 moved to 10.0.1.150 and up (the tests'
-    addresses stay free), plus ``enis`` and security groups ``groups``."""
+    addresses stay free), plus ``enis`` and security groups ``groups`` (built once per process)."""
+    return _built(_world_data, list(enis), list(groups), max_ips)
+
+
+def _world_data(enis, groups, max_ips):
     data = dw.default_world()
     n = 150
     for e in data["enis"]:
@@ -42,6 +46,8 @@ def world(enis=(), groups=()):
             n += 1
     data["enis"] += [copy.deepcopy(e) for e in enis]
     data["security_groups"] += [{"sg_id": g, "region": "ap-guangzhou", "name": g[3:6]} for g in groups]
+    if max_ips:  # Tencent's per-ENI address quota depends on the instance type
+        data["options"]["eni_max_private_ips"] = max_ips
     return data
 
 
@@ -75,7 +81,7 @@ class Run(ModuleRun):
 
 @pytest.fixture
 def cloud(sim):
-    sim.set_world(world())
+    sim.next_world = world()  # loaded by the first run (one world built per test)
     return sim
 
 
@@ -109,6 +115,9 @@ def before(cloud, action, hook):
 @pytest.fixture
 def run(cloud, run_module, clock):
     def runner(check_mode=False, diff=False, **params):
+        if cloud.next_world is not None:
+            cloud.set_world(cloud.next_world)
+            cloud.next_world = None
         log = api_log(cloud)
         since = log[-1]["seq"] if log else 0
         r = run_module(qcloud_eni.main, {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "region": "ap-guangzhou"},
@@ -118,11 +127,11 @@ def run(cloud, run_module, clock):
     return runner
 
 
-def existing(cloud, *more, **kw):
+def existing(cloud, **kw):
     base = dict(name="web-1-eth1", secondaries=["10.0.1.11", "10.0.1.12"], groups=["sg-web00001", "sg-app00001"],
                 tags={"owner": "web-team"}, description="second leg of web-1")
     base.update(kw)
-    cloud.set_world(world([eni("eni-eth10001", **base)] + list(more)))
+    cloud.next_world = world([eni("eni-eth10001", **base)])
     return "eni-eth10001"
 
 
@@ -189,7 +198,7 @@ def test_a_create_answer_lost_in_transit_is_retried_with_the_same_token(run, clo
 
 
 def test_more_than_ten_addresses_take_several_calls(run, cloud):
-    cloud.world.data["options"]["eni_max_private_ips"] = 30  # Tencent's per-ENI quota grows with the instance type
+    cloud.next_world = world(max_ips=30)  # Tencent's per-ENI quota grows with the instance type
     addresses = ["10.0.1.%d" % (50 + i) for i in range(23)]
     r = run(name="wide", subnet_id=SUBNET, private_ip_addresses=addresses)
     assert not r.failed, r.msg
@@ -252,7 +261,7 @@ def test_a_bad_primary_address_makes_no_call(run, params, needle):
 
 
 def test_a_quota_that_refuses_the_create_itself_makes_nothing(run, cloud):
-    cloud.world.data["options"]["eni_max_private_ips"] = 5
+    cloud.next_world = world(max_ips=5)
     r = run(name="big", subnet_id=SUBNET, primary_private_ip_address="10.0.1.49",
             private_ip_addresses=["10.0.1.%d" % (50 + i) for i in range(6)])
     assert r.failed and r.result["error"]["code"] == "LimitExceeded"
@@ -261,7 +270,7 @@ def test_a_quota_that_refuses_the_create_itself_makes_nothing(run, cloud):
 
 
 def test_a_create_whose_later_assign_is_refused_deletes_the_new_eni(run, cloud):
-    cloud.world.data["options"]["eni_max_private_ips"] = 5
+    cloud.next_world = world(max_ips=5)
     r = run(name="big", subnet_id=SUBNET, private_ip_addresses=["10.0.1.%d" % (50 + i) for i in range(6)])
     assert r.failed and r.result["error"]["code"] == "LimitExceeded"
     assert [a for a, p in r.writes] == ["CreateNetworkInterface", "AssignPrivateIpAddresses", "DeleteNetworkInterface"]
@@ -273,7 +282,7 @@ def test_a_create_whose_later_assign_is_refused_deletes_the_new_eni(run, cloud):
 
 
 def test_a_create_whose_later_assign_is_refused_names_the_eni_it_could_not_delete(run, cloud):
-    cloud.world.data["options"]["eni_max_private_ips"] = 5
+    cloud.next_world = world(max_ips=5)
     fault(cloud, "DeleteNetworkInterface", code="UnsupportedOperation", message="not now")
     r = run(name="big", subnet_id=SUBNET, private_ip_addresses=["10.0.1.%d" % (50 + i) for i in range(6)])
     new = r.writes[1][1]["NetworkInterfaceId"]
@@ -284,7 +293,7 @@ def test_a_create_whose_later_assign_is_refused_names_the_eni_it_could_not_delet
 
 
 def test_a_create_whose_undo_delete_is_still_running_at_the_deadline_names_the_eni(run, cloud):
-    cloud.world.data["options"]["eni_max_private_ips"] = 5
+    cloud.next_world = world(max_ips=5)
     before(cloud, "DeleteNetworkInterface", lambda params: cloud.set_config({"task_seconds": 10000}))  # a delete that never ends
     r = run(name="big", subnet_id=SUBNET, private_ip_addresses=["10.0.1.%d" % (50 + i) for i in range(6)], wait_timeout=20)
     new = r.writes[1][1]["NetworkInterfaceId"]
@@ -472,7 +481,7 @@ def test_absent_warns_about_options_it_does_not_use(run, cloud):
 
 
 def test_ambiguous_name_lists_the_ids(run, cloud):
-    cloud.set_world(world([eni("eni-twin0001", name="twin"), eni("eni-twin0002", name="twin", primary_ip="10.0.1.41")]))
+    cloud.next_world = world([eni("eni-twin0001", name="twin"), eni("eni-twin0002", name="twin", primary_ip="10.0.1.41")])
     r = run(name="twin", subnet_id=SUBNET)
     assert r.failed and not r.writes
     assert "matches 2 ENIs in subnet subnet-gz3a0001 (eni-twin0001, eni-twin0002)" in r.msg
