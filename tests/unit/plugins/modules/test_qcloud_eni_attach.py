@@ -20,6 +20,7 @@ from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_attach
 from ansible_collections.tencent.qcloud.tests.unit.plugins.conftest import ModuleRun
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeCloud
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, api_log, dw
 
 SECRET_ID = "AKIDmoduleTEST000000000000000000"
 SECRET_KEY = "MODULE-secret-KEY-0123456789abcdef"
@@ -73,103 +74,203 @@ def run(cloud, version, run_module, use_session, clock):
     return runner
 
 
+# ---------------------------------------------------------------- the simulator (tests move here from FakeCloud)
+
+
+def attach_world(enis):
+    """The default world's keys, regions and instance types; VPC (subnet-gz3a0001, 10.0.3.0/24) and
+    OTHER_VPC (subnet-oth00001), both in ap-guangzhou-3; TARGET and HOLDER (S5.LARGE8, RUNNING) in
+    VPC, each with a primary ENI unless one of ``enis`` is it; and ``enis`` (world-file ENIs)."""
+    data = dw.default_world()
+    data.update(vpcs=[{"vpc_id": VPC, "region": "ap-guangzhou", "name": "main", "cidr": "10.0.0.0/16"},
+                      {"vpc_id": OTHER_VPC, "region": "ap-guangzhou", "name": "other", "cidr": "10.9.0.0/16"}],
+                subnets=[{"subnet_id": "subnet-gz3a0001", "vpc_id": VPC, "region": "ap-guangzhou", "zone": "ap-guangzhou-3",
+                          "cidr": "10.0.3.0/24"},
+                         {"subnet_id": "subnet-oth00001", "vpc_id": OTHER_VPC, "region": "ap-guangzhou",
+                          "zone": "ap-guangzhou-3", "cidr": "10.9.3.0/24"}],
+                security_groups=[], enis=[dict(e) for e in enis], instances=[])
+    for n, ins in enumerate((TARGET, HOLDER)):
+        data["instances"].append({"instance_id": ins, "region": "ap-guangzhou", "zone": "ap-guangzhou-3", "vpc_id": VPC,
+                                  "subnet_id": "subnet-gz3a0001", "state": "RUNNING", "instance_type": "S5.LARGE8"})
+        if not any(e["instance_id"] == ins and e["primary"] for e in enis):
+            data["enis"].append({"eni_id": "eni-prim000%d" % n, "subnet_id": "subnet-gz3a0001", "primary": True,
+                                 "private_ip": "10.0.3.%d" % (100 + n), "instance_id": ins, "device_index": 0,
+                                 "attach_time": "2024-01-02 03:04:05"})
+    return data
+
+
+class SimCloud:
+    """FakeCloud's test-facing surface over the in-process simulator: ``add_eni`` builds the world
+    (loaded by the first run), ``calls``/``actions``/``writes``/``task_ids``/``posts`` read its log."""
+
+    def __init__(self, sim, version):
+        self.sim = sim
+        self.enis = []
+        sim.next_world = attach_world(())
+        # as FakeCloud's: a task seen running by the first look (3.0, 0.15 s) or poll (2.0, 0.25 s), ended by the next
+        sim.set_config({"task_seconds": 0.2 if version == "3.0" else 0.5})
+
+    def add_eni(self, eni_id, vpc_id=VPC, holder=None, primary=False):
+        self.enis.append({"eni_id": eni_id, "subnet_id": "subnet-gz3a0001" if vpc_id == VPC else "subnet-oth00001",
+                          "primary": primary, "private_ip": "10.0.3.11" if vpc_id == VPC else "10.9.3.11",
+                          "secondary_ips": ["10.0.3.12"] if vpc_id == VPC else [], "instance_id": holder,
+                          "device_index": (0 if primary else 1) if holder else None,
+                          "attach_time": "2024-01-02 03:05:00" if holder else None})
+        self.sim.next_world = attach_world(self.enis)
+
+    def load(self):
+        if self.sim.next_world is not None:
+            self.sim.set_world(self.sim.next_world)
+            self.sim.next_world = None
+
+    def holder(self, eni_id):
+        return self.sim.world.enis[eni_id]["instance_id"]
+
+    @property
+    def log(self):
+        return [e for e in api_log(self.sim) if e["protocol"] in ("3.0", "2.0")]
+
+    @property
+    def calls(self):
+        return [(e["action"], e["params"]) for e in self.log]
+
+    @property
+    def actions(self):
+        return [e["action"] for e in self.log]
+
+    @property
+    def writes(self):
+        return [(a, p) for a, p in self.calls if a in (ATTACH, DETACH)]
+
+    @property
+    def task_ids(self):
+        return [str(e["task_id"]) for e in self.log if e["action"] in (ATTACH, DETACH) and e.get("task_id") is not None]
+
+    @property
+    def posts(self):
+        return self.sim.session.adapter.sent
+
+
+@pytest.fixture
+def scloud(sim, version):
+    return SimCloud(sim, version)
+
+
+@pytest.fixture
+def srun(scloud, version, run_module):
+    """Run main() against the simulator; ``None`` removes a default argument."""
+
+    def runner(check_mode=False, diff=False, **params):
+        scloud.load()
+        args = {"network_interface_id": ENI, "instance_id": TARGET, "secret_id": DEFAULT_SECRET_ID,
+                "secret_key": DEFAULT_SECRET_KEY, "region": "ap-guangzhou", "api_version": version}
+        if version == "2.0":
+            args["vpc_id"] = VPC
+        r = run_module(qcloud_eni_attach.main, args, check_mode=check_mode, diff=diff, **params)
+        return Run(r.result, r.raw, scloud, None)
+
+    return runner
+
+
 # ================================================================== ENI not found
 
 
 @pytest.mark.parametrize("missing_style", ["empty", "error"])
-def test_not_found_present_fails_with_the_mapped_message(run, cloud, missing_style):
-    cloud.missing_style = missing_style
-    r = run()
+def test_not_found_present_fails_with_the_mapped_message(srun, scloud, version, missing_style):
+    if missing_style == "error" and version == "3.0":  # an unknown id: an empty set, or ResourceNotFound
+        scloud.sim.faults.add({"action": DESCRIBE, "fault": "error", "code": "ResourceNotFound",
+                               "message": "The resource is not found.", "protocol": "3.0"})
+    r = srun()
     assert r.failed
     assert r.msg == "ENI %s was not found in region ap-guangzhou: check network_interface_id and region." % ENI
-    assert cloud.actions == [DESCRIBE]
+    assert scloud.actions == [DESCRIBE]
 
 
-def test_not_found_absent_is_ok_with_a_warning(run, cloud):
-    r = run(state="absent")
+def test_not_found_absent_is_ok_with_a_warning(srun, scloud):
+    r = srun(state="absent")
     assert not r.failed and r.result["changed"] is False
     assert r.result["network_interface"] is None
     assert any(ENI in w and "Nothing to detach" in w for w in r.warnings)
-    assert cloud.actions == [DESCRIBE]
+    assert scloud.actions == [DESCRIBE]
 
 
 # ================================================================== other VPC
 
 
 @pytest.mark.parametrize("state", ["present", "absent"])
-def test_eni_in_another_vpc_fails(run, cloud, state):
-    cloud.add_eni(ENI, vpc_id=OTHER_VPC, holder=TARGET)
-    r = run(state=state, vpc_id=VPC)
+def test_eni_in_another_vpc_fails(srun, scloud, state):
+    scloud.add_eni(ENI, vpc_id=OTHER_VPC, holder=TARGET)
+    r = srun(state=state, vpc_id=VPC)
     assert r.failed
     assert r.msg == "ENI %s is in %s, not in %s: check vpc_id and network_interface_id." % (ENI, OTHER_VPC, VPC)
-    assert cloud.writes == []
+    assert scloud.writes == []
 
 
 # ================================================================== attached to instance_id
 
 
-def test_present_and_attached_to_target_is_one_api_call(run, cloud):
-    cloud.add_eni(ENI, holder=TARGET)
-    r = run()
+def test_present_and_attached_to_target_is_one_api_call(srun, scloud):
+    scloud.add_eni(ENI, holder=TARGET)
+    r = srun()
     assert not r.failed and r.result["changed"] is False
-    assert len(cloud.posts) == 1 and cloud.actions == [DESCRIBE]
+    assert len(scloud.posts) == 1 and scloud.actions == [DESCRIBE]
     assert r.holder_after == TARGET
     assert "task_id" not in r.result
     assert r.result["credential_source"] == "module options"
 
 
-def test_present_with_matching_vpc_is_still_one_call(run, cloud):
-    cloud.add_eni(ENI, holder=TARGET)
-    r = run(vpc_id=VPC)
-    assert not r.failed and r.result["changed"] is False and cloud.actions == [DESCRIBE]
+def test_present_with_matching_vpc_is_still_one_call(srun, scloud):
+    scloud.add_eni(ENI, holder=TARGET)
+    r = srun(vpc_id=VPC)
+    assert not r.failed and r.result["changed"] is False and scloud.actions == [DESCRIBE]
 
 
-def test_absent_and_attached_to_instance_id_detaches(run, cloud):
-    cloud.add_eni(ENI, holder=TARGET)
-    r = run(state="absent")
+def test_absent_and_attached_to_instance_id_detaches(srun, scloud):
+    scloud.add_eni(ENI, holder=TARGET)
+    r = srun(state="absent")
     assert not r.failed and r.result["changed"] is True
-    assert [a for a, p in cloud.writes] == [DETACH]
-    assert cloud.holder(ENI) is None and r.holder_after is None
+    assert [a for a, p in scloud.writes] == [DETACH]
+    assert scloud.holder(ENI) is None and r.holder_after is None
     assert r.result["task_id"]
 
 
 # ================================================================== not attached
 
 
-def test_present_and_free_attaches_waits_and_confirms(run, cloud, version):
-    cloud.add_eni(ENI)
-    r = run()
+def test_present_and_free_attaches_waits_and_confirms(srun, scloud, version):
+    scloud.add_eni(ENI)
+    r = srun()
     assert not r.failed and r.result["changed"] is True
     if version == "3.0":  # the ENI shows the task (ATTACHING, then attached): the last look confirms
-        assert cloud.actions == [DESCRIBE, ATTACH, DESCRIBE, DESCRIBE]
+        assert scloud.actions == [DESCRIBE, ATTACH, DESCRIBE, DESCRIBE]
     else:  # 2.0 shows no ENI state: the task is polled, then the ENI read once
-        assert cloud.actions == [DESCRIBE, ATTACH, TASK, TASK, DESCRIBE]
-    assert cloud.holder(ENI) == TARGET
+        assert scloud.actions == [DESCRIBE, ATTACH, TASK, TASK, DESCRIBE]
+    assert scloud.holder(ENI) == TARGET
     assert r.holder_after == TARGET
     assert r.result["network_interface"]["state"] == "AVAILABLE"
     task_id = r.result["task_id"]
-    assert isinstance(task_id, str) and task_id == cloud.task_ids[0]
+    assert isinstance(task_id, str) and task_id == scloud.task_ids[0]
     if version == "3.0":
         assert re.match(r"^[0-9a-f-]{36}$", task_id)
-        assert cloud.calls[2][1] == {"NetworkInterfaceIds": [ENI]}
+        assert scloud.calls[2][1] == {"NetworkInterfaceIds": [ENI]}
     else:
-        assert task_id.isdigit() and cloud.calls[2][1]["taskId"] == task_id
-        assert cloud.calls[1][1]["vpcId"] == VPC
+        assert task_id.isdigit() and scloud.calls[2][1]["taskId"] == task_id
+        assert scloud.calls[1][1]["vpcId"] == VPC
 
 
-def test_absent_and_free_is_ok(run, cloud):
-    cloud.add_eni(ENI)
-    r = run(state="absent")
-    assert not r.failed and r.result["changed"] is False and cloud.writes == []
+def test_absent_and_free_is_ok(srun, scloud):
+    scloud.add_eni(ENI)
+    r = srun(state="absent")
+    assert not r.failed and r.result["changed"] is False and scloud.writes == []
 
 
-def test_attach_type_is_sent_with_api_3(run, cloud, version):
+def test_attach_type_is_sent_with_api_3(srun, scloud, version):
     if version == "2.0":
         pytest.skip("attach_type is API 3.0 only (its refusal is tested below)")
-    cloud.add_eni(ENI)
-    r = run(attach_type="extended")
+    scloud.add_eni(ENI)
+    r = srun(attach_type="extended")
     assert not r.failed
-    assert cloud.writes[0][1]["AttachType"] == 1
+    assert scloud.writes[0][1]["AttachType"] == 1
 
 
 def test_v2_older_shapes_end_to_end(run, cloud, version):
@@ -186,48 +287,48 @@ def test_v2_older_shapes_end_to_end(run, cloud, version):
 # ================================================================== attached to another instance
 
 
-def test_attached_elsewhere_without_force_fails_naming_the_holder(run, cloud):
-    cloud.add_eni(ENI, holder=HOLDER)
-    r = run()
+def test_attached_elsewhere_without_force_fails_naming_the_holder(srun, scloud):
+    scloud.add_eni(ENI, holder=HOLDER)
+    r = srun()
     assert r.failed
     assert HOLDER in r.msg and TARGET in r.msg and "force=true" in r.msg
-    assert cloud.writes == [] and cloud.actions == [DESCRIBE]
-    assert cloud.holder(ENI) == HOLDER
+    assert scloud.writes == [] and scloud.actions == [DESCRIBE]
+    assert scloud.holder(ENI) == HOLDER
     assert r.result["network_interface"]["attachment"]["instance_id"] == HOLDER
 
 
-def test_attached_elsewhere_with_force_moves_it(run, cloud, version):
-    cloud.add_eni(ENI, holder=HOLDER)
-    r = run(force=True)
+def test_attached_elsewhere_with_force_moves_it(srun, scloud, version):
+    scloud.add_eni(ENI, holder=HOLDER)
+    r = srun(force=True)
     assert not r.failed and r.result["changed"] is True
     if version == "3.0":
-        assert cloud.actions == [DESCRIBE, DETACH, DESCRIBE, DESCRIBE, ATTACH, DESCRIBE, DESCRIBE]
+        assert scloud.actions == [DESCRIBE, DETACH, DESCRIBE, DESCRIBE, ATTACH, DESCRIBE, DESCRIBE]
     else:
-        assert cloud.actions == [DESCRIBE, DETACH, TASK, TASK, ATTACH, TASK, TASK, DESCRIBE]
-    detach, attach = cloud.writes
+        assert scloud.actions == [DESCRIBE, DETACH, TASK, TASK, ATTACH, TASK, TASK, DESCRIBE]
+    detach, attach = scloud.writes
     key = "InstanceId" if version == "3.0" else "instanceId"
     assert detach[1][key] == HOLDER and attach[1][key] == TARGET
-    assert cloud.holder(ENI) == TARGET and r.holder_after == TARGET
+    assert scloud.holder(ENI) == TARGET and r.holder_after == TARGET
     if version == "3.0":
         assert detach[1]["ClientToken"] != attach[1]["ClientToken"]
-    assert r.result["task_id"] == cloud.task_ids[-1]  # the attach's
+    assert r.result["task_id"] == scloud.task_ids[-1]  # the attach's
 
 
-def test_absent_with_a_different_instance_id_leaves_the_holder_alone(run, cloud):
-    cloud.add_eni(ENI, holder=HOLDER)
-    r = run(state="absent")
+def test_absent_with_a_different_instance_id_leaves_the_holder_alone(srun, scloud):
+    scloud.add_eni(ENI, holder=HOLDER)
+    r = srun(state="absent")
     assert not r.failed and r.result["changed"] is False
-    assert cloud.writes == [] and cloud.holder(ENI) == HOLDER
+    assert scloud.writes == [] and scloud.holder(ENI) == HOLDER
     assert r.holder_after == HOLDER
 
 
-def test_absent_without_instance_id_detaches_from_the_holder(run, cloud, version):
-    cloud.add_eni(ENI, holder=HOLDER)
-    r = run(state="absent", instance_id=None)
+def test_absent_without_instance_id_detaches_from_the_holder(srun, scloud, version):
+    scloud.add_eni(ENI, holder=HOLDER)
+    r = srun(state="absent", instance_id=None)
     assert not r.failed and r.result["changed"] is True
-    (detach,) = cloud.writes
+    (detach,) = scloud.writes
     assert detach[1]["InstanceId" if version == "3.0" else "instanceId"] == HOLDER
-    assert cloud.holder(ENI) is None and r.holder_after is None
+    assert scloud.holder(ENI) is None and r.holder_after is None
 
 
 # ================================================================== primary ENI
@@ -238,18 +339,18 @@ def test_absent_without_instance_id_detaches_from_the_holder(run, cloud, version
     [dict(force=True), dict(force=False), dict(state="absent", instance_id=None), dict(state="absent", instance_id=HOLDER)],
     ids=["present-force", "present", "absent-any", "absent-holder"],
 )
-def test_primary_eni_is_never_moved_or_detached(run, cloud, params):
-    cloud.add_eni(ENI, holder=HOLDER, primary=True)
-    r = run(**params)
+def test_primary_eni_is_never_moved_or_detached(srun, scloud, params):
+    scloud.add_eni(ENI, holder=HOLDER, primary=True)
+    r = srun(**params)
     assert r.failed
     assert r.msg == ("ENI %s is the primary ENI of %s: a primary ENI cannot be detached or moved to another instance."
                      % (ENI, HOLDER))
-    assert cloud.writes == []
+    assert scloud.writes == []
 
 
-def test_primary_eni_already_on_target_is_ok(run, cloud):
-    cloud.add_eni(ENI, holder=TARGET, primary=True)
-    r = run()
+def test_primary_eni_already_on_target_is_ok(srun, scloud):
+    scloud.add_eni(ENI, holder=TARGET, primary=True)
+    r = srun()
     assert not r.failed and r.result["changed"] is False
 
 
