@@ -118,6 +118,10 @@ class SimCloud:
                           "attach_time": "2024-01-02 03:05:00" if holder else None})
         self.sim.next_world = attach_world(self.enis)
 
+    def finish_tasks(self):
+        """Time passes: every task the simulator runs has ended."""
+        self.clock.sleep(60)
+
     def load(self):
         if self.sim.next_world is not None:
             self.sim.set_world(self.sim.next_world)
@@ -148,12 +152,15 @@ class SimCloud:
 
     @property
     def posts(self):
-        return self.sim.session.adapter.sent
+        """(method, url) of the API calls (POSTs; the metadata service's GETs are not API calls)."""
+        return [(m, u) for m, u in self.sim.session.adapter.sent if m == "POST"]
 
 
 @pytest.fixture
-def scloud(sim, version):
-    return SimCloud(sim, version)
+def scloud(sim, version, clock):
+    cloud = SimCloud(sim, version)
+    cloud.clock = clock
+    return cloud
 
 
 @pytest.fixture
@@ -413,14 +420,14 @@ def test_a_state_that_never_settles_fails_after_wait_timeout(run, cloud, v3_only
     ],
     ids=["attach", "noop", "move", "detach", "detach-any", "absent-other", "absent-free"],
 )
-def test_check_mode_writes_nothing_and_predicts(run, cloud, start, params, changed, after):
-    cloud.add_eni(ENI, holder=start)
-    r = run(check_mode=True, diff=True, **params)
+def test_check_mode_writes_nothing_and_predicts(srun, scloud, start, params, changed, after):
+    scloud.add_eni(ENI, holder=start)
+    r = srun(check_mode=True, diff=True, **params)
     assert not r.failed
-    assert cloud.writes == [] and cloud.actions == [DESCRIBE]
+    assert scloud.writes == [] and scloud.actions == [DESCRIBE]
     assert r.result["changed"] is changed
     assert r.holder_after == after
-    assert cloud.holder(ENI) == start
+    assert scloud.holder(ENI) == start
     assert r.result["diff"] == {
         "before": {"network_interface_id": ENI, "instance_id": start},
         "after": {"network_interface_id": ENI, "instance_id": after},
@@ -431,15 +438,15 @@ def test_check_mode_writes_nothing_and_predicts(run, cloud, start, params, chang
     assert r.result["network_interface"]["private_ip_addresses"] == ["10.0.3.11", "10.0.3.12"]
 
 
-def test_check_mode_still_refuses_what_it_would_refuse(run, cloud):
-    cloud.add_eni(ENI, holder=HOLDER)
-    r = run(check_mode=True)
-    assert r.failed and HOLDER in r.msg and cloud.writes == []
+def test_check_mode_still_refuses_what_it_would_refuse(srun, scloud):
+    scloud.add_eni(ENI, holder=HOLDER)
+    r = srun(check_mode=True)
+    assert r.failed and HOLDER in r.msg and scloud.writes == []
 
 
-def test_diff_after_a_real_change(run, cloud):
-    cloud.add_eni(ENI, holder=HOLDER)
-    r = run(diff=True, force=True)
+def test_diff_after_a_real_change(srun, scloud):
+    scloud.add_eni(ENI, holder=HOLDER)
+    r = srun(diff=True, force=True)
     assert r.result["diff"] == {
         "before": {"network_interface_id": ENI, "instance_id": HOLDER},
         "after": {"network_interface_id": ENI, "instance_id": TARGET},
@@ -449,33 +456,33 @@ def test_diff_after_a_real_change(run, cloud):
 # ================================================================== wait: false
 
 
-def test_wait_false_returns_the_task_without_polling(run, cloud):
-    cloud.add_eni(ENI)
-    r = run(wait=False)
+def test_wait_false_returns_the_task_without_polling(srun, scloud):
+    scloud.add_eni(ENI)
+    r = srun(wait=False)
     assert not r.failed and r.result["changed"] is True
-    assert cloud.actions == [DESCRIBE, ATTACH]
+    assert scloud.actions == [DESCRIBE, ATTACH]
     assert r.result["task_id"]
     assert r.result["network_interface"]["state"] == "ATTACHING"
     assert r.holder_after == TARGET
 
 
-def test_wait_false_with_force_still_waits_for_the_detach(run, cloud, version):
-    cloud.add_eni(ENI, holder=HOLDER)
-    r = run(wait=False, force=True)
+def test_wait_false_with_force_still_waits_for_the_detach(srun, scloud, version):
+    scloud.add_eni(ENI, holder=HOLDER)
+    r = srun(wait=False, force=True)
     assert not r.failed and r.result["changed"] is True
     look = [DESCRIBE, DESCRIBE] if version == "3.0" else [TASK, TASK]
-    assert cloud.actions == [DESCRIBE, DETACH] + look + [ATTACH]
+    assert scloud.actions == [DESCRIBE, DETACH] + look + [ATTACH]
 
 
-def test_wait_false_then_a_rerun_converges(run, cloud):
-    cloud.add_eni(ENI)
-    first = run(wait=False)
-    cloud.finish_tasks()  # time passes between the two runs
-    second = run()
+def test_wait_false_then_a_rerun_converges(srun, scloud):
+    scloud.add_eni(ENI)
+    first = srun(wait=False)
+    scloud.finish_tasks()  # time passes between the two runs
+    second = srun()
     assert first.result["changed"] is True
     assert not second.failed and second.result["changed"] is False
     assert second.holder_after == TARGET
-    assert [a for a, p in cloud.writes] == [ATTACH]
+    assert [a for a, p in scloud.writes] == [ATTACH]
 
 
 # ================================================================== failed and slow tasks
@@ -772,67 +779,67 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("params,needle", BAD_INPUTS)
-def test_bad_input_fails_clearly_before_any_http_call(run, cloud, params, needle):
-    cloud.add_eni(ENI)
-    r = run(**params)
+def test_bad_input_fails_clearly_before_any_http_call(srun, scloud, params, needle):
+    scloud.add_eni(ENI)
+    r = srun(**params)
     assert r.failed
     assert needle in r.msg
-    assert cloud.posts == []
+    assert scloud.posts == []
 
 
-def test_api_2_needs_vpc_id(run, cloud, version):
+def test_api_2_needs_vpc_id(srun, scloud, version):
     if version == "3.0":
         pytest.skip("vpc_id is optional with API 3.0")
-    r = run(vpc_id=None)
+    r = srun(vpc_id=None)
     assert r.failed and "vpc_id" in r.msg and "2.0" in r.msg
-    assert cloud.posts == []
+    assert scloud.posts == []
 
 
-def test_attach_type_is_refused_with_api_2(run, cloud, version):
+def test_attach_type_is_refused_with_api_2(srun, scloud, version):
     if version == "3.0":
         pytest.skip("attach_type is valid with API 3.0")
-    r = run(attach_type="standard")
+    r = srun(attach_type="standard")
     assert r.failed
     assert r.msg == "attach_type is an API 3.0 option: remove it or use api_version 3.0."
-    assert cloud.posts == []
+    assert scloud.posts == []
 
 
-def test_bad_id_message_quotes_the_value_safely(run, cloud):
-    r = run(network_interface_id="eni-abc&Action=DetachNetworkInterface&x=" + "y" * 80)
-    assert r.failed and cloud.posts == []
+def test_bad_id_message_quotes_the_value_safely(srun, scloud):
+    r = srun(network_interface_id="eni-abc&Action=DetachNetworkInterface&x=" + "y" * 80)
+    assert r.failed and scloud.posts == []
     assert "..." in r.msg and len(r.msg) < 200
 
 
 # ================================================================== options and sources
 
 
-def test_eni_id_alias(run, cloud):
-    cloud.add_eni(ENI, holder=TARGET)
-    r = run(network_interface_id=None, eni_id=ENI)
+def test_eni_id_alias(srun, scloud):
+    scloud.add_eni(ENI, holder=TARGET)
+    r = srun(network_interface_id=None, eni_id=ENI)
     assert not r.failed and r.result["network_interface"]["network_interface_id"] == ENI
 
 
-def test_credentials_and_region_from_the_environment(run, cloud, monkeypatch):
-    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
-    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
+def test_credentials_and_region_from_the_environment(srun, scloud, monkeypatch):
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", DEFAULT_SECRET_ID)
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", DEFAULT_SECRET_KEY)
     monkeypatch.setenv("TENCENTCLOUD_REGION", "ap-guangzhou")
-    cloud.add_eni(ENI, holder=TARGET)
-    r = run(secret_id=None, secret_key=None, region=None)
+    scloud.add_eni(ENI, holder=TARGET)
+    r = srun(secret_id=None, secret_key=None, region=None)
     assert not r.failed
     assert r.result["credential_source"] == "environment (TENCENTCLOUD_SECRET_ID)"
 
 
-def test_plain_http_endpoint_draws_a_warning(run, cloud, version):
-    cloud.add_eni(ENI, holder=TARGET)
-    r = run(api_endpoint="http://vpc.tencentcloudapi.com")
+def test_plain_http_endpoint_draws_a_warning(srun, scloud, version):
+    scloud.add_eni(ENI, holder=TARGET)
+    r = srun(api_endpoint="http://vpc.tencentcloudapi.com")
     assert not r.failed
     assert any("plain http" in w for w in r.warnings)
-    assert cloud.posts[0].url.startswith("http://vpc.tencentcloudapi.com/")
+    assert scloud.posts[0][1].startswith("http://vpc.tencentcloudapi.com/")
 
 
-def test_result_record_has_the_documented_keys(run, cloud, version):
-    cloud.add_eni(ENI, holder=TARGET)
-    r = run()
+def test_result_record_has_the_documented_keys(srun, scloud, version):
+    scloud.add_eni(ENI, holder=TARGET)
+    r = srun()
     record = r.result["network_interface"]
     assert {"network_interface_id", "vpc_id", "subnet_id", "zone", "zone_id", "state", "primary", "mac_address",
             "private_ip_addresses", "attachment"} <= set(record)
