@@ -105,6 +105,7 @@ class SimCloud:
 
     def __init__(self, sim, version):
         self.sim = sim
+        self.version = version
         self.enis = []
         sim.next_world = attach_world(())
         # as FakeCloud's: a task seen running by the first look (3.0, 0.15 s) or poll (2.0, 0.25 s), ended by the next
@@ -117,6 +118,10 @@ class SimCloud:
                           "device_index": (0 if primary else 1) if holder else None,
                           "attach_time": "2024-01-02 03:05:00" if holder else None})
         self.sim.next_world = attach_world(self.enis)
+
+    def fault(self, action, fault="error", count=1, **kw):
+        """A fault of the simulator for the next ``count`` calls of ``action`` in this test's protocol."""
+        self.sim.faults.add(dict(kw, action=action, fault=fault, count=count, protocol=self.version))
 
     def finish_tasks(self):
         """Time passes: every task the simulator runs has ended."""
@@ -174,7 +179,7 @@ def srun(scloud, version, run_module):
         if version == "2.0":
             args["vpc_id"] = VPC
         r = run_module(qcloud_eni_attach.main, args, check_mode=check_mode, diff=diff, **params)
-        return Run(r.result, r.raw, scloud, None)
+        return Run(r.result, r.raw, scloud, scloud.clock)
 
     return runner
 
@@ -488,43 +493,43 @@ def test_wait_false_then_a_rerun_converges(srun, scloud):
 # ================================================================== failed and slow tasks
 
 
-def test_a_failed_task_fails_with_its_output(run, cloud):
-    cloud.add_eni(ENI)
-    cloud.task_plan = ("FAILED", 1, "the instance ins-xx44545f is not running")
-    r = run()
+def test_a_failed_task_fails_with_its_output(srun, scloud):
+    scloud.add_eni(ENI)
+    scloud.fault(ATTACH, "task_failed", output="the instance ins-xx44545f is not running")
+    r = srun()
     assert r.failed
     assert "failed (the instance ins-xx44545f is not running)" in r.msg
     assert "AttachNetworkInterface" in r.msg
     assert r.result["task_id"] in r.msg
-    assert cloud.holder(ENI) is None
+    assert scloud.holder(ENI) is None
 
 
-def test_a_failed_task_without_output_says_so(run, cloud):
-    cloud.add_eni(ENI)
-    cloud.task_plan = ("FAILED", 0, "")
-    r = run()
+def test_a_failed_task_without_output_says_so(srun, scloud):
+    scloud.add_eni(ENI)
+    scloud.fault(ATTACH, "task_failed", output="")
+    r = srun()
     assert r.failed and "no output" in r.msg
 
 
-def test_a_task_still_running_at_wait_timeout_fails_naming_it(run, cloud):
-    cloud.add_eni(ENI)
-    cloud.task_plan = ("RUNNING", 0, "")
-    r = run(wait_timeout=60)
+def test_a_task_still_running_at_wait_timeout_fails_naming_it(srun, scloud):
+    scloud.add_eni(ENI)
+    scloud.sim.set_config({"task_seconds": 10000})
+    r = srun(wait_timeout=60)
     assert r.failed
     task_id = r.result["task_id"]
     assert r.msg == ("Task %s (AttachNetworkInterface) was still RUNNING after wait_timeout (60 s): raise wait_timeout, "
                      "or run again later to pick up where it is." % task_id)
     assert r.result["changed"] is True
     assert r.clock.elapsed == pytest.approx(60)
-    assert cloud.actions.count(TASK) < 40
+    assert scloud.actions.count(TASK) < 40
 
 
-def test_failed_detach_of_a_move_stops_before_the_attach(run, cloud):
-    cloud.add_eni(ENI, holder=HOLDER)
-    cloud.task_plan = ("FAILED", 0, "havip bound")
-    r = run(force=True)
+def test_failed_detach_of_a_move_stops_before_the_attach(srun, scloud):
+    scloud.add_eni(ENI, holder=HOLDER)
+    scloud.fault(DETACH, "task_failed", output="havip bound")
+    r = srun(force=True)
     assert r.failed and "DetachNetworkInterface" in r.msg and "havip bound" in r.msg
-    assert [a for a, p in cloud.writes] == [DETACH]
+    assert [a for a, p in scloud.writes] == [DETACH]
 
 
 # ================================================================== races
@@ -692,32 +697,32 @@ def test_a_task_the_eni_does_not_show_yet_is_waited_for(run, cloud, v3_only):
 # ================================================================== API errors
 
 
-def test_api_error_on_attach_gives_msg_and_error(run, cloud, version):
-    cloud.add_eni(ENI)
+def test_api_error_on_attach_gives_msg_and_error(srun, scloud, version):
+    scloud.add_eni(ENI)
     if version == "3.0":
-        cloud.script[ATTACH].append(P.v3_error("LimitExceeded", "ENI quota reached", "req-quota-1"))
-        code, request_id = "LimitExceeded", "req-quota-1"
+        scloud.fault(ATTACH, code="LimitExceeded", message="ENI quota reached")
+        code = "LimitExceeded"
         sentence = ("Instance %s already has as many ENIs as its instance type allows: detach one of them or use a "
                     "larger instance type." % TARGET)
     else:
-        cloud.script[ATTACH].append(P.v2_error("InvalidInstance.NotFound", 5000, "no such instance"))
-        code, request_id = "InvalidInstance.NotFound", None
+        scloud.fault(ATTACH, code="InvalidInstance.NotFound", code_v2=5000, message="no such instance")
+        code = "InvalidInstance.NotFound"
         sentence = ("Instance %s was not found in region ap-guangzhou (ENI %s is there): check instance_id and region."
                     % (TARGET, ENI))
-    r = run()
+    r = srun()
     assert r.failed
     assert r.msg == sentence
+    (attach,) = [e for e in scloud.log if e["action"] == ATTACH]
+    request_id = attach["request_id"] if version == "3.0" else None  # API 2.0 answers carry none
     assert r.result["error"] == {"code": code, "message": r.result["error"]["message"], "request_id": request_id,
                                  "action": ATTACH}
     assert r.result["error"]["message"] in ("ENI quota reached", "no such instance")
-    assert len(cloud.writes) == 1  # a quota error is not retried
+    assert len(scloud.writes) == 1  # a quota error is not retried
 
 
-def test_api_error_on_the_first_read(run, cloud, version):
-    answer = (P.v3_error("AuthFailure.SignatureFailure", "bad signature", "req-auth-1") if version == "3.0"
-              else P.v2_error("", 4100, "bad signature"))
-    cloud.script[DESCRIBE].append(answer)
-    r = run()
+def test_api_error_on_the_first_read(srun, scloud, version):
+    scloud.fault(DESCRIBE, code="AuthFailure.SignatureFailure", code_v2=4100, message="bad signature")
+    r = srun()
     assert r.failed
     assert "rejected the request signature" in r.msg and "module options" in r.msg
     assert r.result["error"]["action"] == DESCRIBE
@@ -725,20 +730,18 @@ def test_api_error_on_the_first_read(run, cloud, version):
     assert r.result["changed"] is False
 
 
-def test_throttling_is_retried_inside_the_module(run, cloud, version):
-    cloud.add_eni(ENI, holder=TARGET)
-    answer = P.v3_error("RequestLimitExceeded") if version == "3.0" else P.v2_error("", 4400, "limit")
-    cloud.script[DESCRIBE].extend([answer, answer])
-    r = run()
+def test_throttling_is_retried_inside_the_module(srun, scloud, version):
+    scloud.add_eni(ENI, holder=TARGET)
+    scloud.fault(DESCRIBE, code="RequestLimitExceeded", code_v2=4400, message="limit", count=2)
+    r = srun()
     assert not r.failed and r.result["changed"] is False
-    assert cloud.actions == [DESCRIBE] * 3
+    assert scloud.actions == [DESCRIBE] * 3
 
 
-def test_api_retries_zero_fails_on_the_first_throttle(run, cloud, version):
-    answer = P.v3_error("RequestLimitExceeded") if version == "3.0" else P.v2_error("", 4400, "limit")
-    cloud.script[DESCRIBE].append(answer)
-    r = run(api_retries=0)
-    assert r.failed and "throttling" in r.msg and len(cloud.posts) == 1
+def test_api_retries_zero_fails_on_the_first_throttle(srun, scloud, version):
+    scloud.fault(DESCRIBE, code="RequestLimitExceeded", code_v2=4400, message="limit")
+    r = srun(api_retries=0)
+    assert r.failed and "throttling" in r.msg and len(scloud.posts) == 1
 
 
 # ================================================================== input checks: fail before any HTTP call
