@@ -569,45 +569,33 @@ def test_failed_detach_of_a_move_stops_before_the_attach(srun, scloud):
 # ================================================================== races
 
 
-def test_conflict_on_attach_rereads_and_finds_it_done(run, cloud, version):
-    cloud.add_eni(ENI)
-
-    def someone_else_attached_it(params):
-        cloud.enis[ENI]["holder"] = TARGET
-        if version == "3.0":
-            return P.v3_error("UnsupportedOperation.AttachmentAlreadyExists", "already attached")
-        return P.v2_error("InvalidNetworkInterface.AlreadyAssociated", 5100, "already attached")
-
-    cloud.script[ATTACH].append(someone_else_attached_it)
-    r = run()
-    assert not r.failed
+def test_conflict_on_attach_rereads_and_finds_it_done(srun, scloud, version):
+    scloud.add_eni(ENI)
+    # someone else attaches it to TARGET just before: the simulator refuses this attach as already attached
+    scloud.before(ATTACH, lambda: scloud.sim.world.apply_attach(ENI, TARGET, 0, scloud.clock.time()))
+    r = srun()
+    assert not r.failed, r.msg
     assert r.holder_after == TARGET
-    assert cloud.actions == [DESCRIBE, ATTACH, DESCRIBE]
+    assert scloud.actions == [DESCRIBE, ATTACH, DESCRIBE]
 
 
-def test_conflict_on_attach_to_another_holder_refuses(run, cloud, version):
-    cloud.add_eni(ENI)
-
-    def another_job_took_it(params):
-        cloud.enis[ENI]["holder"] = HOLDER
-        return cloud._AttachNetworkInterface(params)
-
-    cloud.script[ATTACH].append(another_job_took_it)
-    r = run()
+def test_conflict_on_attach_to_another_holder_refuses(srun, scloud, version):
+    scloud.add_eni(ENI)
+    scloud.before(ATTACH, lambda: scloud.sim.world.apply_attach(ENI, HOLDER, 0, scloud.clock.time()))  # another job took it
+    r = srun()
     assert r.failed and HOLDER in r.msg
-    assert len(cloud.writes) == 1
+    assert len(scloud.writes) == 1
 
 
-def test_a_conflict_that_does_not_go_away_fails_with_the_api_error(run, cloud, version):
-    cloud.add_eni(ENI)
+def test_a_conflict_that_does_not_go_away_fails_with_the_api_error(srun, scloud, version):
+    scloud.add_eni(ENI)
     code = "UnsupportedOperation.AttachmentAlreadyExists" if version == "3.0" else "InvalidNetworkInterface.AlreadyAssociated"
-    answer = P.v3_error(code, "already") if version == "3.0" else P.v2_error(code, 5100, "already")
-    cloud.script[ATTACH].extend([answer, answer])
-    r = run()
+    scloud.fault(ATTACH, code=code, code_v2=5100, message="already", count=2)
+    r = srun(wait_timeout=20)  # the ENI is read until the deadline for the binding the refusal speaks of
     assert r.failed
     assert r.result["error"]["code"] == code
     # The re-read shows the binding did not move, so the refusal is final: no second write.
-    assert [a for a, p in cloud.writes] == [ATTACH]
+    assert [a for a, p in scloud.writes] == [ATTACH]
 
 
 def describe(version, holder=None):
