@@ -605,16 +605,22 @@ def describe(version, holder=None):
     return P.v2_describe([P.v2_eni(ENI, holder=holder)])
 
 
-def test_a_confirm_read_that_disagrees_warns(run, cloud, version):
-    cloud.add_eni(ENI)
-    cloud.task_plan = ("SUCCESS", 0, "")  # the task succeeded ...
-    # ... but the ENI is found attached to a third instance after it: another job's doing
-    cloud.script[DESCRIBE].extend([describe(version), describe(version, HOLDER)])
-    r = run()
+def test_a_confirm_read_that_disagrees_warns(srun, scloud, version):
+    scloud.add_eni(ENI)
+    scloud.sim.set_config({"task_seconds": 0})  # the task succeeded at once ...
+
+    def another_job_moves_it():  # ... but the ENI is found attached to a third instance after it
+        if ATTACH in scloud.actions and scloud.holder(ENI) != HOLDER:
+            scloud.sim.advance()
+            scloud.sim.world.apply_detach(ENI)
+            scloud.sim.world.apply_attach(ENI, HOLDER, 0, scloud.clock.time())
+
+    scloud.before(DESCRIBE, another_job_moves_it)
+    r = srun()
     assert not r.failed and r.result["changed"] is True
     assert any("another job changed it" in w for w in r.warnings)
     if version == "3.0":  # the ENI settled without the binding asked: only then is the task read
-        assert cloud.actions == [DESCRIBE, ATTACH, DESCRIBE, TASK]
+        assert scloud.actions == [DESCRIBE, ATTACH, DESCRIBE, TASK]
 
 
 def test_reads_that_lag_behind_the_task_are_read_again_until_they_agree(srun, scloud, version):
