@@ -688,8 +688,8 @@ def test_an_already_attached_refusal_while_the_read_lags_is_read_out(srun, sclou
     assert scloud.actions.count(DESCRIBE) >= 3, scloud.actions
 
 
-def test_an_already_attached_refusal_that_the_read_never_shows_fails_at_the_deadline(srun, scloud, sim_client, version,
-                                                                                      clock):
+def test_an_already_attached_refusal_that_the_read_never_shows_fails_at_the_deadline(
+        srun, scloud, sim_client, version, clock):
     scloud.add_eni(ENI)
     scloud.sim.set_config({"read_lag": 300, "task_seconds": 0})
     scloud.another_job(sim_client(), ATTACH, TARGET)
