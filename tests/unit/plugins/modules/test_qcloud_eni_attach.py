@@ -21,7 +21,7 @@ from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_attach
 from ansible_collections.tencent.qcloud.tests.unit.plugins.conftest import ModuleRun
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.fakes import FakeCloud
-from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, api_log, dw
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, _built, api_log, dw
 
 SECRET_ID = "AKIDmoduleTEST000000000000000000"
 SECRET_KEY = "MODULE-secret-KEY-0123456789abcdef"
@@ -81,7 +81,12 @@ def run(cloud, version, run_module, use_session, clock):
 def attach_world(enis, target_zone="ap-guangzhou-3"):
     """The default world's keys, regions and instance types; VPC (subnet-gz3a0001, 10.0.3.0/24) and
     OTHER_VPC (subnet-oth00001), both in ap-guangzhou-3; TARGET and HOLDER (S5.LARGE8, RUNNING) in
-    VPC, each with a primary ENI unless one of ``enis`` is it; and ``enis`` (world-file ENIs)."""
+    VPC, each with a primary ENI unless one of ``enis`` is it; and ``enis`` (world-file ENIs).
+    Built once per process for each set of arguments."""
+    return _built(_attach_world, list(enis), target_zone)
+
+
+def _attach_world(enis, target_zone):
     data = dw.default_world()
     data.update(vpcs=[{"vpc_id": VPC, "region": "ap-guangzhou", "name": "main", "cidr": "10.0.0.0/16"},
                       {"vpc_id": OTHER_VPC, "region": "ap-guangzhou", "name": "other", "cidr": "10.9.0.0/16"}],
