@@ -97,6 +97,8 @@ def _attach_world(enis, target_zone):
                          {"subnet_id": "subnet-gz4a0001", "vpc_id": VPC, "region": "ap-guangzhou", "zone": "ap-guangzhou-4",
                           "cidr": "10.0.4.0/24"}],
                 security_groups=[], enis=[dict(e) for e in enis], instances=[])
+    # a temporary key (with its token), for the leak tests
+    data["keys"].append(dict(data["keys"][0], secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN))
     for n, ins in enumerate((TARGET, HOLDER)):
         zone = target_zone if ins == TARGET else "ap-guangzhou-3"
         subnet = "subnet-gz3a0001" if zone == "ap-guangzhou-3" else "subnet-gz4a0001"
@@ -895,13 +897,12 @@ def test_result_record_has_the_documented_keys(srun, scloud, version):
 def _leak_scenarios(cloud, version):
     def attach_error():
         cloud.add_eni(ENI)
-        cloud.script[ATTACH].append(P.v3_error("AuthFailure.UnauthorizedOperation", "no") if version == "3.0"
-                                    else P.v2_error("", 4101, "no"))
+        cloud.fault(ATTACH, code="AuthFailure.UnauthorizedOperation", code_v2=4101, message="no")
         return {}
 
     def task_failed():
         cloud.add_eni(ENI)
-        cloud.task_plan = ("FAILED", 0, "nope")
+        cloud.fault(ATTACH, "task_failed", output="nope")
         return {}
 
     def moved():
@@ -919,26 +920,34 @@ def _leak_scenarios(cloud, version):
         return {"secret_id": None}
 
     def describe_network_error():
-        import requests
-
-        cloud.script[DESCRIBE].append(lambda params: (x for x in ()).throw(requests.exceptions.ConnectionError(
-            "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))")))
+        cloud.fault(DESCRIBE, "reset")  # the connection closed with no answer
         return {"api_retries": 0}
 
     return [attach_error, task_failed, moved, refused, not_found_absent, half_key, describe_network_error]
 
 
 @pytest.mark.parametrize("scenario", range(7))
-def test_the_secret_key_and_token_never_appear_in_a_result(run, cloud, version, scenario):
-    params = _leak_scenarios(cloud, version)[scenario]()
-    r = run(security_token=TOKEN, **params)
+def test_the_secret_key_and_token_never_appear_in_a_result(srun, scloud, version, scenario):
+    params = dict({"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "security_token": TOKEN},
+                  **_leak_scenarios(scloud, version)[scenario]())
+    sent = []
+    adapter = scloud.sim.session.adapter
+    send = adapter.send
+
+    def record(request, **kw):
+        sent.append(repr(request.body) + repr(dict(request.headers)))
+        return send(request, **kw)
+
+    adapter.send = record
+    r = srun(**params)
     printed = json.dumps(r.result)
     passed = json.dumps(r.raw, default=repr)
     for secret in (SECRET_KEY, TOKEN):
         assert secret not in printed
         assert secret not in passed
-    for post in cloud.posts:  # not sent either, except the token where the protocol wants it
-        assert SECRET_KEY not in repr(post.data) and SECRET_KEY not in repr(post.headers)
+    assert sent or scenario == 5  # half a key: nothing is sent
+    for request in sent:  # not sent either, except the token where the protocol wants it
+        assert SECRET_KEY not in request
 
 
 # ================================================================== busy resources, refusals, what the API said
