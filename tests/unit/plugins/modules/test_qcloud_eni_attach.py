@@ -4,8 +4,10 @@
 
 """qcloud_eni_attach, row by row of the decision table in docs/attach-detach-move.md, in both API versions.
 
-main() runs for real with patched module arguments; only the HTTP session (a small
-stateful VPC that checks every signature) and the clocks are fakes.
+main() runs for real through ``run_module``. Most tests (``srun``, ``scloud``) run on the simulator
+in-process (fixtures/sim.py: it checks every signature; faults, read_lag, task_failed and world edits
+between requests give the races); only the clocks are fakes. The tests on ``run``/``cloud`` keep
+FakeCloud, for answers the simulator cannot give at a chosen request (see fixtures/fakes.py).
 """
 
 from __future__ import annotations
