@@ -109,9 +109,7 @@ cat "$LAG_LOG"
 
 echo
 echo "== no secret in this copy's tests/output (the secret-scan step reads the main copy's only)"
-key=$("$PY" hack/sim.py keys key) || exit 1
-"$PY" hack/secret_scan.py --secrets "$SIM/secrets.json" --secret "secret_key=$key" \
-    --exclude "$OLD_COPY/tests/integration/integration_config.yml" "$OLD_COPY/tests/output" || failed=1
+"$PY" hack/sim.py scan-copy "$SIM" "$OLD_COPY" || failed=1
 
 if [ "$failed" -ne 0 ]; then
     echo "oldest-core: FAILED on ansible-core $have"

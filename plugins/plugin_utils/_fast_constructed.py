@@ -50,6 +50,16 @@ class Unsure(Exception):
     """This host's value is left to ansible-core (for this expression)."""
 
 
+def _fast(compute: Any, variables: Any) -> Any:
+    """``compute(variables)``, or the class Unsure when there is no fast form or it is not sure."""
+    if compute is None:
+        return Unsure
+    try:
+        return compute(variables)
+    except Unsure:
+        return Unsure
+
+
 class Undefined:
     """A missing key or attribute at the end of a path (ansible-core raises, or `default` replaces it)."""
 
@@ -291,13 +301,7 @@ class Plan:
         # every entry sees the variables from before compose, as in ansible-core
         values = []
         for name, expr, fast in self.compose:
-            value: Any = Unsure
-            if fast is not None:
-                try:
-                    value = fast.composed(h.vars)
-                except Unsure:
-                    value = Unsure
-            values.append(value)
+            values.append(_fast(fast and fast.composed, h.vars))
         before = None
         for (name, expr, fast), value in zip(self.compose, values):
             if value is Unsure or (isinstance(value, Undefined) and self.strict):
@@ -310,16 +314,11 @@ class Plan:
     def _groups(self, host: str, h: Any) -> None:
         variables = None
         for name, expr, fast, group in self.groups:
-            result: Any = Unsure
-            if fast is not None:
-                try:
-                    result = fast.evaluate(h.vars)
-                except Unsure:
-                    result = Unsure
-                if isinstance(result, Undefined) or (not LEGACY and not isinstance(result, bool)):
-                    result = Unsure  # ansible-core's error (or a truthy value it may allow)
-                elif LEGACY and not isinstance(result, SCALARS):
-                    result = Unsure
+            result = _fast(fast and fast.evaluate, h.vars)
+            if isinstance(result, Undefined) or (not LEGACY and not isinstance(result, bool)):
+                result = Unsure  # ansible-core's error (or a truthy value it may allow)
+            elif LEGACY and not isinstance(result, SCALARS):
+                result = Unsure
             if result is Unsure:
                 if variables is None:
                     variables = h.get_vars()  # taken once, before the first group, as ansible-core does

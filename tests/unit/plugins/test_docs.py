@@ -22,32 +22,10 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._eni import normali
 
 from ansible_collections.tencent.qcloud.plugins.doc_fragments.qcloud import ModuleDocFragment
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import payloads as P
 
-# A NetworkInterfaceSet item of DescribeNetworkInterfaces (API 3.0) with every documented field, attached.
-V3_ITEM = {
-    "NetworkInterfaceId": "eni-m6dyj72l",
-    "NetworkInterfaceName": "web-secondary",
-    "NetworkInterfaceDescription": "second leg of web-1",
-    "VpcId": "vpc-7t9nf3pu",
-    "SubnetId": "subnet-gz3a0001",
-    "Zone": "ap-guangzhou-3",
-    "GroupSet": ["sg-a1b2c3d4"],
-    "Primary": False,
-    "MacAddress": "20:90:6F:00:00:01",
-    "State": "AVAILABLE",
-    "PrivateIpAddressSet": [
-        {"PrivateIpAddress": "10.0.3.11", "Primary": True, "PublicIpAddress": "", "AddressId": "", "Description": "",
-         "IsWanIpBlocked": False, "State": "AVAILABLE"},
-        {"PrivateIpAddress": "10.0.3.12", "Primary": False, "PublicIpAddress": "", "AddressId": "", "Description": "",
-         "IsWanIpBlocked": False, "State": "AVAILABLE"},
-    ],
-    "Attachment": {"InstanceId": "ins-xx44545f", "DeviceIndex": 1, "InstanceAccountId": "100000000001",
-                   "AttachTime": "2017-12-12 11:55:07"},
-    "CreatedTime": "2017-12-10 10:01:02",
-    "TagSet": [{"Key": "owner", "Value": "web-team"}],
-    "EniType": 0,
-    "AttachType": 0,
-}
+# The payloads' attached ENI (every documented field), with a tag so that ``tags`` is filled.
+V3_ITEM = dict(P.V3_ENI_ATTACHED, TagSet=[{"Key": "owner", "Value": "web-team"}])
 # The same ENI as API 2.0's DescribeNetworkInterfaces gives it (newer shape: instanceSet an object).
 V2_ITEM = {
     "vpcId": "vpc-7t9nf3pu",
