@@ -120,6 +120,8 @@ MODULE_ITEMS_FAILED = "Module.ItemsFailed"
 MODULE_DUPLICATE_ENI = "Module.DuplicateEni"
 MODULE_ITEM_NEEDS_INSTANCE = "Module.ItemNeedsInstance"
 MODULE_ITEM_NEEDS_VPC = "Module.ItemNeedsVpc"
+MODULE_NEEDS_INSTANCE = "Module.NeedsInstance"
+MODULE_NEEDS_VPC = "Module.NeedsVpc"
 
 # Reads lag behind writes (eventual consistency): a task done, its ENI not yet read so.
 MODULE_READ_LAG = "Module.ReadLag"
@@ -471,6 +473,12 @@ CATALOGUE: Dict[str, Entry] = {
     MODULE_ITEM_NEEDS_VPC: Entry(
         "ENI {eni} (attachments[{index}]) has no vpc_id, which api_version 2.0 needs for every ENI: "
         "add it, or use api_version 3.0."
+    ),
+    MODULE_NEEDS_INSTANCE: Entry(
+        "ENI {eni} has state=present but no instance_id: give the instance to attach it to, or state=absent to detach it."
+    ),
+    MODULE_NEEDS_VPC: Entry(
+        "ENI {eni} has no vpc_id, which api_version 2.0 needs: add vpc_id, or use api_version 3.0."
     ),
     MODULE_NO_CONVERGENCE: Entry(
         "ENI {eni} kept changing while this task tried to settle it (last seen attached to {holder}): "

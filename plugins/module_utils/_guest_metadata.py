@@ -18,8 +18,6 @@ import time
 import urllib.error
 from typing import Any, Dict, List, Optional
 
-from ansible.module_utils.urls import open_url
-
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     GUEST_METADATA_BAD,
     GUEST_METADATA_UNREACHABLE,
@@ -49,6 +47,10 @@ class Metadata:
 
     def get(self, path: str) -> Optional[str]:
         """The text at ``path`` under latest/meta-data/, or None when the service says 404."""
+        # imported here: every module imports this file through _connection (for DEFAULT_ENDPOINT),
+        # and ansible's urls (with its TLS imports) costs each of their runs about 30 ms
+        from ansible.module_utils.urls import open_url
+
         url = self.endpoint + BASE + path
         timeout = max(0.5, min(READ_TIMEOUT, self.deadline - time.monotonic()))
         try:

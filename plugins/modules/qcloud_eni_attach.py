@@ -452,8 +452,6 @@ error:
       sample: AttachNetworkInterface
 """
 
-from ansible.module_utils.common.validation import check_required_if
-
 from ansible_collections.tencent.qcloud.plugins.module_utils._attach import THREADS, UNSET, Item, Run
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ATTACH_TYPE_V3,
@@ -461,6 +459,8 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_ITEM_NEEDS_INSTANCE,
     MODULE_ITEM_NEEDS_VPC,
     MODULE_ITEMS_FAILED,
+    MODULE_NEEDS_INSTANCE,
+    MODULE_NEEDS_VPC,
     sentence,
 )
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import VpcApi
@@ -477,18 +477,18 @@ ITEM_OPTIONS = dict(
 )
 # The single form: the same options at the top level, where network_interface_id may give way to attachments.
 SINGLE_OPTIONS = dict((name, dict((k, v) for k, v in spec.items() if k != "required")) for name, spec in ITEM_OPTIONS.items())
-SINGLE_RULES = [("state", "present", ("instance_id",)), ("api_version", "2.0", ("vpc_id",))]
 
 
 def check_single(qm):
-    given = dict((k, v) for k, v in qm.params.items() if v is not None)
-    try:
-        check_required_if(SINGLE_RULES, given)
-    except TypeError as err:
-        qm.module.fail_json(msg=str(err))
     qm.check_id("network_interface_id", "eni")
     qm.check_id("instance_id", "ins")
     qm.check_id("vpc_id", "vpc")
+    params = qm.params
+    context = dict(eni=params["network_interface_id"])
+    if params["state"] == "present" and not params["instance_id"]:
+        qm.fail_decision(MODULE_NEEDS_INSTANCE, context)
+    if params["api_version"] == "2.0" and not params["vpc_id"]:
+        qm.fail_decision(MODULE_NEEDS_VPC, context)
 
 
 def check_list(qm):

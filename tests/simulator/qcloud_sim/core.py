@@ -3,7 +3,6 @@
 Every protocol handler goes through one Simulator; all mutations happen under `self.lock`.
 """
 import collections
-import copy
 import itertools
 import math
 import secrets
@@ -19,7 +18,7 @@ from .errors import SimError
 from .faults import FaultQueue
 from .ratelimit import RateLimiter
 from .tasks import RUNNING, TaskTable
-from .world import World, tencent_time
+from .world import World, data_copy, tencent_time
 
 V2_SHAPES = ("new", "old")
 # What DescribeVpcTaskResult knows a task by after a replayed write (same ClientToken) was answered
@@ -81,8 +80,8 @@ class Simulator:
                  busy_code="default", throttle_code="default", metadata_instance=DEFAULT_METADATA_INSTANCE,
                  read_lag=0.0, replay_task_id="first"):
         self.lock = threading.RLock()
-        self.initial_world = copy.deepcopy(world if world is not None else dw.default_world())
-        World(self.initial_world)  # validate early
+        self.initial_world = data_copy(world if world is not None else dw.default_world())
+        self._start = World(self.initial_world)  # checked once; every reset starts from a copy of it
         self.secret_id = secret_id
         self.secret_key = secret_key
         self.cli_config = {"task_seconds": float(task_seconds), "rate_limits": bool(rate_limits),
@@ -109,7 +108,7 @@ class Simulator:
     # ---- control ---------------------------------------------------------------------
     def reset(self):
         with self.lock:
-            self.world = World(self.initial_world)
+            self.world = data_copy(self._start)
             self.tasks = TaskTable()
             self.tokens = {}
             self.config = dict(self.cli_config)
@@ -214,7 +213,7 @@ class Simulator:
         with self.lock:
             self.advance()
             if fields:  # only these top-level parts of the world (a poller that wants the keys)
-                return {f: copy.deepcopy(self.world.data[f]) for f in fields if f in self.world.data}
+                return {f: data_copy(self.world.data[f]) for f in fields if f in self.world.data}
             data = self.world.to_dict()
             for e in data["enis"]:
                 e["state"] = self.eni_state(e)
@@ -410,10 +409,10 @@ class Simulator:
             return None
         record, state = view
         if truth is None:
-            return copy.deepcopy(record), state
-        merged = copy.deepcopy(truth)
+            return data_copy(record), state
+        merged = data_copy(truth)
         for field in LAGGED_FIELDS:
-            merged[field] = copy.deepcopy(record.get(field))
+            merged[field] = data_copy(record.get(field))
         return merged, state
 
     def _visible_in(self, region):
@@ -456,7 +455,7 @@ class Simulator:
 
     def eni_view(self, eni):
         """(a copy of the ENI with its addresses' states, its state): what a read shows."""
-        view = copy.deepcopy(eni)
+        view = data_copy(eni)
         view["ip_states"] = self.ip_states(eni)
         return view, self.eni_state(eni)
 
@@ -500,7 +499,7 @@ class Simulator:
                                        "ClientToken %s was used with other parameters." % client_token)
                     body, task = known[1]
                     self._replayed(task, request_id)
-                    return copy.deepcopy(body), task, True
+                    return data_copy(body), task, True
             eni_id, extra = do(self)
             fault = self.faults.take_task_fault(action, protocol, eni_id)
             task = self.tasks.create(request_id, action, protocol, account, eni_id, None, 0,
@@ -508,7 +507,7 @@ class Simulator:
                                      fail_output=(fault["output"] if fault else None), extra=extra)
             body = answer(self, eni_id)
             if client_token:
-                self.tokens[(account, client_token)] = (fingerprint, (copy.deepcopy(body), task))
+                self.tokens[(account, client_token)] = (fingerprint, (data_copy(body), task))
             self._changed(eni_id, time.time())
             self.advance()
             return body, task, False

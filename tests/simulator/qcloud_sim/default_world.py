@@ -1,5 +1,5 @@
 """The default world (documented in tests/simulator/README.md)."""
-import copy
+from .world import data_copy
 
 DEFAULT_SECRET_ID = "AKIDSIMULATOR00000000000000000000000"
 DEFAULT_SECRET_KEY = "simulatorSecretKey000000000000000"
@@ -235,7 +235,7 @@ def build_default_world():
 
 
 def default_world():
-    return copy.deepcopy(_DEFAULT)
+    return data_copy(_DEFAULT)
 
 
 _DEFAULT = build_default_world()

@@ -1,6 +1,6 @@
 """Threaded HTTP(S) server: routes /_sim/ to the control API, /v2/index.php to API 2.0, / to API 3.0,
 and applies queued faults."""
-import copy
+
 import ipaddress
 import json
 import socket
@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from . import control, metadata, protocol_v2, protocol_v3
 from .common import HttpRequest, HttpResponse
 from .errors import v2_code, v2_numeric_for
+from .world import data_copy
 
 SECRET_PARAMS = {"Signature", "SecretKey", "Token", "Authorization", "X-TC-Token"}
 
@@ -230,7 +231,7 @@ def api_answer(sim, proto, req):
     entry = {
         "seq": seq, "time": arrived, "protocol": call.protocol, "method": req.method,
         "action": call.action, "region": call.region,
-        "params": _scrub(copy.deepcopy(call.params)), "secret_id": call.secret_id,
+        "params": _scrub(data_copy(call.params)), "secret_id": call.secret_id,
         "outcome": None, "fault": None, "request_id": call.request_id, "task_id": None,
         "client_token": call.params.get("ClientToken") if isinstance(call.params, dict) else None,
     }

@@ -4,6 +4,7 @@ Not thread-safe by itself: the Simulator (core.py) holds the lock.
 """
 import copy
 import ipaddress
+import pickle
 import re
 import secrets
 import string
@@ -51,11 +52,17 @@ def _cvm_defaults(i):
             raise WorldError("instance %s: %s must be a list of strings" % (i["instance_id"], f))
 
 
+def data_copy(value):
+    """A deep copy of world data (dicts, lists, strings, numbers), as copy.deepcopy makes it but
+    about five times faster: a world is copied on every reset and every answer copies a view."""
+    return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
 class World:
     def __init__(self, data):
         if not isinstance(data, dict):
             raise WorldError("a world must be a JSON object")
-        data = copy.deepcopy(data)
+        data = data_copy(data)
         for name in _LISTS:
             data.setdefault(name, [])
             if not isinstance(data[name], list):
@@ -164,7 +171,7 @@ class World:
         self.keys[key["secret_id"]] = key
 
     def to_dict(self):
-        return copy.deepcopy(self.data)
+        return data_copy(self.data)
 
     # ---- look-ups (region scoped) -------------------------------------------------
     def has_region(self, region):

@@ -29,6 +29,10 @@ import pytest  # noqa: E402
 import requests  # noqa: E402
 import requests.adapters  # noqa: E402
 
+# Imported (and its simulator built) here, once per process: ansible-test runs each test in a
+# process forked from this one, so what a test builds itself is built again for every test.
+from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures import sim as sim_fixtures  # noqa: E402
+
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
@@ -139,24 +143,16 @@ def use_session(monkeypatch, clock):
     return use
 
 
-_SIMULATORS = []  # one per test process, reset before each test (building one copies the world thrice)
-
-
 @pytest.fixture
 def bare_sim(clock):
     """The simulator, fresh (default world, tasks of 2 s on the test's clock, no rate limits, no
     metadata service), and ``bare_sim.session``, a requests session to it in-process; the test
     fails if it answered an undocumented error code."""
-    from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import SimSession
-    from qcloud_sim.core import Simulator  # importable once fixtures.sim is imported
-
-    if not _SIMULATORS:
-        _SIMULATORS.append(Simulator(task_seconds=2.0, rate_limits=False, metadata_enabled=False))  # not on a CVM
-    simulator = _SIMULATORS[0]
+    simulator = sim_fixtures.SIMULATOR
     simulator.reset()
     simulator.signatures.clear()
     undocumented = len(simulator.undocumented)
-    simulator.session = SimSession(simulator)
+    simulator.session = sim_fixtures.SimSession(simulator)
     yield simulator
     assert not simulator.undocumented[undocumented:], "undocumented codes answered: %r" % simulator.undocumented[undocumented:]
 

@@ -19,9 +19,9 @@ import urllib.error
 
 import pytest
 
+from ansible.module_utils import urls
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tencent.qcloud.plugins.module_utils import _guest_metadata
 from ansible_collections.tencent.qcloud.plugins.modules import qcloud_eni_guest
 
 PRIMARY, SECOND = "20:90:6f:00:00:01", "20:90:6f:12:34:56"
@@ -124,7 +124,7 @@ def host(monkeypatch):
             raise urllib.error.HTTPError(url, 404, "Not Found", {}, None)
         return io.BytesIO(pages[path].encode())
 
-    monkeypatch.setattr(_guest_metadata, "open_url", open_url)
+    monkeypatch.setattr(urls, "open_url", open_url)  # _guest_metadata imports it when it reads
     monkeypatch.setattr(AnsibleModule, "get_bin_path", lambda self, name, *a, **k: "/usr/sbin/ip")
     monkeypatch.setattr(AnsibleModule, "run_command", lambda self, argv, **k: ip(argv))
     monkeypatch.setattr(os, "geteuid", lambda: 0)
