@@ -45,9 +45,8 @@ setup: venv copy
 # The steps of `make test`, in order; the secret scan always comes last and reads every output.
 # A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh; A+B runs both at once.
 # What runs where:
-#   sanity, units        one after the other (each uses both cores, and both write into the main
-#                        copy's tests/output, as integration does)
-#   then, all at once (each with its own simulator, copy or build dir; they share nothing):
+#   all at once (each with its own simulator, copy or build dir; they share nothing):
+#     sanity, units      each in a copy of its own (build/collections-sanity, -units)
 #     integration        newest ansible-core, every target but those of integration-side
 #     integration-side   newest ansible-core, the rest (hack/steps/integration-side.sh --list)
 #     oldest-core        on 2.16: units, the targets whose outcome ansible-core can change (the
@@ -63,7 +62,7 @@ setup: venv copy
 #   secret-scan          last: every log, every simulator's secrets
 # Much of the group waits (simulated tasks, pip on a clean clone), the rest keeps both cores busy;
 # alone, any step of it gives the same result. run_tests.sh prints wall and CPU seconds per step.
-TEST_STEPS := sanity units integration+integration-side+oldest-core+reliability+simulator-tests+awx+docs+lint galaxy
+TEST_STEPS := sanity+units+integration+integration-side+oldest-core+reliability+simulator-tests+awx+docs+lint galaxy
 
 test: setup
 	bash hack/run_tests.sh $(TEST_STEPS) secret-scan

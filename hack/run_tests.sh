@@ -108,9 +108,16 @@ run_together() {   # run_together A+B...: the steps at once, each into its own l
     rm -rf "$dir"
 }
 
+own_copy() {   # own_copy NAME: a copy of the collection for step NAME alone (build/collections-NAME), its path
+    local copy="$ROOT/build/collections-$1/ansible_collections/tencent/qcloud"
+    bash "$ROOT/hack/copy_collection.sh" "$copy" >/dev/null && echo "$copy"
+}
+
 step_sanity() {
     # The project keeps no sanity ignore file: every finding is fixed, not ignored.
-    local ignores
+    # Its own copy: it runs beside the integration steps, which write into the main copy's tests/output.
+    local ignores COPY
+    COPY=$(own_copy sanity) || return 1
     ignores=$(cd "$COPY" && ls tests/sanity/ignore-*.txt 2>/dev/null)
     if [ -n "$ignores" ]; then
         echo "sanity: the project keeps no sanity ignore files; remove: $ignores"
@@ -135,7 +142,10 @@ step_units() {
     # ansible-test units (not plain pytest): it works offline in local mode with --requirements
     # (pytest, pytest-xdist, pytest-mock into the venv), puts the collection on the import path
     # the way ansible does (ansible_collections.tencent.qcloud...), splits module_utils and
-    # controller tests, runs on both cores and writes junit XML to tests/output/junit.
+    # controller tests, runs on both cores and writes junit XML to tests/output/junit (of its own
+    # copy: it runs beside the integration steps).
+    local COPY
+    COPY=$(own_copy units) || return 1
     if [ -z "$(cd "$COPY" && find tests/unit -name 'test_*.py' 2>/dev/null | head -1)" ]; then
         echo "units: no tests under tests/unit"
         return 99
@@ -180,8 +190,8 @@ step_secret_scan() {
     # (kept by the collector of hack/sim.py in build/sim/secrets.json), plus the simulator's default
     # key (hack/sim.py keys), which a run that started no simulator could still have leaked.
     # Outputs: every log of this run (build/logs: integration, units, sanity, ...), the
-    # simulator's log, and tests/output of the copy. Not scanned: integration_config.yml, which
-    # holds the test key on purpose, and the secrets file itself.
+    # simulators' logs, and tests/output of every copy (units and sanity have their own). Not
+    # scanned: integration_config.yml, which holds the test key on purpose, and the secrets file itself.
     local args=() found key
     for found in "$ROOT"/build/sim/secrets.json "$ROOT"/build/sim-*/secrets.json; do
         [ -f "$found" ] && args+=(--secrets "$found")
@@ -195,7 +205,7 @@ step_secret_scan() {
         --secret "secret_key=$key" \
         --exclude "$LOGS/secret-scan.log" \
         --exclude "$COPY/tests/integration/integration_config.yml" \
-        "$LOGS" "$ROOT"/build/sim*/sim.log "$COPY/tests/output"
+        "$LOGS" "$ROOT"/build/sim*/sim.log "$ROOT"/build/collections*/ansible_collections/tencent/qcloud/tests/output
 }
 
 step_script() {   # a step of its own in hack/steps/NAME.sh
