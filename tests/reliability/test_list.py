@@ -33,8 +33,8 @@ from qcloud_sim.worldgen import world_with_enis  # noqa: E402  pylint: disable=w
 ATTACH, DETACH, DESCRIBE, POLL = ("AttachNetworkInterface", "DetachNetworkInterface", "DescribeNetworkInterfaces",
                                   "DescribeVpcTaskResult")
 PROTOCOLS = ("3.0", "2.0")
-SHORT_TIMEOUT = 0.6
-DELAY = 1.2
+SHORT_TIMEOUT = 2.0  # every answer of a slow run must come within it, on a busy machine too
+DELAY = 4.0
 # (eni, holder before, item, holder wanted)
 ITEMS = [
     ("eni-free0001", None, {"network_interface_id": "eni-free0001", "instance_id": "ins-run00003"}, "ins-run00003"),

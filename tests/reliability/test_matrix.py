@@ -24,8 +24,10 @@ ATTACH, DETACH, DESCRIBE, POLL = ("AttachNetworkInterface", "DetachNetworkInterf
                                   "DescribeVpcTaskResult")
 WRITES = (ATTACH, DETACH)
 PROTOCOLS = ("3.0", "2.0")
-DELAY = 1.2          # a delayed answer takes this long ...
-SHORT_TIMEOUT = 0.6  # ... and the module waits this long for one answer
+# A delayed answer takes DELAY; the module waits SHORT_TIMEOUT for every answer of a run with a slow
+# fault: on a busy machine an unfaulted answer can take a second, and a lost 2.0 write loses its task id.
+DELAY = 4.0
+SHORT_TIMEOUT = 2.0
 TASK_SECONDS = 0.1   # attach/detach tasks: the first poll (after 0.25 s) finds them done
 
 FAULTS = {

@@ -402,9 +402,8 @@ def test_codes_no_action_of_ours_documents_have_no_entry():
     def check(code):
         assert code not in E.CATALOGUE
 
-    codes = ["ResourceBusy", "LimitExceeded.PrivateIpAddressLimitExceeded",
-                                  "LimitExceeded.EniPrivateIpLimit", "ResourceInUse.Address",
-                                  "UnsupportedOperation.PrimaryIp", "InvalidParameterValue.Duplicate"]
+    codes = ["ResourceBusy", "LimitExceeded.PrivateIpAddressLimitExceeded", "LimitExceeded.EniPrivateIpLimit",
+             "ResourceInUse.Address", "UnsupportedOperation.PrimaryIp", "InvalidParameterValue.Duplicate"]
     bad = failing(codes, check)
     assert not bad, "\n".join(bad)
 
