@@ -214,7 +214,6 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
     CVM_SERVICE,
     attach_network_interfaces,
     cvm_pool,
-    filter_map,
     list_instances_of_sets,
     list_regions,
 )
@@ -228,6 +227,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     sentence,
     with_code,
 )
+from ansible_collections.tencent.qcloud.plugins.module_utils._filters import filter_map
 from ansible_collections.tencent.qcloud.plugins.plugin_utils._fast_constructed import Plan
 
 try:  # ansible-core 2.19+: values are untrusted (never templated) unless marked otherwise
