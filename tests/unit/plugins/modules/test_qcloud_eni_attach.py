@@ -629,13 +629,6 @@ def test_a_conflict_that_does_not_go_away_fails_with_the_api_error(srun, scloud,
     assert [a for a, p in scloud.writes] == [ATTACH]
 
 
-def describe(version, holder=None):
-    """The ENI as a DescribeNetworkInterfaces answer of that version (free, or attached to holder)."""
-    if version == "3.0":
-        return P.v3_describe([P.v3_eni(ENI, holder=holder)])
-    return P.v2_describe([P.v2_eni(ENI, holder=holder)])
-
-
 def test_a_confirm_read_that_disagrees_warns(srun, scloud, version):
     scloud.add_eni(ENI)
     scloud.sim.set_config({"task_seconds": 0})  # the task succeeded at once ...
