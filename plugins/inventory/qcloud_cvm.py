@@ -214,7 +214,6 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
     CVM_SERVICE,
     attach_network_interfaces,
     cvm_pool,
-    filter_map,
     list_instances_of_sets,
     list_regions,
 )
@@ -228,6 +227,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     sentence,
     with_code,
 )
+from ansible_collections.tencent.qcloud.plugins.module_utils._filters import filter_map
 from ansible_collections.tencent.qcloud.plugins.plugin_utils._fast_constructed import Plan
 
 try:  # ansible-core 2.19+: values are untrusted (never templated) unless marked otherwise
@@ -371,44 +371,48 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- the hosts ---------------------------------------------------------------------------
 
-    def _name(self, record, preference):
-        """The name one preference (a string) gives, or None."""
+    def _name(self, record, variables, preference):
+        """The name one preference (a string) gives, or None: a field or tag of the API ``record``, or a
+        template over the host's ``variables`` (_host_vars)."""
         if preference in NAMED_BY:
             name = NAMED_BY[preference](record)
         elif preference.startswith("tag:") and not self.templar.is_template(preference):
-            name = (record.get(self._tags_var) or {}).get(preference[4:])
+            name = (record.get("tags") or {}).get(preference[4:])
         else:
-            self.templar.available_variables = combine_vars(self._vars, untrusted(record))
+            self.templar.available_variables = combine_vars(self._vars, variables)
             try:
                 name = self.templar.template(preference)
             except Exception:  # an undefined variable: this preference has no value for this host
                 name = None
         return None if name in (None, "") else str(name)
 
-    def _names(self, record, preferences):
+    def _names(self, record, variables, preferences):
         """The host names the preferences give, in order (empty ones left out)."""
         names = []
         for preference in preferences:
             if isinstance(preference, tuple):  # the dict form: prefix, separator, name
                 name, prefix, separator = preference
-                name = self._name(record, name)
-                first = self._name(record, prefix) if prefix is not None and name is not None else None
+                name = self._name(record, variables, name)
+                first = self._name(record, variables, prefix) if prefix is not None and name is not None else None
                 name = name if first is None else first + separator + name
             else:
-                name = self._name(record, preference)
+                name = self._name(record, variables, preference)
             if name is not None and name not in names:
                 names.append(name)
         return names
 
-    def _host_records(self, records):
-        """The records as host variables: the tags under the tags_variable name (a copy; the cache keeps API records)."""
-        if self._tags_var == "tags":
-            return records
+    def _host_vars(self, record):
+        """An API record as the host's variables, in one copy (the cache keeps the API's records): the tags
+        under the tags_variable name; before ansible-core 2.19, every key and value marked unsafe (an
+        instance name like "{{ lookup(...) }}" must stay text). From 2.19 on, with tags_variable ``tags``,
+        the record itself."""
         name = self._tags_var
-        return [{(name if key == "tags" else key): value for key, value in record.items()} for record in records]
+        if name == "tags":
+            return untrusted(record)
+        return {untrusted(name if key == "tags" else key): untrusted(value) for key, value in record.items()}
 
     def _add(self, record, name, plan):
-        record = untrusted(record)  # an instance name like "{{ lookup(...) }}" must stay text
+        """A host ``name`` with the variables ``record`` (_host_vars), its groups made by ``plan``."""
         prefix, suffix = self.get_option("hostvars_prefix"), self.get_option("hostvars_suffix")
         inventory = self.inventory
         new = name not in inventory.hosts
@@ -435,12 +439,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         taken = {}  # host name -> the instance it names
         every = self.get_option("allow_duplicated_hosts")
         for record in records:
-            free = [n for n in self._names(record, preferences) if taken.get(n, record["instance_id"]) == record["instance_id"]]
+            variables = self._host_vars(record)
+            free = [n for n in self._names(record, variables, preferences) if taken.get(n, record["instance_id"]) == record["instance_id"]]
             if not free:
                 free = [record["instance_id"]]
             for name in free if every else free[:1]:
                 taken[name] = record["instance_id"]
-                self._add(record, name, plan)
+                self._add(variables, name, plan)
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
@@ -470,6 +475,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if self.get_option("cache"):
                 self._cache[key] = records
         read = time.monotonic()
-        self._populate(self._host_records(records), preferences)
+        self._populate(records, preferences)
         display.vvv("qcloud_cvm: %d instances read from %s in %.3f s, hosts and groups made in %.3f s"
                     % (len(records), source, read - started, time.monotonic() - read))

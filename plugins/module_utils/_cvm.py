@@ -6,7 +6,7 @@
 
 Above this file nobody knows a wire name: instances come back as one normalised,
 snake_case record (shared by the inventory plugin and ``qcloud_cvm_info``), filters go in
-as ``{name: [values]}`` and are split here to respect Tencent's limits (10 filters a
+as ``{name: [values]}`` (_filters.filter_map) and are split here to respect Tencent's limits (10 filters a
 request, 5 values a filter, 100 ids a request), pages are read 100 at a time, and
 regions and pages are read by a few threads at once, each with clients of its own.
 """
@@ -19,13 +19,6 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from ansible_collections.tencent.qcloud.plugins.module_utils._client import VPC_VERSION_V3, QcloudClient, service_endpoint
-from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
-    MODULE_FILTER_EMPTY,
-    MODULE_FILTER_VALUE,
-    MODULE_FILTERS_TYPE,
-    QcloudError,
-    sentence,
-)
 from ansible_collections.tencent.qcloud.plugins.module_utils._eni import CVM_SERVICE, CVM_VERSION, DESCRIBE_LIMIT_MAX, normalise_v3
 
 VERSIONS = {CVM_SERVICE: CVM_VERSION, "vpc": VPC_VERSION_V3}
@@ -71,30 +64,6 @@ def normalise_instance(raw: Mapping[str, Any], region: str) -> Dict[str, Any]:
 
 
 # -- filters ------------------------------------------------------------------------------------
-
-
-def _value(name: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    raise QcloudError(sentence(MODULE_FILTER_VALUE, {"filter": name, "value": repr(value)[:40]}))
-
-
-def filter_map(filters: Optional[Mapping[str, Any]]) -> Dict[str, List[str]]:
-    """User filters (name -> value or list) as name -> distinct string values, order kept."""
-    if filters is None:
-        return {}
-    if not isinstance(filters, Mapping):
-        raise QcloudError(sentence(MODULE_FILTERS_TYPE, {"value": repr(filters)[:40]}))
-    out: Dict[str, List[str]] = {}
-    for name, value in filters.items():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        strings = list(dict.fromkeys(_value(str(name), v) for v in values))
-        if not strings:
-            raise QcloudError(sentence(MODULE_FILTER_EMPTY, {"filter": name}))
-        out[str(name)] = strings
-    return out
 
 
 def split_filters(filters: Mapping[str, Sequence[str]]) -> List[List[List[Dict[str, Any]]]]:

@@ -24,6 +24,7 @@ from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     QcloudError,
     sentence,
 )
+from ansible_collections.tencent.qcloud.plugins.module_utils._filters import filter_map
 
 TRANSITIONAL_STATES = frozenset(("ATTACHING", "DETACHING", "PENDING", "DELETING"))
 
@@ -370,11 +371,18 @@ class VpcApi:
     ENI_FILTER_IDS = 5
 
     @classmethod
-    def check_eni_filters(cls, filters: Mapping[str, Any]) -> None:
-        """Fails on a name DescribeNetworkInterfaces does not document (before any call)."""
-        for name in filters:
+    def eni_filters(cls, filters: Any, v3: bool) -> Dict[str, List[str]]:
+        """The filters option as find_network_interfaces takes it: name -> distinct string values
+        (filter_map). Fails on API 2.0, on a value filter_map refuses, and on a name
+        DescribeNetworkInterfaces does not document; it makes no call, so a module checks its
+        filters here before it makes a client."""
+        if not v3:
+            raise QcloudError(sentence(MODULE_FILTERS_NEED_V3))
+        mapped = filter_map(filters)
+        for name in mapped:
             if name not in cls.ENI_FILTERS and not (name.startswith("tag:") and len(name) > len("tag:")):
                 raise QcloudError(sentence(MODULE_ENI_FILTER_NAME, {"filter": name, "known": ", ".join(cls.ENI_FILTERS)}))
+        return mapped
 
     def list_network_interfaces(self, ids: Optional[List[str]] = None, filters: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
         """Every ENI matching ``ids`` or ``filters`` (3.0 names or 2.0 names), all pages."""
@@ -415,7 +423,8 @@ class VpcApi:
     ) -> List[Dict[str, Any]]:
         """ENIs matching every criterion given (AND), as records; unknown ids are left out.
         ``tags``: every one of these tags (API 3.0 only; 2.0 reports no tags).
-        ``filters``: Tencent's DescribeNetworkInterfaces filters, name -> values (API 3.0 only).
+        ``filters``: Tencent's DescribeNetworkInterfaces filters, name -> values, as ``eni_filters``
+        checked them (API 3.0 only).
 
         What the protocol can filter on is sent to the API; the rest (and everything when
         ids are given without ``filters``, since 3.0 refuses ids and filters together) is checked
@@ -424,9 +433,6 @@ class VpcApi:
         """
         wanted = {"vpc_id": vpc_id, "subnet_id": subnet_id, "name": name}
         extra = dict(filters or {})
-        if extra and not self.v3:
-            raise QcloudError(sentence(MODULE_FILTERS_NEED_V3))
-        self.check_eni_filters(extra)
         if ids and not extra:
             by_id = self.describe_many(ids)[0]
             records = [by_id[eni_id] for eni_id in dict.fromkeys(ids) if eni_id in by_id]

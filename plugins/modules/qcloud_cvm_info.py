@@ -204,13 +204,9 @@ error:
       type: str
 """
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import (
-    attach_network_interfaces,
-    cvm_pool,
-    filter_map,
-    list_instances,
-)
+from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import attach_network_interfaces, cvm_pool, list_instances
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import MODULE_API_V3_ONLY, QcloudError
+from ansible_collections.tencent.qcloud.plugins.module_utils._filters import filter_map
 from ansible_collections.tencent.qcloud.plugins.module_utils._module import QcloudModule
 
 

@@ -246,10 +246,8 @@ error:
       type: str
 """
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import filter_map
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_BAD_TAG,
-    MODULE_FILTERS_NEED_V3,
     MODULE_TAGS_NEED_V3,
     TAG_PROBLEMS,
     QcloudError,
@@ -293,11 +291,8 @@ def main():
         check_tags(qm, params["tags"])
     filters = None
     if params["filters"] is not None:
-        if params["api_version"] != "3.0":
-            qm.module.fail_json(msg=sentence(MODULE_FILTERS_NEED_V3))
         try:
-            filters = filter_map(params["filters"])
-            VpcApi.check_eni_filters(filters)
+            filters = VpcApi.eni_filters(params["filters"], params["api_version"] == "3.0")
         except QcloudError as err:
             qm.module.fail_json(msg=err.msg)
     api = VpcApi(qm.client("vpc"))

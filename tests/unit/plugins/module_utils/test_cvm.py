@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.tencent.qcloud.plugins.module_utils import _client as C
 from ansible_collections.tencent.qcloud.plugins.module_utils import _cvm as M
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import QcloudApiError, QcloudError
+from ansible_collections.tencent.qcloud.plugins.module_utils._filters import filter_map
 from ansible_collections.tencent.qcloud.tests.unit.plugins.fixtures.sim import api_log, cvm_eni as eni, cvm_instance as instance, load_cvm
 
 
@@ -91,10 +92,10 @@ def test_record_of_a_sparse_payload():
 
 
 def test_filter_map_values():
-    assert M.filter_map({"instance-state": "RUNNING", "tag:env": ["prod", "prod", "dev"], "project-id": 0,
-                         "tag:on": True}) == {
+    assert filter_map({"instance-state": "RUNNING", "tag:env": ["prod", "prod", "dev"], "project-id": 0,
+                       "tag:on": True}) == {
         "instance-state": ["RUNNING"], "tag:env": ["prod", "dev"], "project-id": ["0"], "tag:on": ["true"]}
-    assert M.filter_map(None) == {}
+    assert filter_map(None) == {}
 
 
 @pytest.mark.parametrize("filters,needle", [
@@ -105,7 +106,7 @@ def test_filter_map_values():
 ])
 def test_filter_map_errors(filters, needle):
     with pytest.raises(QcloudError) as exc:
-        M.filter_map(filters)
+        filter_map(filters)
     assert needle in exc.value.msg
 
 
