@@ -44,25 +44,25 @@ setup: venv copy
 
 # The steps of `make test`, in order; the secret scan always comes last and reads every output.
 # A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh; A+B runs both at once.
-# What runs where:
-#   all at once (each with its own simulator, copy or build dir; they share nothing):
-#     sanity, units      each in a copy of its own (build/collections-sanity, -units)
-#     integration        newest ansible-core, every target but those of integration-side
-#     integration-side   newest ansible-core, the rest (hack/steps/integration-side.sh --list)
-#     oldest-core        on 2.16: units, the targets whose outcome ansible-core can change (the
+# What runs where, all at once (each with its own simulator, copy or build dir; they share nothing):
+#   galaxy               first in line for the CPU (the rest at nice 10): galaxy-importer gives its
+#                        ansible-lint run a fixed time (180 s, hard-coded), so it must not wait behind
+#                        the others; it ends within the first minute or so
+#   sanity, units        each in a copy of its own (build/collections-sanity, -units)
+#   integration          newest ansible-core, every target but those of integration-side
+#   integration-side     newest ansible-core, the rest (hack/steps/integration-side.sh --list)
+#   oldest-core          on 2.16: units, the targets whose outcome ansible-core can change (the
 #                        list and the reasons: hack/steps/oldest-core.sh), and within it, beside
 #                        them, `lag` (hack/steps/lag.sh): the targets that cover every wait, with
 #                        the simulator's reads lagging behind its writes
-#     reliability        tests/reliability (fault matrix, races, deadlines, hostile input)
-#     simulator-tests    pytest tests/simulator/tests: in-process simulators on free ports; it
+#   reliability          tests/reliability (fault matrix, races, deadlines, hostile input)
+#   simulator-tests      pytest tests/simulator/tests: in-process simulators on free ports; it
 #                        mostly waits on simulated time (15 CPU-s in 50 s)
-#     awx docs lint      their own tools venvs and build/ dirs
-#   galaxy               after the group: galaxy-importer gives its ansible-lint run a fixed time
-#                        (180 s, hard-coded), which a busy group can exceed
-#   secret-scan          last: every log, every simulator's secrets
+#   awx docs lint        their own tools venvs and build/ dirs
+# then secret-scan: every log, every copy's tests/output, every simulator's secrets.
 # Much of the group waits (simulated tasks, pip on a clean clone), the rest keeps both cores busy;
 # alone, any step of it gives the same result. run_tests.sh prints wall and CPU seconds per step.
-TEST_STEPS := sanity+units+integration+integration-side+oldest-core+reliability+simulator-tests+awx+docs+lint galaxy
+TEST_STEPS := galaxy+sanity+units+integration+integration-side+oldest-core+reliability+simulator-tests+awx+docs+lint
 
 test: setup
 	bash hack/run_tests.sh $(TEST_STEPS) secret-scan

@@ -26,10 +26,6 @@
   sim.py write-config DIR TEMPLATE OUT
       Fills TEMPLATE (dollar-brace placeholders: qcloud_endpoint, qcloud_sim_url, qcloud_sim_port,
       qcloud_secret_id, qcloud_secret_key, qcloud_region, qcloud_ca_bundle) for the running simulator.
-  sim.py scan-copy DIR COPY
-      Fails (status 1) when a secret of the simulator in DIR (its secrets.json and the default SecretKey)
-      is in COPY/tests/output, the output of ansible-test in a collection copy of its own; the copy's
-      integration_config.yml, which holds the key on purpose, is not read.
 """
 
 from __future__ import annotations
@@ -370,13 +366,6 @@ def main(argv):
         return 0
     if len(argv) == 4 and argv[0] == "write-config":
         return write_config(*argv[1:])
-    if len(argv) == 3 and argv[0] == "scan-copy":
-        import secret_scan  # beside this file
-
-        sim_dir, copy = argv[1:]
-        return secret_scan.main(["--secrets", os.path.join(sim_dir, "secrets.json"), "--secret", "secret_key=" + SECRET_KEY,
-                                 "--exclude", os.path.join(copy, "tests", "integration", "integration_config.yml"),
-                                 os.path.join(copy, "tests", "output")])
     sys.stderr.write(__doc__)
     return 2
 

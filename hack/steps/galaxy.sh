@@ -13,8 +13,10 @@
 case "${1:-}" in -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;; esac   # the header above; no side effect
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-COPY=${COPY:-$ROOT/build/collections/ansible_collections/tencent/qcloud}
+# A copy of its own: it runs beside the integration steps, which work in the main copy.
+COPY="$ROOT/build/collections-galaxy/ansible_collections/tencent/qcloud"
 cd "$ROOT"
+bash hack/copy_collection.sh "$COPY" >/dev/null
 # shellcheck source=hack/python.sh
 . hack/python.sh
 
