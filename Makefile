@@ -44,7 +44,8 @@ setup: venv copy
 
 # The steps of `make test`, in order; the secret scan always comes last and reads every output.
 # A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh; A+B runs both at once.
-# What runs where, all at once (each with its own simulator, copy or build dir; they share nothing):
+# What runs where, all at once (each with its own simulator, copy or build dir; none writes where
+# another reads, though several read the project venv):
 #   galaxy               first in line for the CPU (the rest at nice 10): galaxy-importer gives its
 #                        ansible-lint run a fixed time (180 s, hard-coded), so it must not wait behind
 #                        the others; it ends within the first minute or so
@@ -67,9 +68,9 @@ TEST_STEPS := galaxy+sanity+units+integration+integration-side+oldest-core+relia
 test: setup
 	bash hack/run_tests.sh $(TEST_STEPS) secret-scan
 
-# Any single step, e.g. `make step-integration`.
+# Any single step, e.g. `make step-integration`, then the secret scan of what it wrote.
 step-%: setup
-	bash hack/run_tests.sh $*
+	bash hack/run_tests.sh $* secret-scan
 
 sanity: setup
 	bash hack/run_tests.sh sanity
@@ -104,7 +105,7 @@ clean:
 # Each step installs its own tools into .venv-NAME on first use (make clean-tools removes them).
 .PHONY: docs galaxy lint awx oldest-core clean-tools
 docs galaxy lint awx oldest-core: setup
-	bash hack/run_tests.sh $@
+	bash hack/run_tests.sh $@ secret-scan
 
 clean-tools:
 	rm -rf .venv-docs .venv-galaxy .venv-lint .venv-awx .venv-core216

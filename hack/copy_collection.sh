@@ -5,7 +5,7 @@
 #
 # The copy is refreshed every run: files deleted in the work tree disappear from the copy, and the
 # copy's tests/output/ (ansible-test's results, junit files, integration logs) is emptied, so that
-# the secret scan only sees what this run wrote. (ansible-test keeps its venvs and caches in
+# the secret scan sees what the latest run in this copy wrote. (ansible-test keeps its venvs and caches in
 # ~/.ansible/test, not there.)
 # The copy gets an empty git repo of its own, so that ansible-test (which asks git for the file
 # list) sees the same set of files as in the work tree.

@@ -3,10 +3,12 @@
 # (meta/runtime.yml requires_ansible, 2.16), the way hack/run_tests.sh runs them on the newest.
 #
 # Units: those whose outcome ansible-core decides: the inventory plugin and its groups made without
-# Jinja, compared with Constructable's, and the docs. The modules' units (tests/unit/plugins/modules)
-# run on the newest core only: on this one, every module goes through AnsibleModule (argument
-# parsing, sub-options, check mode, diff, warnings, failed results) in the targets below and in the
-# lag part, as a user runs it. tests/unit/plugins/module_utils and tests/unit/hack test the
+# Jinja, compared with Constructable's, and the docs; and the module tests of the modules that no
+# target below runs with failures and warnings (qcloud_eni_guest, qcloud_cvm_info, qcloud_eni_info).
+# qcloud_eni, qcloud_eni_attach (single and list forms) go through AnsibleModule (argument parsing,
+# sub-options, check mode, diff, warnings, failed results) in the targets below and in the lag part,
+# as a user runs them, so their module tests run on the newest core only.
+# tests/unit/plugins/module_utils and tests/unit/hack test the
 # collection's own Python and the harness, the same on every ansible-core: the units step runs them.
 # The read-lag targets (hack/steps/lag.sh: qcloud_eni_attach, qcloud_eni_attach_list, qcloud_eni)
 # run on this core, against the lagging simulator of lag.sh, beside the units and the other targets:
@@ -88,8 +90,9 @@ lag_pid=$!
 
 echo
 echo "== units on ansible-core $have"
-(cd "$OLD_COPY" && "$AT" units "${AT_ARGS[@]}" --requirements tests/unit/plugins/inventory/ tests/unit/plugins/test_docs.py) \
-    || failed=1
+(cd "$OLD_COPY" && "$AT" units "${AT_ARGS[@]}" --requirements tests/unit/plugins/inventory/ tests/unit/plugins/test_docs.py \
+    tests/unit/plugins/modules/test_qcloud_eni_guest.py tests/unit/plugins/modules/test_qcloud_cvm_info.py \
+    tests/unit/plugins/modules/test_qcloud_eni_info.py) || failed=1
 
 echo
 echo "== integration on ansible-core $have"

@@ -433,6 +433,8 @@ class VpcApi:
         """
         wanted = {"vpc_id": vpc_id, "subnet_id": subnet_id, "name": name}
         extra = dict(filters or {})
+        if extra and not self.v3:  # never dropped silently, whoever the caller
+            raise QcloudError(sentence(MODULE_FILTERS_NEED_V3))
         if ids and not extra:
             by_id = self.describe_many(ids)[0]
             records = [by_id[eni_id] for eni_id in dict.fromkeys(ids) if eni_id in by_id]

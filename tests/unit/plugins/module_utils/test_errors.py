@@ -155,24 +155,24 @@ CLIENT_CODES = [E.CLIENT_NETWORK, E.CLIENT_TIMEOUT, E.CLIENT_TLS, E.CLIENT_HTTP,
                 E.CLIENT_BAD_RESPONSE]
 
 
-def failing(codes, check):
-    """The codes for which check(code) fails, each with why: a list of codes is one test, not one
-    test per code (ansible-test forks a process per test, and these lists hold hundreds of codes)."""
+def assert_every(codes, check):
+    """check(code) for every code, and one failure naming each code that failed and why: a list of
+    codes is one test, not one per code (ansible-test forks a process per test, and these lists hold
+    hundreds of codes)."""
     bad = []
     for code in codes:
         try:
             check(code)
-        except AssertionError as exc:
-            bad.append("%s: %s" % (code, exc))
-    return bad
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            bad.append("%s: %r" % (code, exc))
+    assert not bad, "\n".join(bad)
 
 
 def test_every_documented_code_has_its_own_entry():
     def check(code):
         assert code in E.CATALOGUE
 
-    bad = failing(DOCUMENTED_V3 + DOCUMENTED_V2_CODE_DESC + DOCUMENTED_V2_NUMERIC + CLIENT_CODES, check)
-    assert not bad, "\n".join(bad)
+    assert_every(DOCUMENTED_V3 + DOCUMENTED_V2_CODE_DESC + DOCUMENTED_V2_NUMERIC + CLIENT_CODES, check)
 
 
 def test_every_entry_formats_with_an_empty_context():
@@ -180,8 +180,7 @@ def test_every_entry_formats_with_an_empty_context():
         text = E.sentence(code, {})
         assert text and "{" not in text and "}" not in text
 
-    bad = failing(sorted(E.CATALOGUE), check)
-    assert not bad, "\n".join(bad)
+    assert_every(sorted(E.CATALOGUE), check)
 
 
 def test_every_entry_formats_with_a_full_context():
@@ -190,8 +189,7 @@ def test_every_entry_formats_with_a_full_context():
         assert "(unknown)" not in text
         assert "{" not in text and "}" not in text
 
-    bad = failing(sorted(E.CATALOGUE), check)
-    assert not bad, "\n".join(bad)
+    assert_every(sorted(E.CATALOGUE), check)
 
 
 def test_every_entry_only_uses_fields_a_caller_can_give():
@@ -199,8 +197,7 @@ def test_every_entry_only_uses_fields_a_caller_can_give():
         fields = {name for dummy, name, dummy2, dummy3 in string.Formatter().parse(E.CATALOGUE[code].sentence) if name}
         assert fields <= set(FULL_CONTEXT) | {"code"}
 
-    bad = failing(sorted(E.CATALOGUE), check)
-    assert not bad, "\n".join(bad)
+    assert_every(sorted(E.CATALOGUE), check)
 
 
 def test_every_entry_is_a_sentence():
@@ -211,8 +208,7 @@ def test_every_entry_is_a_sentence():
                                                      "tccli", FULL_CONTEXT["option"], FULL_CONTEXT["path"])), text
         assert text.endswith("."), text
 
-    bad = failing(sorted(E.CATALOGUE), check)
-    assert not bad, "\n".join(bad)
+    assert_every(sorted(E.CATALOGUE), check)
 
 
 def test_none_and_empty_context_values_count_as_unknown():
@@ -248,8 +244,7 @@ def test_unknown_codes_give_the_generic_sentence():
         text = E.sentence(code, {"action": "AttachNetworkInterface", "message": "it broke"})
         assert text == "Tencent Cloud answered %s to AttachNetworkInterface (it broke)." % code
 
-    bad = failing(["Totally.Unknown", "Weird", "9999", "Weird.Family.Member"], check)
-    assert not bad, "\n".join(bad)
+    assert_every(["Totally.Unknown", "Weird", "9999", "Weird.Family.Member"], check)
 
 
 def test_no_code_at_all_is_unknown_and_not_retried():
@@ -257,8 +252,7 @@ def test_no_code_at_all_is_unknown_and_not_retried():
         assert E.lookup(code) is E._UNKNOWN
         assert not E.lookup(code).retry
 
-    bad = failing(["", None], check)
-    assert not bad, "\n".join(bad)
+    assert_every(["", None], check)
 
 
 def test_throttling_busy_server_and_network_errors_are_retried():
@@ -273,8 +267,7 @@ def test_throttling_busy_server_and_network_errors_are_retried():
         "InternalError", "InternalError.ModuleError", "4400", "5100", "6000", "6200",
         E.CLIENT_NETWORK, E.CLIENT_TIMEOUT, E.CLIENT_HTTP_RETRY, E.CLIENT_BAD_RESPONSE,
     ]
-    bad = failing(codes, check)
-    assert not bad, "\n".join(bad)
+    assert_every(codes, check)
 
 
 def test_quota_auth_and_validation_errors_are_not_retried():
@@ -295,8 +288,7 @@ def test_quota_auth_and_validation_errors_are_not_retried():
         "4000", "4100", "4101", "4102", "4103", "4104", "4105", "4300", "4500", "4600", "5000", "6100",
         E.CLIENT_TLS, E.CLIENT_HTTP,
     ]
-    bad = failing(codes, check)
-    assert not bad, "\n".join(bad)
+    assert_every(codes, check)
 
 
 def test_module_decisions_are_not_retryable_and_have_sentences():
@@ -374,8 +366,7 @@ def test_no_documented_code_falls_through_to_the_generic_sentence():
         assert entry is not E._UNKNOWN, code
         assert code in E.CATALOGUE or code in FAMILY_IS_RIGHT, "%s falls back to its family's sentence: %s" % (code, entry.sentence)
 
-    bad = failing(ACTION_CODES + COMMON_CODES, check)
-    assert not bad, "\n".join(bad)
+    assert_every(ACTION_CODES + COMMON_CODES, check)
 
 
 def test_every_documented_code_has_the_right_decision():
@@ -394,8 +385,7 @@ def test_every_documented_code_has_the_right_decision():
         if entry.busy:
             assert code in ("UnsupportedOperation.MutexOperationTaskRunning", "UnsupportedOperation.IdempotentProcessing"), code
 
-    bad = failing(ACTION_CODES + COMMON_CODES, check)
-    assert not bad, "\n".join(bad)
+    assert_every(ACTION_CODES + COMMON_CODES, check)
 
 
 def test_codes_no_action_of_ours_documents_have_no_entry():
@@ -404,8 +394,7 @@ def test_codes_no_action_of_ours_documents_have_no_entry():
 
     codes = ["ResourceBusy", "LimitExceeded.PrivateIpAddressLimitExceeded", "LimitExceeded.EniPrivateIpLimit",
              "ResourceInUse.Address", "UnsupportedOperation.PrimaryIp", "InvalidParameterValue.Duplicate"]
-    bad = failing(codes, check)
-    assert not bad, "\n".join(bad)
+    assert_every(codes, check)
 
 
 def test_a_secret_id_is_shown_masked_in_every_sentence():

@@ -180,7 +180,8 @@ class SimCloud:
         self.others.add(api_log(self.sim)[-1]["seq"])
 
     def record_reads(self):
-        """From now on ``shown`` lists (holder, state) of ENI as each API 3.0 read of it answered."""
+        """From now on ``shown`` lists (holder, state) of ENI as each API 3.0 read answered (None: a
+        read that did not show it), one entry per read, in the order of the reads."""
         self.shown = []
         adapter = self.sim.session.adapter
         send = adapter.send
@@ -188,9 +189,9 @@ class SimCloud:
         def send_and_record(request, **kw):
             response = send(request, **kw)
             if request.headers.get("X-TC-Action") == DESCRIBE:
-                for item in json.loads(response.content)["Response"].get("NetworkInterfaceSet") or []:
-                    if item["NetworkInterfaceId"] == ENI:
-                        self.shown.append(((item.get("Attachment") or {}).get("InstanceId") or None, item["State"]))
+                items = json.loads(response.content)["Response"].get("NetworkInterfaceSet") or []
+                self.shown.append(next((((item.get("Attachment") or {}).get("InstanceId") or None, item["State"])
+                                        for item in items if item["NetworkInterfaceId"] == ENI), None))
             return response
 
         adapter.send = send_and_record
