@@ -479,34 +479,37 @@ ITEM_OPTIONS = dict(
 SINGLE_OPTIONS = dict((name, dict((k, v) for k, v in spec.items() if k != "required")) for name, spec in ITEM_OPTIONS.items())
 
 
+ID_OPTIONS = (("network_interface_id", "eni"), ("instance_id", "ins"), ("vpc_id", "vpc"))
+
+
+def check_ids(qm, spec, where=""):
+    for option, prefix in ID_OPTIONS:
+        qm.check_value(where + option, spec[option], prefix)
+
+
+def check_needs(qm, spec, context, needs_instance, needs_vpc):
+    """What an attachment (the single form or an item) must give: an instance when present, a VPC on 2.0."""
+    if spec["state"] == "present" and not spec["instance_id"]:
+        qm.fail_decision(needs_instance, context)
+    if qm.params["api_version"] == "2.0" and not spec["vpc_id"]:
+        qm.fail_decision(needs_vpc, context)
+
+
 def check_single(qm):
-    qm.check_id("network_interface_id", "eni")
-    qm.check_id("instance_id", "ins")
-    qm.check_id("vpc_id", "vpc")
-    params = qm.params
-    context = dict(eni=params["network_interface_id"])
-    if params["state"] == "present" and not params["instance_id"]:
-        qm.fail_decision(MODULE_NEEDS_INSTANCE, context)
-    if params["api_version"] == "2.0" and not params["vpc_id"]:
-        qm.fail_decision(MODULE_NEEDS_VPC, context)
+    check_ids(qm, qm.params)
+    check_needs(qm, qm.params, dict(eni=qm.params["network_interface_id"]), MODULE_NEEDS_INSTANCE, MODULE_NEEDS_VPC)
 
 
 def check_list(qm):
     """Every item well formed, every ENI once: before any call."""
     first = {}
     for index, spec in enumerate(qm.params["attachments"]):
-        name = "attachments[%d]." % index
-        qm.check_value(name + "network_interface_id", spec["network_interface_id"], "eni")
-        qm.check_value(name + "instance_id", spec["instance_id"], "ins")
-        qm.check_value(name + "vpc_id", spec["vpc_id"], "vpc")
+        check_ids(qm, spec, "attachments[%d]." % index)
         context = dict(index=index, eni=spec["network_interface_id"])
         if spec["network_interface_id"] in first:
-            qm.module.fail_json(msg=sentence(MODULE_DUPLICATE_ENI, dict(context, first_index=first[spec["network_interface_id"]])))
+            qm.fail_decision(MODULE_DUPLICATE_ENI, dict(context, first_index=first[spec["network_interface_id"]]))
         first[spec["network_interface_id"]] = index
-        if spec["state"] == "present" and not spec["instance_id"]:
-            qm.module.fail_json(msg=sentence(MODULE_ITEM_NEEDS_INSTANCE, context))
-        if qm.params["api_version"] == "2.0" and not spec["vpc_id"]:
-            qm.module.fail_json(msg=sentence(MODULE_ITEM_NEEDS_VPC, context))
+        check_needs(qm, spec, context, MODULE_ITEM_NEEDS_INSTANCE, MODULE_ITEM_NEEDS_VPC)
 
 
 def report_single(qm, item, credential_source):

@@ -12,6 +12,7 @@ config; only the clocks are fakes.
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -99,17 +100,7 @@ def fault(cloud, action, fault="error", count=1, **kw):
 
 def before(cloud, action, hook):
     """``hook(params)`` runs before each request for ``action`` reaches the simulator."""
-    import json
-
-    adapter = cloud.session.adapter
-    send = adapter.send
-
-    def send_after_hook(request, **kw):
-        if request.headers.get("X-TC-Action") == action:
-            hook(json.loads(request.body))
-        return send(request, **kw)
-
-    adapter.send = send_after_hook
+    cloud.session.adapter.before.append(lambda sent, request: hook(json.loads(request.body)) if sent == action else None)
 
 
 @pytest.fixture

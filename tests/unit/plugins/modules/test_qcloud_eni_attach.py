@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qsl
 
 import pytest
 
@@ -156,18 +155,8 @@ class SimCloud:
                 self.sim.world.instance("ap-guangzhou", ins)["state"] = state
 
     def before(self, action, hook):
-        """``hook(params)`` runs before each request for ``action`` reaches the simulator."""
-        adapter = self.sim.session.adapter
-        send = adapter.send
-
-        def send_after_hook(request, **kw):
-            body = request.body or ""
-            body = body.decode("utf-8") if isinstance(body, bytes) else body
-            if (request.headers.get("X-TC-Action") or dict(parse_qsl(body)).get("Action")) == action:
-                hook()
-            return send(request, **kw)
-
-        adapter.send = send_after_hook
+        """``hook()`` runs before each request for ``action`` reaches the simulator."""
+        self.sim.session.adapter.before.append(lambda sent, request: hook() if sent == action else None)
 
     def holder(self, eni_id):
         return self.sim.world.enis[eni_id]["instance_id"]
@@ -183,18 +172,14 @@ class SimCloud:
         """From now on ``shown`` lists (holder, state) of ENI as each API 3.0 read answered (None: a
         read that did not show it), one entry per read, in the order of the reads."""
         self.shown = []
-        adapter = self.sim.session.adapter
-        send = adapter.send
 
-        def send_and_record(request, **kw):
-            response = send(request, **kw)
-            if request.headers.get("X-TC-Action") == DESCRIBE:
+        def record(action, request, response):
+            if action == DESCRIBE and request.headers.get("X-TC-Action"):
                 items = json.loads(response.content)["Response"].get("NetworkInterfaceSet") or []
                 self.shown.append(next((((item.get("Attachment") or {}).get("InstanceId") or None, item["State"])
                                         for item in items if item["NetworkInterfaceId"] == ENI), None))
-            return response
 
-        adapter.send = send_and_record
+        self.sim.session.adapter.after.append(record)
 
     @property
     def log(self):
@@ -963,14 +948,7 @@ def test_the_secret_key_and_token_never_appear_in_a_result(srun, scloud, version
     params = dict({"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "security_token": TOKEN},
                   **_leak_scenarios(scloud, version)[scenario]())
     sent = []
-    adapter = scloud.sim.session.adapter
-    send = adapter.send
-
-    def record(request, **kw):
-        sent.append(repr(request.body) + repr(dict(request.headers)))
-        return send(request, **kw)
-
-    adapter.send = record
+    scloud.sim.session.adapter.before.append(lambda action, request: sent.append(repr(request.body) + repr(dict(request.headers))))
     r = srun(**params)
     printed = json.dumps(r.result)
     passed = json.dumps(r.raw, default=repr)
