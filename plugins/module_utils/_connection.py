@@ -22,8 +22,15 @@ import ssl
 from typing import Any, List, Mapping, Optional
 from urllib.parse import urlparse
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import API_RETRIES, API_TIMEOUT, SERVICE_ENDPOINT, QcloudClient, service_endpoint
-from ansible_collections.tencent.qcloud.plugins.module_utils._cvm import VERSIONS as CVM_AND_VPC_VERSIONS
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import (
+    API_RETRIES,
+    API_TIMEOUT,
+    SERVICE_ENDPOINT,
+    VPC_VERSION_V3,
+    QcloudClient,
+    service_endpoint,
+)
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import CVM_SERVICE, CVM_VERSION
 from ansible_collections.tencent.qcloud.plugins.module_utils._errors import (
     MODULE_NEGATIVE,
     OPTION_CA_BUNDLE,
@@ -47,8 +54,9 @@ FALLBACK_REGION = "ap-guangzhou"
 REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z0-9]+)+")
 DEFAULT_STS_ENDPOINT = "https://sts.tencentcloudapi.com"
 STS_VERSION = "2018-08-13"
-# The API version of each API 3.0 service the collection calls.
-VERSIONS = dict(CVM_AND_VPC_VERSIONS, **{TAG_SERVICE: TAG_VERSION, "sts": STS_VERSION})
+# The API version of each API 3.0 service the collection calls. (_cvm takes them from here: a
+# module that reads no instance does not load _cvm and its thread pool.)
+VERSIONS = {CVM_SERVICE: CVM_VERSION, "vpc": VPC_VERSION_V3, TAG_SERVICE: TAG_VERSION, "sts": STS_VERSION}
 # The connection options set once per environment: option, then variable, then default.
 ENV_OPTIONS = {
     "api_endpoint": "TENCENTCLOUD_API_ENDPOINT",

@@ -18,10 +18,10 @@ import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
-from ansible_collections.tencent.qcloud.plugins.module_utils._client import VPC_VERSION_V3, QcloudClient, service_endpoint
-from ansible_collections.tencent.qcloud.plugins.module_utils._eni import CVM_SERVICE, CVM_VERSION, DESCRIBE_LIMIT_MAX, normalise_v3
+from ansible_collections.tencent.qcloud.plugins.module_utils._client import QcloudClient, service_endpoint
+from ansible_collections.tencent.qcloud.plugins.module_utils._connection import VERSIONS
+from ansible_collections.tencent.qcloud.plugins.module_utils._eni import CVM_SERVICE, DESCRIBE_LIMIT_MAX, normalise_v3
 
-VERSIONS = {CVM_SERVICE: CVM_VERSION, "vpc": VPC_VERSION_V3}
 MAX_FILTERS = 10
 MAX_VALUES = 5
 DEFAULT_WORKERS = 8

@@ -31,7 +31,7 @@ def of(sim, action):
 @pytest.fixture
 def make_pool(bare_sim, sim_client, clock):
     def make(endpoint="https://sim.example:443", workers_sessions=None):
-        base = sim_client(endpoint=endpoint, service="cvm", version=M.CVM_VERSION)
+        base = sim_client(endpoint=endpoint, service="cvm", version=M.VERSIONS[M.CVM_SERVICE])
         sessions = workers_sessions if workers_sessions is not None else []
 
         def new_session():
@@ -52,7 +52,7 @@ def ids(records):
 
 def test_record_from_a_full_payload(cloud, sim_client):
     cloud([instance(7, tags={"env": "prod", "role": "web"}, public=["203.0.113.7"], vpc="vpc-gz000001")])
-    (raw,) = sim_client(service="cvm", version=M.CVM_VERSION).call("DescribeInstances", {"InstanceIds": ["ins-c0000007"]}).data["InstanceSet"]
+    (raw,) = sim_client(service="cvm", version=M.VERSIONS[M.CVM_SERVICE]).call("DescribeInstances", {"InstanceIds": ["ins-c0000007"]}).data["InstanceSet"]
     raw["ExpiredTime"] = "2030-01-02T03:04:05Z"
     raw["IPv6Addresses"] = ["2402:4e00::7"]
     assert M.normalise_instance(raw, "ap-guangzhou") == {
