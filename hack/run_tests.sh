@@ -80,12 +80,26 @@ step_function() {   # the function that runs step NAME, or nothing if there is n
     esac
 }
 
+step_nice() {   # step_nice NAME: the niceness of step NAME in a group
+    # galaxy 0: galaxy-importer gives its ansible-lint run a fixed 180 s (hard-coded), so it must
+    #   not wait behind the others; it ends within the first minute or so.
+    # 5, the long chains (integration, integration-side, oldest-core, reliability): one target or
+    #   test after another, so the group ends when the last of them ends; and the steps whose
+    #   simulators must answer in real time (simulator-tests, awx).
+    # 15, the batch work on no clock (sanity, units, docs, lint): it takes the CPU the chains leave
+    #   while they wait on simulated tasks, and at the end several of its processes fill both cores.
+    case "$1" in
+        galaxy) echo 0 ;;
+        sanity|units|docs|lint) echo 15 ;;
+        *) echo 5 ;;
+    esac
+}
+
 run_together() {   # run_together A+B...: the steps at once, each into its own log, shown when all end
     # For steps that mostly wait (on simulated tasks, on ansible start-up) and share nothing: each
     # has its own copy of the collection and its own simulator. Their outputs would interleave, so
-    # each goes to its log and is printed whole afterwards. The first step of a group comes first in
-    # line for the CPU (the others run at nice 10): a short step with a fixed time limit (galaxy) ends
-    # early, and the others share what is left as before.
+    # each goes to its log and is printed whole afterwards. Each step runs at the niceness of
+    # step_nice, so the CPU goes first where waiting for it would make the group longer.
     local names name fn start dir
     IFS=+ read -ra names <<< "$1"
     dir=$(mktemp -d)
@@ -94,7 +108,7 @@ run_together() {   # run_together A+B...: the steps at once, each into its own l
     for name in "${names[@]}"; do
         fn=$(step_function "$name")
         (
-            [ "$name" = "${names[0]}" ] || renice -n 10 -p "$BASHPID" >/dev/null
+            renice -n "$(step_nice "$name")" -p "$BASHPID" >/dev/null
             start=$(date +%s)
             ( STEP_NAME=$name "$fn"; rc=$?; times > "$dir/$name.cpu"; exit $rc ) > "$LOGS/$name.log" 2>&1
             echo "$? $(($(date +%s) - start))" > "$dir/$name"
