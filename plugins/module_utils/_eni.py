@@ -74,7 +74,7 @@ RATE_LIMITS = {
     "DescribeVpcTaskResult": 20,
 }
 V2_TASK_STATES = {0: "SUCCESS", 1: "FAILED", 2: "RUNNING"}
-# The CVM API, for an instance's state (plugins/module_utils/_cvm.py imports them from here).
+# The CVM API, for an instance's state (_connection and _cvm take them from here).
 CVM_SERVICE = "cvm"
 CVM_VERSION = "2017-03-12"
 # The CVM InstanceStates (Instance.InstanceState in the CVM SDK's models.py) that an instance does not

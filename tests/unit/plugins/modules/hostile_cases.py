@@ -40,8 +40,6 @@ CASES = [
     ("ins-newline", "qcloud_eni_attach", {"instance_id": "ins-run00001\nins-run00002"}, INS_MSG),
     ("ins-path-traversal", "qcloud_eni_attach", {"instance_id": "ins-run0001/../x"}, INS_MSG),
     ("eni-path-traversal-etc", "qcloud_eni_attach", {"network_interface_id": "../etc/passwd"}, ENI_MSG),
-    ("eni-short", "qcloud_eni_attach", {"network_interface_id": "eni-1234567"}, ENI_MSG),
-    ("eni-long", "qcloud_eni_attach", {"network_interface_id": "eni-123456789"}, ENI_MSG),
     ("vpc-short", "qcloud_eni_attach", {"vpc_id": "vpc-gz00001"}, r"vpc_id must be vpc- followed by 8"),
     ("vpc-newline", "qcloud_eni_attach", {"vpc_id": "vpc-gz000001\n"}, r"vpc_id must be vpc- followed by 8"),
     ("region-injection", "qcloud_eni_attach", {"region": "ap-guangzhou&Action=DetachNetworkInterface"}, r"region must look like ap-guangzhou"),
@@ -132,3 +130,5 @@ def check_refused(result, extra, pattern):
         if isinstance(value, str) and len(value) > 60:
             assert value not in msg
     assert result.get("changed") is False or "changed" not in result
+    # ansible-core 2.19+ adds this to every failure without a traceback
+    assert result.get("exception") in (None, "(traceback unavailable)")

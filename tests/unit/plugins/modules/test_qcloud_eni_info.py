@@ -144,10 +144,12 @@ def test_tags_filter_values_must_be_strings(run, version):
     assert r.failed and expected in r.msg and r.calls == []
 
 
-def test_check_mode_gives_the_same_result(run):
-    normal = run(vpc_id=VPC_B, primary=False)
+@pytest.mark.parametrize("query", [{"vpc_id": VPC_B, "primary": False}, {"network_interface_ids": ["eni-zzzz9999"]},
+                                   {"vpc_id": "vpc-zzzz9999"}], ids=["some", "unknown-id", "unknown-vpc"])
+def test_check_mode_gives_the_same_result(run, query):
+    normal = run(**query)
     calls = len(normal.calls)
-    checked = run(check_mode=True, vpc_id=VPC_B, primary=False)
+    checked = run(check_mode=True, **query)
     assert not checked.failed and checked.result["changed"] is False
     assert checked.result["network_interfaces"] == normal.result["network_interfaces"]
     assert len(checked.calls) == 2 * calls
