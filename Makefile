@@ -52,8 +52,9 @@ setup: venv copy
 #   (the long chains below, integration to reliability, and the steps whose simulators answer in
 #   real time run at nice 5; sanity, units, docs and lint at nice 15: they fill what the chains leave)
 #   sanity, units        each in a copy of its own (build/collections-sanity, -units)
-#   integration          newest ansible-core, every target but those of integration-side
-#   integration-side     newest ansible-core, the rest (hack/steps/integration-side.sh --list)
+#   integration          newest ansible-core, every target but those of integration-side(2)
+#   integration-side     newest ansible-core, the rest in two parts, each beside the others
+#   integration-side2    (their lists: hack/steps/integration-side.sh; integration-side2.sh links to it)
 #   oldest-core          on 2.16: units, the targets whose outcome ansible-core can change (the
 #                        list and the reasons: hack/steps/oldest-core.sh), and within it, beside
 #                        them, `lag` (hack/steps/lag.sh): the targets that cover every wait, with
@@ -65,7 +66,7 @@ setup: venv copy
 # then secret-scan: every log, every copy's tests/output, every simulator's secrets.
 # Much of the group waits (simulated tasks, pip on a clean clone), the rest keeps both cores busy;
 # alone, any step of it gives the same result. run_tests.sh prints wall and CPU seconds per step.
-TEST_STEPS := galaxy+sanity+units+integration+integration-side+oldest-core+reliability+simulator-tests+awx+docs+lint
+TEST_STEPS := galaxy+sanity+units+integration+integration-side+integration-side2+oldest-core+reliability+simulator-tests+awx+docs+lint
 
 test: setup
 	bash hack/run_tests.sh $(TEST_STEPS) secret-scan
@@ -83,9 +84,9 @@ simulator-tests: setup
 units: setup
 	bash hack/run_tests.sh units
 
-# integration (both halves, side by side) is followed by the secret scan of its output
+# integration (its three parts, side by side) is followed by the secret scan of its output
 integration: setup
-	bash hack/run_tests.sh integration+integration-side secret-scan
+	bash hack/run_tests.sh integration+integration-side+integration-side2 secret-scan
 
 secret-scan: setup
 	bash hack/run_tests.sh secret-scan

@@ -83,7 +83,7 @@ step_function() {   # the function that runs step NAME, or nothing if there is n
 step_nice() {   # step_nice NAME: the niceness of step NAME in a group, over make's own
     # galaxy 0: galaxy-importer gives its ansible-lint run a fixed 180 s (hard-coded), so it must
     #   not wait behind the others; it ends within the first minute or so.
-    # 5, the long chains (integration, integration-side, oldest-core, reliability): one target or
+    # 5, the long chains (integration and its side parts, oldest-core, reliability): one target or
     #   test after another, so the group ends when the last of them ends; and the steps whose
     #   simulators must answer in real time (simulator-tests, awx).
     # 15, the batch work on no clock (sanity, units, docs, lint): it takes the CPU the chains leave
