@@ -46,11 +46,9 @@ setup: venv copy
 # A step is a function of hack/run_tests.sh or a script hack/steps/NAME.sh; A+B runs both at once.
 # What runs where, all at once (each with its own simulator, copy or build dir; none writes where
 # another reads, though several read the project venv):
-#   galaxy               first in line for the CPU (nice 0; hack/run_tests.sh step_nice): galaxy-importer
+#   galaxy               first in line for the CPU (the rest at nice 10; hack/run_tests.sh step_nice): galaxy-importer
 #                        gives its ansible-lint run a fixed time (180 s, hard-coded), so it must not
 #                        wait behind the others; it ends within the first minute or so
-#   (the long chains below, integration to reliability, and the steps whose simulators answer in
-#   real time run at nice 5; sanity, units, docs and lint at nice 15: they fill what the chains leave)
 #   sanity, units        each in a copy of its own (build/collections-sanity, -units)
 #   integration          newest ansible-core, every target but those of integration-side(2)
 #   integration-side     newest ansible-core, the rest in two parts, each beside the others

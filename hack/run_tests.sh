@@ -83,15 +83,12 @@ step_function() {   # the function that runs step NAME, or nothing if there is n
 step_nice() {   # step_nice NAME: the niceness of step NAME in a group, over make's own
     # galaxy 0: galaxy-importer gives its ansible-lint run a fixed 180 s (hard-coded), so it must
     #   not wait behind the others; it ends within the first minute or so.
-    # 5, the long chains (integration and its side parts, oldest-core, reliability): one target or
-    #   test after another, so the group ends when the last of them ends; and the steps whose
-    #   simulators must answer in real time (simulator-tests, awx).
-    # 15, the batch work on no clock (sanity, units, docs, lint): it takes the CPU the chains leave
-    #   while they wait on simulated tasks, and at the end several of its processes fill both cores.
+    # 10, the rest, alike. (Tried: the chains at 5 and sanity, units, docs and lint at 15. The
+    #   group took the same CPU-seconds per second of wall, those four became its end, galaxy took
+    #   twice as long and a simulator test with real-time tasks failed.)
     case "$1" in
         galaxy) echo 0 ;;
-        sanity|units|docs|lint) echo 15 ;;
-        *) echo 5 ;;
+        *) echo 10 ;;
     esac
 }
 
@@ -99,7 +96,7 @@ run_together() {   # run_together A+B...: the steps at once, each into its own l
     # For steps that mostly wait (on simulated tasks, on ansible start-up) and share nothing: each
     # has its own copy of the collection and its own simulator. Their outputs would interleave, so
     # each goes to its log and is printed whole afterwards. Each step runs at the niceness of
-    # step_nice, so the CPU goes first where waiting for it would make the group longer.
+    # step_nice: galaxy first in line for the CPU, the others alike.
     local names name fn start dir
     IFS=+ read -ra names <<< "$1"
     dir=$(mktemp -d)

@@ -84,6 +84,9 @@ def create(c, **kw):
 
 @pytest.mark.parametrize("sign,method", [("TC3-HMAC-SHA256", "POST"), ("HmacSHA256", "POST")])
 def test_lifecycle(sim, sim_server, sign, method):
+    # tasks of 1.5 s: the writes below must meet the create's and the assign's tasks still running,
+    # however slowly a busy machine sends them (0.2 s was once too short)
+    sim.set_config({"task_seconds": 1.5})
     c = vpc(sim_server.port, sign=sign, method=method)
     subnet = c.DescribeSubnets(req(models.DescribeSubnetsRequest, SubnetIds=[SUBNET])).SubnetSet[0]
     assert (subnet.VpcId, subnet.Zone, subnet.CidrBlock) == (VPC, "ap-guangzhou-3", "10.0.1.0/24")
