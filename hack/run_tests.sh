@@ -97,7 +97,7 @@ run_together() {   # run_together A+B...: the steps at once, each into its own l
     # has its own copy of the collection and its own simulator. Their outputs would interleave, so
     # each goes to its log and is printed whole afterwards. Each step runs at the niceness of
     # step_nice: galaxy first in line for the CPU, the others alike.
-    local names name fn start dir
+    local names name fn start dir nice_by
     IFS=+ read -ra names <<< "$1"
     dir=$(mktemp -d)
     echo
@@ -106,7 +106,8 @@ run_together() {   # run_together A+B...: the steps at once, each into its own l
         fn=$(step_function "$name")
         (
             # over the niceness make itself runs at (renice -n sets it; a user cannot lower it)
-            [ "$(step_nice "$name")" -eq 0 ] || renice -n "$(($(nice) + $(step_nice "$name")))" -p "$BASHPID" >/dev/null
+            nice_by=$(step_nice "$name")
+            [ "$nice_by" -eq 0 ] || renice -n "$(($(nice) + nice_by))" -p "$BASHPID" >/dev/null
             start=$(date +%s)
             ( STEP_NAME=$name "$fn"; rc=$?; times > "$dir/$name.cpu"; exit $rc ) > "$LOGS/$name.log" 2>&1
             echo "$? $(($(date +%s) - start))" > "$dir/$name"

@@ -25,8 +25,6 @@ def test_the_reliability_sample_names_cases_of_this_list():
 
 @pytest.mark.parametrize("case,module,extra,pattern", CASES, ids=[c[0] for c in CASES])
 def test_hostile_input(sim, run_module, case, module, extra, pattern):
-    defaults = dict(CONNECTION, **args_of(module, {}))
-    # the case's own arguments over the module's good ones; None removes one (run_module leaves it out)
-    run = run_module(MAINS[module], defaults, **extra)
+    run = run_module(MAINS[module], dict(CONNECTION, **args_of(module, extra)))
     assert api_log(sim) == [], "bad input reached the API: %s" % [e["action"] for e in api_log(sim)]
     check_refused(run.result, extra, pattern)
